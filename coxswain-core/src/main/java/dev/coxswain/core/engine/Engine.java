@@ -1,0 +1,147 @@
+package dev.coxswain.core.engine;
+
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.service.ApiKeyService;
+import dev.coxswain.core.service.SystemService;
+import dev.coxswain.core.service.TaskService;
+import dev.coxswain.core.service.WorkerService;
+import dev.coxswain.core.store.ApiKeyStore;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.EventStore;
+import dev.coxswain.core.store.LogStore;
+import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.WorkerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * Wires the store, the duties, the local worker and the application services of one node, and
+ * runs its lifecycle: {@link #start()}, then {@link #shutdown(Duration)} (stop claiming, let
+ * running attempts finish within the grace period, release the rest to the queue).
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+    private final Database db;
+    private final EngineConfig cfg;
+    private final Signal dispatchSignal = new Signal();
+    private final Signal promoteSignal = new Signal();
+    private final Signal timeoutSignal = new Signal();
+    private final LocalWorker worker;
+    private final Completer completer;
+    private final Dispatcher dispatcher;
+    private final WorkerHeartbeat heartbeat;
+    private final List<DutyRunner> runners;
+    private final DutyRunner dispatchRunner;
+    private final TaskService taskService;
+    private final WorkerService workerService;
+    private final SystemService systemService;
+    private final ApiKeyService apiKeyService;
+    private boolean started;
+
+    public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
+                  RandomGenerator random) {
+        this.db = db;
+        this.cfg = cfg;
+        TaskStore tasks = new TaskStore(db.dialect());
+        LogStore logs = new LogStore();
+        EventStore events = new EventStore();
+        WorkerStore workers = new WorkerStore();
+        TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
+        TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
+        this.completer = new Completer(db, transitions, logBuffer, cfg.logFlush(), () -> {
+            dispatchSignal.raise();
+            promoteSignal.raise();
+        });
+        this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), executors, clock, logBuffer, completer,
+                dispatchSignal, timeoutSignal);
+        this.dispatcher = new Dispatcher(db, tasks, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
+        var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
+                cfg.version(), cfg.workerTags(), null);
+        this.heartbeat = new WorkerHeartbeat(db, workers, tasks, events, worker, identity,
+                new SystemResources(cfg.resourcesPath()), clock, cfg.lease(), cfg.heartbeat());
+        this.dispatchRunner = new DutyRunner(dispatcher, dispatchSignal, cfg.fallbackPoll());
+        this.runners = List.of(
+                new DutyRunner(new Promoter(db, tasks, clock, dispatchSignal, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
+                new DutyRunner(new LeaseReaper(db, tasks, transitions, clock, promoteSignal, cfg.heartbeat()), new Signal(), cfg.heartbeat()),
+                new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
+                new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
+                new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()));
+        this.taskService = new TaskService(db, tasks, logs, transitions, worker, dispatchSignal, promoteSignal, clock);
+        this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
+        this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
+        this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
+    }
+
+    public synchronized void start() {
+        if (started) return;
+        started = true;
+        heartbeat.runOnce(); // register the local worker before anything can be claimed
+        completer.start();
+        for (DutyRunner r : runners) r.start();
+        dispatchRunner.start();
+        LOG.info("engine started: worker " + cfg.workerId() + ", concurrency " + cfg.concurrency() + ", store " + db.description());
+    }
+
+    /**
+     * Stops claiming, waits up to {@code grace} for running attempts, then stops the rest and puts
+     * them back in the queue (not counted as a retry).
+     */
+    public synchronized void shutdown(Duration grace) {
+        if (!started) return;
+        started = false;
+        dispatcher.pause();
+        dispatchRunner.stop();
+        try {
+            if (!worker.awaitIdle(grace)) {
+                LOG.info("grace period over: releasing " + worker.running().size() + " running task(s) to the queue");
+                worker.stopAll(StopReason.SHUTDOWN);
+                worker.awaitIdle(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        completer.stop();
+        for (DutyRunner r : runners) r.stop();
+        LOG.info("engine stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    public TaskService tasks() {
+        return taskService;
+    }
+
+    public WorkerService workers() {
+        return workerService;
+    }
+
+    public SystemService system() {
+        return systemService;
+    }
+
+    public ApiKeyService apiKeys() {
+        return apiKeyService;
+    }
+
+    public LocalWorker localWorker() {
+        return worker;
+    }
+
+    public EngineConfig config() {
+        return cfg;
+    }
+
+    public Database database() {
+        return db;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.coxswain.core.engine;
+
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.exec.ExecutionContext;
+import dev.coxswain.core.exec.ExecutionControl;
+import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.exec.TaskExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The worker built into every node: runs claimed tasks of the types it has executors for, each
+ * attempt on its own virtual thread, at most {@code capacity} at a time.
+ */
+public final class LocalWorker {
+    private static final Logger LOG = Logger.getLogger(LocalWorker.class.getName());
+
+    private final String id;
+    private final int capacity;
+    private final Map<String, TaskExecutor> executors;
+    private final Clock clock;
+    private final TaskLogBuffer logs;
+    private final Completer completer;
+    private final Signal slotFreed;
+    private final Signal timeoutWatch;
+    private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+
+    public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
+                       Completer completer, Signal slotFreed, Signal timeoutWatch) {
+        this.id = id;
+        this.capacity = capacity;
+        Map<String, TaskExecutor> byType = new HashMap<>();
+        for (TaskExecutor e : executors) byType.put(e.type(), e);
+        this.executors = Map.copyOf(byType);
+        this.clock = clock;
+        this.logs = logs;
+        this.completer = completer;
+        this.slotFreed = slotFreed;
+        this.timeoutWatch = timeoutWatch;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public Set<String> types() {
+        return executors.keySet();
+    }
+
+    public int freeSlots() {
+        return Math.max(0, capacity - running.size());
+    }
+
+    public Collection<Execution> running() {
+        return running.values();
+    }
+
+    /** Runs a task this worker has just claimed (the claim is committed). */
+    public void start(Task t) {
+        Instant now = clock.instant();
+        Execution ex = new Execution(t, new ExecutionControl(), now, now.plusSeconds(t.timeoutSeconds()));
+        running.put(t.id(), ex);
+        logs.open(t.id(), t.logCount());
+        timeoutWatch.raise();
+        Thread.ofVirtual().name("task-" + t.id()).start(() -> run(ex));
+    }
+
+    private void run(Execution ex) {
+        Task t = ex.task();
+        ExecutionResult result;
+        try {
+            TaskExecutor exec = executors.get(t.type());
+            if (exec == null) {
+                result = ExecutionResult.failed(null, null, "no executor for task type " + t.type());
+            } else {
+                Map<String, String> env = t.checkpointData() == null ? Map.of()
+                        : Map.of("CHECKPOINT_DATA", t.checkpointData().toString());
+                result = exec.execute(new ExecutionContext(t.id(), t.attempt(), t.payload(), env,
+                        (level, msg) -> logs.add(t.id(), level, msg), ex.control()));
+            }
+        } catch (InterruptedException e) {
+            ex.control().stop(StopReason.SHUTDOWN);
+            result = ExecutionResult.failed(null, null, "interrupted");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "executor for task-" + t.id() + " threw", e);
+            result = ExecutionResult.failed(null, null, "executor error: " + e);
+        }
+        Instant end = clock.instant();
+        StopReason stop = ex.control().stopReason();
+        Completion c;
+        if (stop == StopReason.CANCELLED) {
+            c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.CANCELLED, result, ex.startedAt(), end);
+        } else if (stop == StopReason.SHUTDOWN) {
+            c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RELEASED, result, ex.startedAt(), end);
+        } else if (stop == StopReason.TIMED_OUT) {
+            ExecutionResult timedOut = ExecutionResult.failed(result.exitCode(), result.result(),
+                    "Task timed out after " + t.timeoutSeconds() + " s; its process tree was killed");
+            c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RESULT, timedOut, ex.startedAt(), end);
+        } else {
+            c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RESULT, result, ex.startedAt(), end);
+        }
+        running.remove(t.id());
+        completer.submit(c);
+        slotFreed.raise();
+    }
+
+    /** Stops one running attempt here, if it runs here. */
+    public boolean stop(long taskId, StopReason why) {
+        Execution ex = running.get(taskId);
+        if (ex == null) return false;
+        ex.control().stop(why);
+        return true;
+    }
+
+    public void stopAll(StopReason why) {
+        for (Execution ex : running.values()) ex.control().stop(why);
+    }
+
+    /** Waits until nothing runs here or {@code max} passes. @return whether it is idle */
+    public boolean awaitIdle(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+        return running.isEmpty();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.coxswain.core.engine;
+
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.LogLevel;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.store.EventStore;
+import dev.coxswain.core.store.EventStore.Event;
+import dev.coxswain.core.store.LogStore;
+import dev.coxswain.core.store.LogStore.Line;
+import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.Tx;
+import dev.coxswain.core.store.WorkerStore;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every task state change, with the event and lifecycle log line that record it, inside the
+ * caller's transaction. This is the one place that knows what a failed attempt, a cancel or a
+ * finished dependency means for the task and its dependents.
+ */
+public final class TaskTransitions {
+    private final TaskStore tasks;
+    private final LogStore logs;
+    private final EventStore events;
+    private final WorkerStore workers;
+    private final Backoff backoff;
+
+    public TaskTransitions(TaskStore tasks, LogStore logs, EventStore events, WorkerStore workers, Backoff backoff) {
+        this.tasks = tasks;
+        this.logs = logs;
+        this.events = events;
+        this.workers = workers;
+        this.backoff = backoff;
+    }
+
+    public static String ref(long taskId) {
+        return "task-" + taskId;
+    }
+
+    public void created(Tx tx, long id, TaskStatus status, Instant now) throws SQLException {
+        // The insert starts log_count at 1 for this line.
+        events.append(tx, List.of(event(now, "task.created", id, null, status, null)));
+        logs.append(tx, List.of(new Line(id, now.toEpochMilli(), LogLevel.INFO, "Task created (" + status.wire() + ")")));
+    }
+
+    /** Records the start of freshly claimed attempts. */
+    public void started(Tx tx, List<Task> claimed, Instant now) throws SQLException {
+        if (claimed.isEmpty()) return;
+        List<Event> ev = new ArrayList<>(claimed.size());
+        List<Line> lines = new ArrayList<>(claimed.size());
+        for (Task t : claimed) {
+            ev.add(event(now, "task.started", t.id(), t.workerId(), TaskStatus.RUNNING, null));
+            lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Task started execution (attempt "
+                    + t.attempt() + " on " + t.workerId() + ")"));
+        }
+        events.append(tx, ev);
+        logs.append(tx, lines); // the claim statement already counted these lines
+    }
+
+    /**
+     * Applies a batch of attempt endings. Each applies only if the task is still running that
+     * attempt; otherwise (cancelled meanwhile, lease lost and re-claimed) it is dropped.
+     *
+     * <p>Successes, the hot path, are one batched guarded UPDATE for the whole batch; failures
+     * (rarer, and they need the task's retry state) are read and decided one by one.
+     */
+    public void finishAll(Tx tx, List<Completion> batch, List<Line> pendingLines) throws SQLException {
+        Map<String, int[]> perWorker = new LinkedHashMap<>();
+        List<Line> lines = new ArrayList<>(pendingLines);
+        List<Event> ev = new ArrayList<>();
+        List<Completion> successes = new ArrayList<>();
+        for (Completion c : batch) {
+            Instant now = c.finishedAt();
+            switch (c.outcome()) {
+                case CANCELLED -> lines.add(new Line(c.taskId(), now.toEpochMilli(), LogLevel.WARN,
+                        "Process tree killed after cancel"));
+                case RELEASED -> {
+                    boolean ok = tasks.update(tx, c.taskId(), sets("status", TaskStatus.QUEUED, "worker_id", null,
+                            "lease_until", null, "updated_at", now), TaskStatus.RUNNING);
+                    if (ok) lines.add(new Line(c.taskId(), now.toEpochMilli(), LogLevel.WARN,
+                            "Attempt interrupted by server shutdown; the task is queued again"));
+                }
+                case RESULT -> {
+                    if (c.result().success()) {
+                        successes.add(c);
+                        continue;
+                    }
+                    Task t = tasks.findForUpdate(tx, c.taskId());
+                    if (t == null || t.status() != TaskStatus.RUNNING || t.attempt() != c.attempt()) continue;
+                    perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[1]++;
+                    failAttempt(tx, t, c.result().error(), c.result().exitCode(), c.result().result(), now, ev, lines);
+                }
+            }
+        }
+        boolean[] applied = tasks.completeAll(tx, successes);
+        List<Long> done = new ArrayList<>();
+        for (int i = 0; i < successes.size(); i++) {
+            if (!applied[i]) continue;
+            Completion c = successes.get(i);
+            done.add(c.taskId());
+            perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[0]++;
+            ev.add(event(c.finishedAt(), "task.completed", c.taskId(), c.workerId(), TaskStatus.COMPLETED, null));
+            lines.add(new Line(c.taskId(), c.finishedAt().toEpochMilli(), LogLevel.INFO, "Task completed successfully"
+                    + exit(c.result().exitCode()) + " in " + seconds(c.startedAt(), c.finishedAt())));
+        }
+        for (long id : tasks.withDependents(tx.connection(), done)) tasks.dependencyCompleted(tx, id, batch.get(0).finishedAt());
+        for (var e : perWorker.entrySet()) workers.addOutcomes(tx, e.getKey(), e.getValue()[0], e.getValue()[1]);
+        events.append(tx, ev);
+        logs.append(tx, lines);
+        // completeAll already counted each success's own line; count the rest.
+        List<Line> uncounted = new ArrayList<>(lines.size());
+        java.util.Set<Long> doneSet = new java.util.HashSet<>(done);
+        for (Line l : lines) {
+            if (doneSet.contains(l.taskId()) && l.message().startsWith("Task completed successfully")) continue;
+            uncounted.add(l);
+        }
+        bumpLogCounts(tx, uncounted);
+    }
+
+    /**
+     * One attempt of a running task failed: back to pending with a backoff delay while retries
+     * remain, otherwise failed for good (and its dependents with it).
+     */
+    public void failAttempt(Tx tx, Task t, String error, Integer exitCode, String result, Instant now,
+                            List<Event> ev, List<Line> lines) throws SQLException {
+        if (t.retryCount() < t.maxRetries()) {
+            int retry = t.retryCount() + 1;
+            Duration delay = backoff.delay(t.backoff(), retry);
+            tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", retry, "run_at", now.plus(delay),
+                    "updated_at", now, "worker_id", null, "lease_until", null, "error", error, "exit_code", exitCode,
+                    "result", result), null);
+            ev.add(event(now, "task.retrying", t.id(), t.workerId(), TaskStatus.PENDING, error));
+            lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.WARN, "Attempt " + t.attempt() + " failed: " + error
+                    + "; retrying in " + seconds(delay) + " (retry " + retry + " of " + t.maxRetries() + ")"));
+        } else {
+            tasks.update(tx, t.id(), sets("status", TaskStatus.FAILED, "completed_at", now, "updated_at", now,
+                    "lease_until", null, "error", error, "exit_code", exitCode, "result", result), null);
+            ev.add(event(now, "task.failed", t.id(), t.workerId(), TaskStatus.FAILED, error));
+            lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error
+                    + (t.maxRetries() > 0 ? " (after " + t.retryCount() + " retries)" : "")));
+            failDependents(tx, t.id(), "failed", now, ev, lines);
+        }
+    }
+
+    /** Cancels a pending, queued or running task and fails what waits on it. */
+    public void cancel(Tx tx, Task t, Instant now) throws SQLException {
+        List<Event> ev = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
+        tasks.update(tx, t.id(), sets("status", TaskStatus.CANCELLED, "completed_at", now, "updated_at", now,
+                "lease_until", null), null);
+        ev.add(event(now, "task.cancelled", t.id(), t.workerId(), TaskStatus.CANCELLED, null));
+        lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.WARN, "Task cancelled"
+                + (t.status() == TaskStatus.RUNNING ? " while running on " + t.workerId() : "")));
+        failDependents(tx, t.id(), "was cancelled", now, ev, lines);
+        events.append(tx, ev);
+        logs.append(tx, lines);
+        bumpLogCounts(tx, lines);
+    }
+
+    /** A failed task is given another run now; retry_count counts it. */
+    public void retry(Tx tx, Task t, Instant now) throws SQLException {
+        tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", now,
+                "updated_at", now, "completed_at", null, "worker_id", null, "error", null, "exit_code", null,
+                "result", null), null);
+        Line l = new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Retry requested (retry " + (t.retryCount() + 1) + ")");
+        events.append(tx, List.of(event(now, "task.retrying", t.id(), null, TaskStatus.PENDING, null)));
+        logs.append(tx, List.of(l));
+        tasks.addLogCount(tx, t.id(), 1);
+    }
+
+    /** A lost lease: the worker stopped renewing, so the attempt counts as failed. */
+    public void leaseExpired(Tx tx, Task t, Instant now) throws SQLException {
+        List<Event> ev = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
+        failAttempt(tx, t, "worker " + t.workerId() + " stopped renewing its lease (lost or killed)",
+                null, null, now, ev, lines);
+        events.append(tx, ev);
+        logs.append(tx, lines);
+        bumpLogCounts(tx, lines);
+    }
+
+    /** Fails every unfinished task that (transitively) depends on {@code depId}, naming the cause. */
+    private void failDependents(Tx tx, long depId, String what, Instant now, List<Event> ev, List<Line> lines)
+            throws SQLException {
+        Deque<Long> work = new ArrayDeque<>();
+        work.add(depId);
+        String verb = what;
+        while (!work.isEmpty()) {
+            long dep = work.poll();
+            for (long d : tasks.dependents(tx.connection(), dep, true)) {
+                String error = "dependency " + ref(dep) + " " + verb;
+                boolean ok = tasks.update(tx, d, sets("status", TaskStatus.FAILED, "completed_at", now,
+                        "updated_at", now, "error", error), null);
+                if (!ok) continue;
+                ev.add(event(now, "task.failed", d, null, TaskStatus.FAILED, error));
+                lines.add(new Line(d, now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error));
+                work.add(d);
+            }
+            verb = "failed";
+        }
+    }
+
+    private void bumpLogCounts(Tx tx, List<Line> lines) throws SQLException {
+        Map<Long, Integer> per = new LinkedHashMap<>();
+        for (Line l : lines) per.merge(l.taskId(), 1, Integer::sum);
+        for (var e : per.entrySet()) tasks.addLogCount(tx, e.getKey(), e.getValue());
+    }
+
+    private static Event event(Instant now, String type, long taskId, String workerId, TaskStatus status, String error) {
+        var data = Json.object().put("status", status.wire());
+        if (error != null) data.put("error", error);
+        return new Event(now.toEpochMilli(), type, taskId, workerId, data.toString());
+    }
+
+    static Map<String, Object> sets(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    private static String exit(Integer code) {
+        return code == null ? "" : " (exit code " + code + ")";
+    }
+
+    private static String seconds(Instant from, Instant to) {
+        return from == null ? "?" : seconds(Duration.between(from, to));
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", d.toMillis() / 1000.0);
+    }
+}

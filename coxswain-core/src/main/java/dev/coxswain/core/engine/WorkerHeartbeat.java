@@ -1,0 +1,71 @@
+package dev.coxswain.core.engine;
+
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.EventStore;
+import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.WorkerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The local worker's heartbeat: refreshes its row (status, resources), renews the leases of its
+ * running tasks, and stops local attempts whose task is no longer running for it in the store
+ * (cancelled from another node, or reaped).
+ */
+public final class WorkerHeartbeat implements Duty {
+    private final Database db;
+    private final WorkerStore workers;
+    private final TaskStore tasks;
+    private final EventStore events;
+    private final LocalWorker worker;
+    private final WorkerStore.Heartbeat identity;
+    private final SystemResources resources;
+    private final Clock clock;
+    private final Duration lease;
+    private final Duration interval;
+
+    public WorkerHeartbeat(Database db, WorkerStore workers, TaskStore tasks, EventStore events, LocalWorker worker,
+                           WorkerStore.Heartbeat identity, SystemResources resources, Clock clock, Duration lease,
+                           Duration interval) {
+        this.db = db;
+        this.workers = workers;
+        this.tasks = tasks;
+        this.events = events;
+        this.worker = worker;
+        this.identity = identity;
+        this.resources = resources;
+        this.clock = clock;
+        this.lease = lease;
+        this.interval = interval;
+    }
+
+    @Override
+    public String name() {
+        return "worker-heartbeat";
+    }
+
+    @Override
+    public Duration runOnce() {
+        Instant now = clock.instant();
+        var hb = new WorkerStore.Heartbeat(identity.id(), identity.hostname(), identity.kind(), identity.capacity(),
+                identity.version(), identity.tags(), resources.sample());
+        db.write(tx -> {
+            if (workers.heartbeat(tx, hb, now)) {
+                events.append(tx, List.of(new EventStore.Event(now.toEpochMilli(), "worker.registered", null, hb.id(),
+                        "{\"hostname\":" + dev.coxswain.core.Json.write(hb.hostname()) + "}")));
+            }
+            tasks.renewLeases(tx, hb.id(), now.plus(lease), now);
+            return null;
+        });
+        Set<Long> stillRunning = new HashSet<>(db.read(c -> tasks.runningIds(c, worker.id())));
+        for (Execution ex : worker.running()) {
+            if (!stillRunning.contains(ex.task().id())) ex.control().stop(StopReason.CANCELLED);
+        }
+        return interval;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.coxswain.core.exec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * Everything an executor gets for one attempt of one task.
+ *
+ * @param taskId   the task's numeric id
+ * @param attempt  1 for the first run, 2 for the first retry …
+ * @param payload  the task's type-specific payload (for {@code shell}: {@code {"command": "…"}})
+ * @param env      extra environment variables for the attempt (e.g. CHECKPOINT_DATA)
+ * @param log      sink for log lines (stdout → info, stderr → error for shell)
+ * @param control  stop handle; the executor registers its kill action with {@link ExecutionControl#onStop}
+ */
+public record ExecutionContext(long taskId, int attempt, JsonNode payload, Map<String, String> env,
+                               LogSink log, ExecutionControl control) {
+}

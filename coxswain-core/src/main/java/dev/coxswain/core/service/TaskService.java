@@ -1,0 +1,274 @@
+package dev.coxswain.core.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.domain.LogLevel;
+import dev.coxswain.core.domain.NewTask;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskLog;
+import dev.coxswain.core.domain.TaskPatch;
+import dev.coxswain.core.domain.TaskQuery;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.engine.LocalWorker;
+import dev.coxswain.core.engine.Signal;
+import dev.coxswain.core.engine.TaskTransitions;
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.LogStore;
+import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.Tx;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import static dev.coxswain.core.engine.TaskTransitions.ref;
+
+/**
+ * Task operations every API face uses. Each write is one transaction that re-reads the task under
+ * a row lock, checks the state rule, changes it, and records the event; wake-ups and kills of
+ * local processes happen only after the commit.
+ */
+public final class TaskService {
+    private final Database db;
+    private final TaskStore tasks;
+    private final LogStore logs;
+    private final TaskTransitions transitions;
+    private final LocalWorker worker;
+    private final Signal dispatch;
+    private final Signal promote;
+    private final Clock clock;
+
+    public TaskService(Database db, TaskStore tasks, LogStore logs, TaskTransitions transitions, LocalWorker worker,
+                       Signal dispatch, Signal promote, Clock clock) {
+        this.db = db;
+        this.tasks = tasks;
+        this.logs = logs;
+        this.transitions = transitions;
+        this.worker = worker;
+        this.dispatch = dispatch;
+        this.promote = promote;
+        this.clock = clock;
+    }
+
+    public Task create(NewTask t) {
+        validate(t);
+        return db.write(tx -> {
+            Instant now = clock.instant();
+            int open = openDependencies(tx, t.dependencies(), null);
+            Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
+            TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
+            long id = tasks.insert(tx, t, status, runAt, open, now);
+            transitions.created(tx, id, status, now);
+            tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
+    /** Creates many tasks in one transaction (no dependencies among them); used by bulk producers. */
+    public List<Long> createAll(List<NewTask> batch) {
+        for (NewTask t : batch) validate(t);
+        return db.write(tx -> {
+            Instant now = clock.instant();
+            List<Long> ids = new ArrayList<>(batch.size());
+            boolean queued = false;
+            for (NewTask t : batch) {
+                int open = openDependencies(tx, t.dependencies(), null);
+                Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
+                TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
+                long id = tasks.insert(tx, t, status, runAt, open, now);
+                transitions.created(tx, id, status, now);
+                queued |= status == TaskStatus.QUEUED;
+                ids.add(id);
+            }
+            tx.afterCommit(queued ? dispatch::raise : promote::raise);
+            return ids;
+        });
+    }
+
+    public Task get(long id) {
+        Task t = db.read(c -> tasks.find(c, id));
+        if (t == null) throw notFound(id);
+        return t;
+    }
+
+    public Page<Task> list(TaskQuery q) {
+        return db.read(c -> tasks.list(c, q));
+    }
+
+    public Page<TaskLog> logs(long id, LogLevel level, int offset, int limit) {
+        return db.read(c -> {
+            if (tasks.find(c, id) == null) throw notFound(id);
+            return logs.list(c, id, level, offset, limit);
+        });
+    }
+
+    public Task update(long id, TaskPatch p) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (p.name() != null && p.name().isBlank()) errors.put("name", "must not be empty");
+        if (p.priority() != null) checkPriority(p.priority(), errors);
+        if (p.maxRetries() != null && p.maxRetries() < 0) errors.put("max_retries", "must be 0 or more");
+        if (p.timeoutSeconds() != null && p.timeoutSeconds() < 1) errors.put("timeout_seconds", "must be at least 1");
+        if (!errors.isEmpty()) throw new ValidationException(errors);
+        return db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            if (t.status() != TaskStatus.PENDING && t.status() != TaskStatus.QUEUED) {
+                throw new ConflictException(ref(id) + " is " + t.status().wire()
+                        + "; only pending or queued tasks can be updated");
+            }
+            Instant now = clock.instant();
+            Map<String, Object> sets = new LinkedHashMap<>();
+            if (p.name() != null) sets.put("name", p.name());
+            if (p.description() != null) sets.put("description", p.description());
+            if (p.priority() != null) sets.put("priority", p.priority());
+            if (p.maxRetries() != null) sets.put("max_retries", p.maxRetries());
+            if (p.timeoutSeconds() != null) sets.put("timeout_seconds", p.timeoutSeconds());
+            Instant runAt = t.runAt();
+            if (p.scheduledAtSet()) {
+                sets.put("scheduled_at", p.scheduledAt());
+                runAt = p.scheduledAt() == null ? now : p.scheduledAt();
+                sets.put("run_at", runAt);
+            }
+            int open = -1;
+            if (p.dependencies() != null) {
+                List<Long> deps = List.copyOf(new LinkedHashSet<>(p.dependencies()));
+                if (deps.contains(id)) throw new ValidationException("dependencies", "a task cannot depend on itself");
+                open = openDependencies(tx, deps, id);
+                tasks.replaceDeps(tx, id, deps);
+                sets.put("deps_pending", open);
+            }
+            if (p.tags() != null) tasks.replaceTags(tx, id, p.tags());
+            if (open < 0) open = currentOpen(tx, t);
+            TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
+            sets.put("status", status);
+            sets.put("updated_at", now);
+            if (!tasks.update(tx, id, sets, t.status())) throw new ConflictException(ref(id) + " changed state meanwhile");
+            tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
+    /** Deletes a task; a running one is cancelled (its process killed) first. */
+    public void delete(long id) {
+        db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            List<Long> dependents = tasks.dependents(tx.connection(), id, false);
+            if (!dependents.isEmpty()) {
+                throw new ConflictException(ref(id) + " cannot be deleted: " + refs(dependents)
+                        + (dependents.size() == 1 ? " depends" : " depend") + " on it");
+            }
+            if (!t.status().terminal()) {
+                transitions.cancel(tx, t, clock.instant());
+                if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, StopReason.CANCELLED));
+            }
+            tasks.delete(tx, id);
+            return null;
+        });
+    }
+
+    public Task cancel(long id) {
+        return db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            if (t.status().terminal()) {
+                throw new ConflictException(ref(id) + " is already " + t.status().wire() + " and cannot be cancelled");
+            }
+            transitions.cancel(tx, t, clock.instant());
+            if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, StopReason.CANCELLED));
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
+    public Task retry(long id) {
+        return db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            if (t.status() != TaskStatus.FAILED) {
+                throw new ConflictException(ref(id) + " is " + t.status().wire() + "; only failed tasks can be retried");
+            }
+            transitions.retry(tx, t, clock.instant());
+            tx.afterCommit(promote::raise);
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
+    /** Merges keys into a running task's checkpoint data. */
+    public Task checkpoint(long id, ObjectNode data) {
+        return db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            if (!t.checkpointEnabled()) {
+                throw new ConflictException(ref(id) + " was created with checkpoint_enabled false");
+            }
+            if (t.status() != TaskStatus.RUNNING) {
+                throw new ConflictException(ref(id) + " is " + t.status().wire() + "; checkpoints are accepted only while it runs");
+            }
+            ObjectNode merged = t.checkpointData() instanceof ObjectNode o ? o.deepCopy() : dev.coxswain.core.Json.object();
+            merged.setAll(data);
+            Instant now = clock.instant();
+            tasks.update(tx, id, Map.of("checkpoint_data", merged, "updated_at", now), TaskStatus.RUNNING);
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
+    // ---- rules -----------------------------------------------------------------------------
+
+    private static void validate(NewTask t) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (t.name() == null || t.name().isBlank()) errors.put("name", "is required");
+        checkPriority(t.priority(), errors);
+        if (t.maxRetries() < 0) errors.put("max_retries", "must be 0 or more");
+        if (t.timeoutSeconds() < 1) errors.put("timeout_seconds", "must be at least 1");
+        if (!errors.isEmpty()) throw new ValidationException(errors);
+    }
+
+    private static void checkPriority(int p, Map<String, String> errors) {
+        if (p < NewTask.MIN_PRIORITY || p > NewTask.MAX_PRIORITY) {
+            errors.put("priority", "must be between " + NewTask.MIN_PRIORITY + " and " + NewTask.MAX_PRIORITY);
+        }
+    }
+
+    /**
+     * Checks dependencies exist, are not failed or cancelled, and (for an existing task) do not
+     * make a cycle; locks them so they cannot finish unseen while this transaction decides.
+     *
+     * @return how many are not completed yet
+     */
+    private int openDependencies(Tx tx, Collection<Long> deps, Long self) throws SQLException {
+        if (deps.isEmpty()) return 0;
+        Map<Long, TaskStatus> st = tasks.statuses(tx.connection(), deps, true);
+        List<Long> missing = deps.stream().filter(d -> !st.containsKey(d)).toList();
+        if (!missing.isEmpty()) throw new ValidationException("dependencies", "unknown task " + refs(missing));
+        List<Long> dead = deps.stream().filter(d -> st.get(d) == TaskStatus.FAILED || st.get(d) == TaskStatus.CANCELLED).toList();
+        if (!dead.isEmpty()) {
+            throw new ValidationException("dependencies", refs(dead) + (dead.size() == 1 ? " has" : " have")
+                    + " already failed or been cancelled");
+        }
+        if (self != null && tasks.reaches(tx.connection(), deps, self)) {
+            throw new ValidationException("dependencies", "would create a cycle through " + ref(self));
+        }
+        return (int) deps.stream().filter(d -> st.get(d) != TaskStatus.COMPLETED).count();
+    }
+
+    private int currentOpen(Tx tx, Task t) throws SQLException {
+        if (t.dependencies().isEmpty()) return 0;
+        Map<Long, TaskStatus> st = tasks.statuses(tx.connection(), t.dependencies(), false);
+        return (int) t.dependencies().stream().filter(d -> st.get(d) != TaskStatus.COMPLETED).count();
+    }
+
+    private Task lockExisting(Tx tx, long id) throws SQLException {
+        Task t = tasks.findForUpdate(tx, id);
+        if (t == null) throw notFound(id);
+        return t;
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException(ref(id) + " not found");
+    }
+
+    private static String refs(Collection<Long> ids) {
+        return String.join(", ", ids.stream().map(TaskTransitions::ref).toList());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.coxswain.core.service;
+
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskQuery;
+import dev.coxswain.core.domain.Worker;
+import dev.coxswain.core.domain.WorkerStatus;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.WorkerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Reads of workers; their status is derived from heartbeat age and running tasks. */
+public final class WorkerService {
+    private final Database db;
+    private final WorkerStore workers;
+    private final TaskStore tasks;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, Duration ttl) {
+        this.db = db;
+        this.workers = workers;
+        this.tasks = tasks;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    private Instant offlineBefore() {
+        return clock.instant().minus(ttl);
+    }
+
+    public Page<Worker> list(WorkerStatus status, int offset, int limit) {
+        return db.read(c -> workers.list(c, status, offlineBefore(), offset, limit));
+    }
+
+    public Worker get(String id) {
+        Worker w = db.read(c -> workers.find(c, id, offlineBefore()));
+        if (w == null) throw new NotFoundException("worker " + id + " not found");
+        return w;
+    }
+
+    /** Tasks a worker runs or ran (the latest attempt's worker). */
+    public Page<Task> tasks(String id, TaskQuery q) {
+        return db.read(c -> {
+            if (workers.find(c, id, offlineBefore()) == null) throw new NotFoundException("worker " + id + " not found");
+            return tasks.list(c, q);
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package dev.coxswain.core.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.ApiKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** API keys, stored as SHA-256 hashes of the secret; the secret itself is never stored. */
+public final class ApiKeyStore {
+    private static final TypeReference<Set<String>> STRINGS = new TypeReference<>() { };
+
+    public long insert(Tx tx, String name, String keyHash, String prefix, Set<String> scopes, String tier, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO api_keys (name, key_hash, prefix,"
+                + " scopes, tier, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, name);
+            ps.setString(2, keyHash);
+            ps.setString(3, prefix);
+            ps.setString(4, Json.write(scopes));
+            ps.setString(5, tier);
+            ps.setLong(6, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public ApiKey findByHash(Connection c, String keyHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM api_keys WHERE key_hash = ?")) {
+            ps.setString(1, keyHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? map(rs) : null;
+            }
+        }
+    }
+
+    public List<ApiKey> list(Connection c) throws SQLException {
+        List<ApiKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM api_keys ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(map(rs));
+        }
+        return out;
+    }
+
+    public long countActive(Connection c) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL");
+    }
+
+    public boolean revoke(Tx tx, long id, Instant now) throws SQLException {
+        return TaskStore.exec(tx.connection(), "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                now.toEpochMilli(), id) > 0;
+    }
+
+    public void touch(Tx tx, long id, Instant now) throws SQLException {
+        TaskStore.exec(tx.connection(), "UPDATE api_keys SET last_used_at = ? WHERE id = ?", now.toEpochMilli(), id);
+    }
+
+    private static ApiKey map(ResultSet rs) throws SQLException {
+        Set<String> scopes;
+        try {
+            scopes = Json.MAPPER.readValue(rs.getString("scopes"), STRINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ApiKey(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"), scopes,
+                rs.getString("tier"), Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"),
+                Sql.instant(rs, "revoked_at"));
+    }
+}

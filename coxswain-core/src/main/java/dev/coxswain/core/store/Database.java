@@ -1,0 +1,181 @@
+package dev.coxswain.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The store's connections: a read pool, and a {@link GroupCommitter} that owns the writes.
+ * Read-your-writes holds because a write returns only after its commit, and every read starts a
+ * new transaction that sees it.
+ */
+public final class Database implements AutoCloseable {
+    /** Ops per group commit; bounds the time one transaction holds SQLite's write lock. */
+    private static final int MAX_BATCH = 256;
+
+    private final SqlDialect dialect;
+    private final HikariDataSource readers;
+    private final GroupCommitter writer;
+    private final String description;
+
+    private Database(SqlDialect dialect, HikariDataSource readers, GroupCommitter writer, String description) {
+        this.dialect = dialect;
+        this.readers = readers;
+        this.writer = writer;
+        this.description = description;
+    }
+
+    /**
+     * The embedded store: {@code <dataDir>/coxswain.db} in WAL mode.
+     *
+     * @param fullSync true: fsync every commit (durable across power loss); false: WAL's NORMAL
+     *                 sync (durable across process crashes, may lose the last commits on power loss)
+     */
+    public static Database sqlite(Path dataDir, boolean fullSync) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        String url = "jdbc:sqlite:" + dataDir.resolve("coxswain.db").toAbsolutePath();
+        SqlDialect dialect = new SqliteDialect();
+
+        SQLiteConfig writeCfg = baseSqliteConfig(fullSync);
+        SQLiteDataSource writeDs = new SQLiteDataSource(writeCfg);
+        writeDs.setUrl(url);
+        migrate(dialect, writeDs::getConnection);
+
+        SQLiteConfig readCfg = baseSqliteConfig(fullSync);
+        readCfg.setReadOnly(true);
+        SQLiteDataSource readDs = new SQLiteDataSource(readCfg);
+        readDs.setUrl(url);
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(readDs);
+        hc.setPoolName("coxswain-sqlite-read");
+        hc.setMaximumPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        hc.setMinimumIdle(1);
+        HikariDataSource readers = new HikariDataSource(hc);
+
+        GroupCommitter writer = new GroupCommitter("sqlite", () -> open(writeDs::getConnection), 1, MAX_BATCH);
+        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"));
+    }
+
+    private static SQLiteConfig baseSqliteConfig(boolean fullSync) {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        return cfg;
+    }
+
+    /**
+     * The cluster store. {@code url} is a JDBC URL ({@code jdbc:postgresql://host:5432/db}); user
+     * and password may be in it or given separately.
+     */
+    public static Database postgres(String url, String user, String password, int poolSize, int writers) {
+        SqlDialect dialect = new PostgresDialect();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setPoolName("coxswain-pg");
+        hc.setMaximumPoolSize(poolSize + writers);
+        hc.setMinimumIdle(2);
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("ApplicationName", "coxswain");
+        HikariDataSource pool = new HikariDataSource(hc);
+        migrate(dialect, pool::getConnection);
+        GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH);
+        return new Database(dialect, pool, writer, "postgres " + redact(url));
+    }
+
+    /** The URL without its query string, which may hold a password. */
+    static String redact(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    private interface ConnectionSource {
+        Connection get() throws SQLException;
+    }
+
+    private static Connection open(ConnectionSource src) {
+        try {
+            Connection c = src.get();
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            throw new StoreException("cannot open a database connection: " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(SqlDialect dialect, ConnectionSource src) {
+        try (Connection c = src.get()) {
+            new Migrator(dialect).migrate(c);
+        } catch (SQLException e) {
+            throw new StoreException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** Runs a read on a pooled connection (autocommit). */
+    public <T> T read(SqlFunction<T> fn) {
+        try (Connection c = readers.getConnection()) {
+            return fn.apply(c);
+        } catch (SQLException e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a write in a committed transaction, blocking until it is durable. */
+    public <T> T write(TxFunction<T> fn) {
+        return writer.run(fn);
+    }
+
+    /** Submits a write; the future completes once it is committed. */
+    public <T> CompletableFuture<T> writeAsync(TxFunction<T> fn) {
+        return writer.submit(fn);
+    }
+
+    /** A cheap round trip proving the store answers. */
+    public boolean healthy() {
+        try {
+            return read(c -> {
+                try (Statement s = c.createStatement()) {
+                    return s.execute("SELECT 1");
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Connections open in the pool (plus the writer's). */
+    public int connectionCount() {
+        var mx = readers.getHikariPoolMXBean();
+        return mx == null ? 0 : mx.getTotalConnections();
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        readers.close();
+    }
+}

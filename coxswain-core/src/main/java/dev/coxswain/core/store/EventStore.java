@@ -1,0 +1,37 @@
+package dev.coxswain.core.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The event history ({@code task.created}, {@code task.started}, … {@code worker.offline}),
+ * written in the same transaction as the state change it records, so webhooks and event streams
+ * built on it never see a change that did not commit, nor miss one that did.
+ */
+public final class EventStore {
+
+    public record Event(long ts, String type, Long taskId, String workerId, String data) {
+    }
+
+    public void append(Tx tx, List<Event> events) throws SQLException {
+        if (events.isEmpty()) return;
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "INSERT INTO events (ts, type, task_id, worker_id, data) VALUES (?, ?, ?, ?, ?)")) {
+            for (Event e : events) {
+                ps.setLong(1, e.ts());
+                ps.setString(2, e.type());
+                if (e.taskId() == null) ps.setNull(3, java.sql.Types.BIGINT);
+                else ps.setLong(3, e.taskId());
+                ps.setString(4, e.workerId());
+                ps.setString(5, e.data());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public long count(java.sql.Connection c, String type) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM events WHERE type = ?", type);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.coxswain.core.store;
+
+import dev.coxswain.core.domain.LogLevel;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.TaskLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Task log lines. Bounding them per task is the writer's job (see the engine's TaskLogBuffer). */
+public final class LogStore {
+
+    /** One line waiting to be written. */
+    public record Line(long taskId, long ts, LogLevel level, String message) {
+    }
+
+    public void append(Tx tx, List<Line> lines) throws SQLException {
+        if (lines.isEmpty()) return;
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "INSERT INTO task_logs (task_id, ts, level, message) VALUES (?, ?, ?, ?)")) {
+            for (Line l : lines) {
+                ps.setLong(1, l.taskId());
+                ps.setLong(2, l.ts());
+                ps.setString(3, l.level().wire());
+                ps.setString(4, l.message());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public Page<TaskLog> list(Connection c, long taskId, LogLevel level, int offset, int limit) throws SQLException {
+        String where = " WHERE task_id = ?" + (level != null ? " AND level = ?" : "");
+        Object[] args = level != null ? new Object[]{taskId, level.wire()} : new Object[]{taskId};
+        long total = Sql.count(c, "SELECT COUNT(*) FROM task_logs" + where, args);
+        List<TaskLog> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT ts, level, message FROM task_logs" + where
+                + " ORDER BY id LIMIT ? OFFSET ?")) {
+            int i = 1;
+            for (Object a : args) ps.setObject(i++, a);
+            ps.setInt(i++, limit);
+            ps.setInt(i, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TaskLog(java.time.Instant.ofEpochMilli(rs.getLong(1)),
+                            LogLevel.fromWire(rs.getString(2)), rs.getString(3)));
+                }
+            }
+        }
+        return new Page<>(out, total);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.coxswain.core.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * PostgreSQL: several nodes claim concurrently, so the claim skips rows another transaction has
+ * locked instead of waiting for them, and re-checks the status after the lock.
+ */
+public final class PostgresDialect implements SqlDialect {
+    /** Arbitrary constant naming Coxswain's migration advisory lock. */
+    private static final long MIGRATION_LOCK = 0x436f78737761696eL;
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public String claimSql(int typeCount, String returning) {
+        return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
+                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
+                + " WHERE id IN (SELECT id FROM tasks WHERE status = 'queued' AND type IN ("
+                + SqliteDialect.placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?"
+                + " FOR UPDATE SKIP LOCKED) AND status = 'queued'"
+                + " RETURNING " + returning;
+    }
+
+    @Override
+    public String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    @Override
+    public void lockForMigration(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.coxswain.core.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Everything that differs between SQLite and PostgreSQL. Shared SQL lives in the stores; only
+ * what cannot be written portably comes from here.
+ */
+public interface SqlDialect {
+    /** "sqlite" or "postgres": also the folder of this dialect's migrations. */
+    String name();
+
+    /**
+     * The batch claim: moves up to {@code ?} queued tasks of the given types to running in one
+     * statement and returns them. Parameters, in order: worker_id, started_at, updated_at,
+     * lease_until, each of the {@code typeCount} types, limit.
+     */
+    String claimSql(int typeCount, String returningColumns);
+
+    /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
+    String forUpdate();
+
+    /** Takes a lock that serialises schema migrations across nodes, for this transaction. */
+    void lockForMigration(Connection c) throws SQLException;
+
+    /** Whether the connection's error means "unique constraint violated". */
+    boolean isUniqueViolation(SQLException e);
+}

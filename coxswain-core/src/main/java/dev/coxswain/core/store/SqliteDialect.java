@@ -1,0 +1,40 @@
+package dev.coxswain.core.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** SQLite: one writer at a time already, so claims and reads-for-update need no row locks. */
+public final class SqliteDialect implements SqlDialect {
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String claimSql(int typeCount, String returning) {
+        return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
+                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
+                + " WHERE id IN (SELECT id FROM tasks WHERE status = 'queued' AND type IN ("
+                + placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?)"
+                + " RETURNING " + returning;
+    }
+
+    @Override
+    public String forUpdate() {
+        return "";
+    }
+
+    @Override
+    public void lockForMigration(Connection c) {
+        // The single writer connection already excludes every other writer.
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed");
+    }
+
+    static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+}

@@ -1,0 +1,472 @@
+package dev.coxswain.core.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.NewTask;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskQuery;
+import dev.coxswain.core.domain.TaskStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * SQL for the tasks table and its side tables (dependencies, tags). Reads take a connection,
+ * writes a {@link Tx}; deciding what a transition means is {@link dev.coxswain.core.engine.TaskTransitions}'s job.
+ */
+public final class TaskStore {
+    static final String COLUMNS = "id, type, name, description, payload, status, priority, run_at, scheduled_at,"
+            + " created_at, updated_at, started_at, completed_at, retry_count, max_retries, backoff, attempt,"
+            + " timeout_seconds, tags, worker_id, lease_until, result, error, exit_code, checkpoint_enabled,"
+            + " checkpoint_data, log_count, origin_kind, origin_id";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final SqlDialect dialect;
+
+    public TaskStore(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    // ---- writes ----------------------------------------------------------------------------
+
+    /** Inserts the task with its dependency and tag rows; returns the new id. */
+    public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now) throws SQLException {
+        Connection c = tx.connection();
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tasks (type, name, description, payload, status, priority, run_at, scheduled_at,"
+                        + " created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
+                        + " checkpoint_enabled, origin_kind, origin_id, log_count)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
+            ps.setString(1, t.type());
+            ps.setString(2, t.name());
+            ps.setString(3, t.description());
+            ps.setString(4, Json.write(t.payload()));
+            ps.setString(5, status.wire());
+            ps.setInt(6, t.priority());
+            ps.setLong(7, runAt.toEpochMilli());
+            Sql.setMillis(ps, 8, t.scheduledAt());
+            ps.setLong(9, now.toEpochMilli());
+            ps.setLong(10, now.toEpochMilli());
+            ps.setInt(11, t.maxRetries());
+            ps.setString(12, t.backoff());
+            ps.setInt(13, t.timeoutSeconds());
+            ps.setString(14, Json.write(t.tags()));
+            ps.setInt(15, depsPending);
+            ps.setBoolean(16, t.checkpointEnabled());
+            ps.setString(17, t.originKind());
+            ps.setString(18, t.originId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        insertDeps(c, id, t.dependencies());
+        insertTags(c, id, t.tags());
+        return id;
+    }
+
+    void insertDeps(Connection c, long id, Collection<Long> deps) throws SQLException {
+        if (deps.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?)")) {
+            for (long d : deps) {
+                ps.setLong(1, id);
+                ps.setLong(2, d);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void insertTags(Connection c, long id, Collection<String> tags) throws SQLException {
+        if (tags.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_tags (tag, task_id) VALUES (?, ?)")) {
+            for (String tag : new java.util.LinkedHashSet<>(tags)) {
+                ps.setString(1, tag);
+                ps.setLong(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public void replaceDeps(Tx tx, long id, Collection<Long> deps) throws SQLException {
+        exec(tx.connection(), "DELETE FROM task_deps WHERE task_id = ?", id);
+        insertDeps(tx.connection(), id, deps);
+    }
+
+    public void replaceTags(Tx tx, long id, List<String> tags) throws SQLException {
+        exec(tx.connection(), "DELETE FROM task_tags WHERE task_id = ?", id);
+        insertTags(tx.connection(), id, tags);
+        exec(tx.connection(), "UPDATE tasks SET tags = ? WHERE id = ?", Json.write(tags), id);
+    }
+
+    /**
+     * Sets columns of one task. {@code sets} maps column name (fixed identifiers from the caller,
+     * never user text) to value; Instants are stored as epoch millis.
+     *
+     * @param expectStatus when not null, the update applies only while the task is in this status
+     * @return whether a row was updated
+     */
+    public boolean update(Tx tx, long id, Map<String, Object> sets, TaskStatus expectStatus) throws SQLException {
+        StringJoiner sj = new StringJoiner(", ");
+        List<Object> args = new ArrayList<>();
+        for (var e : sets.entrySet()) {
+            sj.add(e.getKey() + " = ?");
+            args.add(toSql(e.getValue()));
+        }
+        String sql = "UPDATE tasks SET " + sj + " WHERE id = ?" + (expectStatus != null ? " AND status = ?" : "");
+        args.add(id);
+        if (expectStatus != null) args.add(expectStatus.wire());
+        return exec(tx.connection(), sql, args.toArray()) > 0;
+    }
+
+    private static Object toSql(Object v) {
+        if (v instanceof Instant i) return i.toEpochMilli();
+        if (v instanceof TaskStatus s) return s.wire();
+        if (v instanceof com.fasterxml.jackson.databind.JsonNode n) return Json.write(n);
+        return v;
+    }
+
+    /** Claims up to {@code limit} queued tasks of the given types for one worker, highest priority then oldest first. */
+    public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil)
+            throws SQLException {
+        List<Task> out = new ArrayList<>(limit);
+        try (PreparedStatement ps = tx.connection().prepareStatement(dialect.claimSql(types.size(), COLUMNS))) {
+            int i = 1;
+            ps.setString(i++, workerId);
+            ps.setLong(i++, now.toEpochMilli());
+            ps.setLong(i++, now.toEpochMilli());
+            ps.setLong(i++, leaseUntil.toEpochMilli());
+            for (String t : types) ps.setString(i++, t);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        // RETURNING gives no order guarantee; hand them out in queue order.
+        out.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority()) : Long.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /**
+     * Marks successful attempts completed, each guarded by "still running this attempt", and
+     * counts the completion's lifecycle log line.
+     *
+     * @return for each completion, whether it applied
+     */
+    public boolean[] completeAll(Tx tx, List<dev.coxswain.core.engine.Completion> done) throws SQLException {
+        boolean[] applied = new boolean[done.size()];
+        if (done.isEmpty()) return applied;
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'completed',"
+                + " completed_at = ?, updated_at = ?, lease_until = NULL, result = ?, exit_code = ?, error = NULL,"
+                + " log_count = log_count + 1 WHERE id = ? AND status = 'running' AND attempt = ?")) {
+            for (var c : done) {
+                ps.setLong(1, c.finishedAt().toEpochMilli());
+                ps.setLong(2, c.finishedAt().toEpochMilli());
+                ps.setString(3, c.result().result());
+                Sql.setInt(ps, 4, c.result().exitCode());
+                ps.setLong(5, c.taskId());
+                ps.setInt(6, c.attempt());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) applied[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
+        }
+        return applied;
+    }
+
+    /** Which of these tasks have dependents (so completing them may release others). */
+    public List<Long> withDependents(Connection c, Collection<Long> ids) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        if (ids.isEmpty()) return out;
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT depends_on FROM task_deps WHERE depends_on IN ("
+                + Sql.placeholders(ids.size()) + ")")) {
+            int i = 1;
+            for (long id : ids) ps.setLong(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /** Moves due pending tasks with no open dependencies to queued. */
+    public int promoteDue(Tx tx, Instant now) throws SQLException {
+        return exec(tx.connection(), "UPDATE tasks SET status = 'queued', updated_at = ?"
+                + " WHERE status = 'pending' AND deps_pending = 0 AND run_at <= ?", now.toEpochMilli(), now.toEpochMilli());
+    }
+
+    /** One dependency of each of these tasks completed; those left with none and due become queued. */
+    public void dependencyCompleted(Tx tx, long depId, Instant now) throws SQLException {
+        Connection c = tx.connection();
+        exec(c, "UPDATE tasks SET deps_pending = deps_pending - 1, updated_at = ?"
+                + " WHERE status = 'pending' AND id IN (SELECT task_id FROM task_deps WHERE depends_on = ?)",
+                now.toEpochMilli(), depId);
+        exec(c, "UPDATE tasks SET status = 'queued', updated_at = ?"
+                + " WHERE status = 'pending' AND deps_pending = 0 AND run_at <= ?"
+                + " AND id IN (SELECT task_id FROM task_deps WHERE depends_on = ?)",
+                now.toEpochMilli(), now.toEpochMilli(), depId);
+    }
+
+    public void renewLeases(Tx tx, String workerId, Instant leaseUntil, Instant now) throws SQLException {
+        exec(tx.connection(), "UPDATE tasks SET lease_until = ? WHERE worker_id = ? AND status = 'running'",
+                leaseUntil.toEpochMilli(), workerId);
+    }
+
+    public void addLogCount(Tx tx, long id, int n) throws SQLException {
+        exec(tx.connection(), "UPDATE tasks SET log_count = log_count + ? WHERE id = ?", n, id);
+    }
+
+    public void delete(Tx tx, long id) throws SQLException {
+        Connection c = tx.connection();
+        exec(c, "DELETE FROM task_deps WHERE task_id = ?", id);
+        exec(c, "DELETE FROM task_tags WHERE task_id = ?", id);
+        exec(c, "DELETE FROM task_logs WHERE task_id = ?", id);
+        exec(c, "DELETE FROM tasks WHERE id = ?", id);
+    }
+
+    // ---- reads -----------------------------------------------------------------------------
+
+    public Task find(Connection c, long id) throws SQLException {
+        return findLocked(c, id, false);
+    }
+
+    /** Reads a task inside a write transaction, locking its row on PostgreSQL. */
+    public Task findForUpdate(Tx tx, long id) throws SQLException {
+        return findLocked(tx.connection(), id, true);
+    }
+
+    private Task findLocked(Connection c, long id, boolean lock) throws SQLException {
+        Task t;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE id = ?"
+                + (lock ? dialect.forUpdate() : ""))) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                t = map(rs);
+            }
+        }
+        return t.withDependencies(dependencies(c, List.of(id)).getOrDefault(id, List.of()));
+    }
+
+    /** Statuses of the given tasks (missing ids are absent), locking them when asked. */
+    public Map<Long, TaskStatus> statuses(Connection c, Collection<Long> ids, boolean lock) throws SQLException {
+        Map<Long, TaskStatus> out = new HashMap<>();
+        if (ids.isEmpty()) return out;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM tasks WHERE id IN ("
+                + Sql.placeholders(ids.size()) + ")" + (lock ? dialect.forUpdate() : ""))) {
+            int i = 1;
+            for (long id : ids) ps.setLong(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getLong(1), TaskStatus.fromWire(rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
+    public Map<Long, List<Long>> dependencies(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, List<Long>> out = new HashMap<>();
+        if (ids.isEmpty()) return out;
+        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, depends_on FROM task_deps WHERE task_id IN ("
+                + Sql.placeholders(ids.size()) + ") ORDER BY task_id, depends_on")) {
+            int i = 1;
+            for (long id : ids) ps.setLong(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** Tasks that name {@code id} as a dependency. */
+    public List<Long> dependents(Connection c, long id, boolean onlyUnfinished) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        String sql = "SELECT d.task_id FROM task_deps d" + (onlyUnfinished ? " JOIN tasks t ON t.id = d.task_id" : "")
+                + " WHERE d.depends_on = ?" + (onlyUnfinished ? " AND t.status IN ('pending', 'queued')" : "")
+                + " ORDER BY d.task_id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code target} is reachable from {@code from} by following dependency edges. */
+    public boolean reaches(Connection c, Collection<Long> from, long target) throws SQLException {
+        if (from.isEmpty()) return false;
+        if (from.contains(target)) return true;
+        String sql = "WITH RECURSIVE reach(id) AS (SELECT depends_on FROM task_deps WHERE task_id IN ("
+                + Sql.placeholders(from.size()) + ") UNION SELECT d.depends_on FROM task_deps d JOIN reach r ON d.task_id = r.id)"
+                + " SELECT 1 FROM reach WHERE id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (long id : from) ps.setLong(i++, id);
+            ps.setLong(i, target);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public Page<Task> list(Connection c, TaskQuery q) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!q.statuses().isEmpty()) {
+            where.append(" AND status IN (").append(Sql.placeholders(q.statuses().size())).append(')');
+            for (TaskStatus s : q.statuses()) args.add(s.wire());
+        }
+        if (q.tag() != null) {
+            where.append(" AND id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
+            args.add(q.tag());
+        }
+        if (q.workerId() != null) {
+            where.append(" AND worker_id = ?");
+            args.add(q.workerId());
+        }
+        long total = Sql.count(c, "SELECT COUNT(*) FROM tasks" + where, args.toArray());
+        String dir = q.ascending() ? " ASC" : " DESC";
+        // NULLs sort as "not yet" on both databases, and id breaks ties so pages never overlap.
+        String order = " ORDER BY " + (nullable(q.sort().column()) ? "(" + q.sort().column() + " IS NULL)"
+                + (q.ascending() ? " DESC" : " ASC") + ", " : "") + q.sort().column() + dir + ", id" + dir;
+        List<Task> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks" + where + order + " LIMIT ? OFFSET ?")) {
+            int i = 1;
+            for (Object a : args) ps.setObject(i++, a);
+            ps.setInt(i++, q.limit());
+            ps.setInt(i, q.offset());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) items.add(map(rs));
+            }
+        }
+        Map<Long, List<Long>> deps = dependencies(c, items.stream().map(Task::id).toList());
+        items.replaceAll(t -> t.withDependencies(deps.getOrDefault(t.id(), List.of())));
+        return new Page<>(items, total);
+    }
+
+    private static boolean nullable(String column) {
+        return column.equals("started_at") || column.equals("completed_at");
+    }
+
+    /** Running tasks whose lease ran out before {@code now}. */
+    public List<Task> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
+        List<Task> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE status = 'running'"
+                + " AND lease_until < ? ORDER BY lease_until LIMIT ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The earliest run_at of a pending task that waits only for time, or null. */
+    public Instant nextDue(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MIN(run_at) FROM tasks WHERE status = 'pending' AND deps_pending = 0")) {
+            if (!rs.next()) return null;
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        }
+    }
+
+    public List<Long> runningIds(Connection c, String workerId) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE worker_id = ? AND status = 'running' ORDER BY id")) {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    public Map<TaskStatus, Long> countByStatus(Connection c) throws SQLException {
+        Map<TaskStatus, Long> out = new HashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT status, COUNT(*) FROM tasks GROUP BY status")) {
+            while (rs.next()) out.put(TaskStatus.fromWire(rs.getString(1)), rs.getLong(2));
+        }
+        return out;
+    }
+
+    /** Tasks that reached {@code status} with completed_at in [from, to). */
+    public long countFinished(Connection c, TaskStatus status, Instant from, Instant to) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM tasks WHERE completed_at >= ? AND completed_at < ? AND status = ?",
+                from.toEpochMilli(), to.toEpochMilli(), status.wire());
+    }
+
+    /** Finished-task aggregates for one time bucket: [completed, failed, avg run millis of finished]. */
+    public double[] bucketStats(Connection c, Instant from, Instant to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT"
+                + " SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END),"
+                + " AVG(CASE WHEN started_at IS NOT NULL THEN completed_at - started_at END)"
+                + " FROM tasks WHERE completed_at >= ? AND completed_at < ? AND status IN ('completed', 'failed')")) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[]{rs.getLong(1), rs.getLong(2), rs.getDouble(3)};
+            }
+        }
+    }
+
+    /** Queued tasks per priority band: [high (10), normal (5–9), low (1–4)]. */
+    public long[] queueDepths(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT"
+                     + " SUM(CASE WHEN priority >= 10 THEN 1 ELSE 0 END),"
+                     + " SUM(CASE WHEN priority BETWEEN 5 AND 9 THEN 1 ELSE 0 END),"
+                     + " SUM(CASE WHEN priority < 5 THEN 1 ELSE 0 END)"
+                     + " FROM tasks WHERE status = 'queued'")) {
+            rs.next();
+            return new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    // ---- mapping ---------------------------------------------------------------------------
+
+    static Task map(ResultSet rs) throws SQLException {
+        return new Task(
+                rs.getLong("id"), rs.getString("type"), rs.getString("name"), rs.getString("description"),
+                Json.read(rs.getString("payload")), TaskStatus.fromWire(rs.getString("status")),
+                rs.getInt("priority"), Sql.instant(rs, "run_at"), Sql.instant(rs, "scheduled_at"),
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), Sql.instant(rs, "started_at"),
+                Sql.instant(rs, "completed_at"), rs.getInt("retry_count"), rs.getInt("max_retries"),
+                rs.getString("backoff"), rs.getInt("attempt"), rs.getInt("timeout_seconds"),
+                readTags(rs.getString("tags")), List.of(), rs.getString("worker_id"), Sql.instant(rs, "lease_until"),
+                rs.getString("result"), rs.getString("error"), Sql.integer(rs, "exit_code"),
+                rs.getBoolean("checkpoint_enabled"), Json.read(rs.getString("checkpoint_data")),
+                rs.getInt("log_count"), rs.getString("origin_kind"), rs.getString("origin_id"));
+    }
+
+    private static List<String> readTags(String json) {
+        try {
+            return json == null ? List.of() : Json.MAPPER.readValue(json, STRINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static int exec(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            return ps.executeUpdate();
+        }
+    }
+}
