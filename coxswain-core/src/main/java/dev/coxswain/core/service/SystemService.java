@@ -41,9 +41,10 @@ public final class SystemService {
         this.startedAt = clock.instant();
     }
 
+    /** @param liveNodes nodes whose local worker heartbeats (each node runs exactly one) */
     public record Status(long uptimeSeconds, boolean databaseHealthy, int connectionCount, String store,
-                         Map<WorkerStatus, Long> workers, Map<TaskStatus, Long> tasks, long completedToday,
-                         long failedToday, long[] queueDepths) {
+                         Map<WorkerStatus, Long> workers, long liveNodes, Map<TaskStatus, Long> tasks,
+                         long completedToday, long failedToday, long[] queueDepths) {
     }
 
     public Status status() {
@@ -51,12 +52,13 @@ public final class SystemService {
         boolean healthy = db.healthy();
         if (!healthy) {
             return new Status(Duration.between(startedAt, now).toSeconds(), false, db.connectionCount(),
-                    db.dialect().name(), Map.of(), Map.of(), 0, 0, new long[3]);
+                    db.dialect().name(), Map.of(), 0, Map.of(), 0, 0, new long[3]);
         }
         Instant midnight = LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
         Instant tomorrow = midnight.plus(Duration.ofDays(1)).plusSeconds(3600); // DST-safe upper bound
         return db.read(c -> new Status(Duration.between(startedAt, now).toSeconds(), true, db.connectionCount(),
-                db.dialect().name(), workers.countByStatus(c, now.minus(workerTtl)), tasks.countByStatus(c),
+                db.dialect().name(), workers.countByStatus(c, now.minus(workerTtl)),
+                workers.countLive(c, now.minus(workerTtl), "local"), tasks.countByStatus(c),
                 tasks.countFinished(c, TaskStatus.COMPLETED, midnight, tomorrow),
                 tasks.countFinished(c, TaskStatus.FAILED, midnight, tomorrow), tasks.queueDepths(c)));
     }

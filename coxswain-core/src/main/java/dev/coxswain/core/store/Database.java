@@ -61,6 +61,7 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         hc.setDataSource(readDs);
         hc.setPoolName("coxswain-sqlite-read");
+        hc.setReadOnly(true); // must match the connection's own flag: sqlite-jdbc cannot change it later
         hc.setMaximumPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
         hc.setMinimumIdle(1);
         HikariDataSource readers = new HikariDataSource(hc);

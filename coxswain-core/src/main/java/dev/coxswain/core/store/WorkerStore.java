@@ -109,6 +109,11 @@ public final class WorkerStore {
         return out;
     }
 
+    public long countLive(Connection c, Instant offlineBefore, String kind) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM workers WHERE kind = ? AND last_heartbeat >= ?", kind,
+                offlineBefore.toEpochMilli());
+    }
+
     private Page<Worker> query(Connection c, String filter, Object[] args, Instant offlineBefore, int offset, int limit)
             throws SQLException {
         long total = Sql.count(c, "SELECT COUNT(*) FROM workers w WHERE 1 = 1" + filter, args);

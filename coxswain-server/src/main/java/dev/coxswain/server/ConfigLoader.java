@@ -1,0 +1,136 @@
+package dev.coxswain.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Merges the server's settings: built-in defaults, then the YAML config file, then
+ * {@code COXSWAIN_*} environment variables, then command-line flags. Every setting has one
+ * kebab-case key (the YAML key); its environment variable is {@code COXSWAIN_} plus the key in
+ * upper snake case ({@code data-dir} → {@code COXSWAIN_DATA_DIR}).
+ */
+public final class ConfigLoader {
+    /** Keys with their defaults (null = unset) and what they mean, for --help and the README. */
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("port", "8000", "HTTP port"),
+            new Setting("bind", "127.0.0.1", "address to listen on (0.0.0.0 for all interfaces)"),
+            new Setting("data-dir", "./data", "data directory: SQLite database, admin.key, node.id"),
+            new Setting("db-url", null, "PostgreSQL JDBC URL; when set, PostgreSQL replaces the embedded SQLite store"),
+            new Setting("db-user", null, "PostgreSQL user (if not in the URL)"),
+            new Setting("db-password", null, "PostgreSQL password (if not in the URL); prefer the environment variable"),
+            new Setting("admin-key", null, "admin API key to accept (for automation); otherwise one is generated on first start"),
+            new Setting("concurrency", String.valueOf(2 * Runtime.getRuntime().availableProcessors()),
+                    "tasks the built-in local worker runs at once (default 2 x cores)"),
+            new Setting("shutdown-grace-seconds", "30", "on SIGTERM, how long running tasks may finish before they are released"),
+            new Setting("timezone", null, "time zone for 'today' figures (default: the server's)"),
+            new Setting("max-body-bytes", "1048576", "largest accepted request body"),
+            new Setting("log-max-lines-per-task", "10000", "task log lines kept per task; further output lines are dropped and counted"),
+            new Setting("sqlite-sync", "full", "SQLite durability: full (fsync each commit) or normal (survives crashes, not power loss)"),
+            new Setting("worker-id", null, "id of this node's local worker (default worker-<hostname>-<node id>)"),
+            new Setting("lease-seconds", "30", "a running task's lease; a worker silent this long loses the task to a retry"));
+
+    public record Setting(String key, String dflt, String help) {
+        public String env() {
+            return "COXSWAIN_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+    }
+
+    /** A setting has a value that cannot be used. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param configFile the YAML file, or null
+     * @param env        the environment (System.getenv() in the server)
+     * @param flags      command-line values by key; null values are "not given"
+     */
+    public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> flags) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) v.put(s.key(), s.dflt());
+        if (configFile != null) v.putAll(readYaml(configFile));
+        for (Setting s : SETTINGS) {
+            String e = env.get(s.env());
+            if (e != null && !e.isBlank()) v.put(s.key(), e);
+        }
+        flags.forEach((k, val) -> {
+            if (val != null) v.put(k, val);
+        });
+        return build(v);
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root == null || root.isNull() || root.isMissingNode()) return out;
+        if (!root.isObject()) throw new ConfigException("config file " + file + " must be a YAML mapping");
+        var it = root.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (SETTINGS.stream().noneMatch(s -> s.key().equals(e.getKey()))) {
+                throw new ConfigException("unknown setting '" + e.getKey() + "' in " + file);
+            }
+            if (!e.getValue().isValueNode()) throw new ConfigException("setting '" + e.getKey() + "' must be a scalar");
+            out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static ServerConfig build(Map<String, String> v) {
+        String sync = v.get("sqlite-sync").toLowerCase(Locale.ROOT);
+        if (!sync.equals("full") && !sync.equals("normal")) throw new ConfigException("sqlite-sync must be full or normal");
+        String url = blankToNull(v.get("db-url"));
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+        String adminKey = blankToNull(v.get("admin-key"));
+        if (adminKey != null && adminKey.length() < 16) throw new ConfigException("admin-key must be at least 16 characters");
+        ZoneId zone;
+        try {
+            zone = v.get("timezone") == null ? ZoneId.systemDefault() : ZoneId.of(v.get("timezone"));
+        } catch (DateTimeException e) {
+            throw new ConfigException("timezone '" + v.get("timezone") + "' is not a known time zone");
+        }
+        return new ServerConfig(
+                intIn(v, "port", 0, 65535), v.get("bind"), Path.of(v.get("data-dir")), url,
+                blankToNull(v.get("db-user")), blankToNull(v.get("db-password")), adminKey,
+                intIn(v, "concurrency", 1, 10_000), Duration.ofSeconds(intIn(v, "shutdown-grace-seconds", 0, 86_400)),
+                zone, intIn(v, "max-body-bytes", 1024, Integer.MAX_VALUE), intIn(v, "log-max-lines-per-task", 10, 10_000_000),
+                sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)));
+    }
+
+    private static int intIn(Map<String, String> v, String key, int min, int max) {
+        try {
+            int i = Integer.parseInt(v.get(key).trim());
+            if (i < min || i > max) throw new ConfigException(key + " must be between " + min + " and " + max);
+            return i;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key + " must be an integer");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.coxswain.server;
+
+import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.engine.Engine;
+import dev.coxswain.core.engine.EngineConfig;
+import dev.coxswain.core.exec.ShellExecutor;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.server.auth.Authenticator;
+import dev.coxswain.server.http.Bodies;
+import dev.coxswain.server.nativeapi.NativeApi;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.logging.Logger;
+
+/**
+ * One Coxswain node: store, engine and HTTP server, started and stopped together. The CLI runs
+ * one per process; tests start them in-process on port 0.
+ */
+public final class CoxswainServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CoxswainServer.class.getName());
+    static final String ADMIN_KEY_FILE = "admin.key";
+
+    private final ServerConfig cfg;
+    private final Database db;
+    private final Engine engine;
+    private final WebServer web;
+    private final String generatedAdminKey;
+    private boolean stopped;
+
+    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey) {
+        this.cfg = cfg;
+        this.db = db;
+        this.engine = engine;
+        this.web = web;
+        this.generatedAdminKey = generatedAdminKey;
+    }
+
+    public static CoxswainServer start(ServerConfig cfg, Clock clock) {
+        try {
+            Files.createDirectories(cfg.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + cfg.dataDir(), e);
+        }
+        Database db = cfg.dbUrl() == null ? Database.sqlite(cfg.dataDir(), cfg.sqliteFullSync())
+                : Database.postgres(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), 10, 2);
+        try {
+            String version = version();
+            String host = hostname();
+            String nodeId = nodeId(cfg.dataDir());
+            String workerId = cfg.workerId() != null ? cfg.workerId() : "worker-" + host + "-" + nodeId;
+            EngineConfig ec = EngineConfig.defaults(workerId, host, version, cfg.dataDir())
+                    .withConcurrency(cfg.concurrency())
+                    .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
+                    .withMaxLogLines(cfg.logMaxLinesPerTask());
+            Engine engine = new Engine(db, ec, List.of(new ShellExecutor()), clock, cfg.timezone(), new SplittableRandom());
+            String generated = bootstrapAdminKey(engine, cfg);
+
+            Bodies bodies = new Bodies(cfg.maxBodyBytes());
+            Authenticator auth = new Authenticator(engine.apiKeys());
+            HttpRouting.Builder routing = HttpRouting.builder();
+            new HealthRoutes(db).register(routing);
+            new NativeApi(engine, auth, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
+                    .register(routing);
+            NativeApi.registerFallback(routing);
+
+            engine.start();
+            WebServer web = WebServer.builder()
+                    .host(cfg.bind())
+                    .port(cfg.port())
+                    .shutdownHook(false)
+                    // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
+                    // own limit would answer first, in no face's format.
+                    .maxPayloadSize(-1)
+                    .routing(routing)
+                    .build()
+                    .start();
+            LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
+            return new CoxswainServer(cfg, db, engine, web, generated);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * With {@code admin-key} set, that key is accepted. Otherwise, when no key exists at all, one
+     * is generated, written to {@code <data-dir>/admin.key} (mode 0600) and returned so the CLI
+     * can print it once.
+     */
+    private static String bootstrapAdminKey(Engine engine, ServerConfig cfg) {
+        Set<String> admin = Set.of(Principal.ADMIN);
+        if (cfg.adminKey() != null) {
+            engine.apiKeys().ensure(cfg.adminKey(), "admin (configured)", admin, "unlimited");
+            return null;
+        }
+        if (engine.apiKeys().countActive() > 0) return null;
+        var created = engine.apiKeys().create("admin", admin, "unlimited");
+        Path file = cfg.dataDir().resolve(ADMIN_KEY_FILE);
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, created.secret() + "\n");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return created.secret();
+    }
+
+    private static String nodeId(Path dataDir) {
+        Path f = dataDir.resolve("node.id");
+        try {
+            if (Files.exists(f)) return Files.readString(f).trim();
+            byte[] b = new byte[3];
+            new java.security.SecureRandom().nextBytes(b);
+            String id = HexFormat.of().formatHex(b);
+            Files.writeString(f, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + f, e);
+        }
+    }
+
+    private static String hostname() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) return h;
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    static String version() {
+        try (InputStream in = CoxswainServer.class.getResourceAsStream("/coxswain/version.txt")) {
+            return in == null ? "dev" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public ServerConfig config() {
+        return cfg;
+    }
+
+    /** The admin key generated at this start, or null when none was generated. */
+    public String generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    /**
+     * Graceful stop: the engine stops claiming and gives running tasks the grace period while the
+     * API still answers; then the HTTP server and the store close.
+     */
+    public synchronized void stop(Duration grace) {
+        if (stopped) return;
+        stopped = true;
+        LOG.info("shutting down (grace " + grace.toSeconds() + " s)");
+        engine.shutdown(grace);
+        web.stop();
+        db.close();
+        LOG.info("shutdown complete");
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+}

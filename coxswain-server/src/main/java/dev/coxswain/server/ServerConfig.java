@@ -1,0 +1,29 @@
+package dev.coxswain.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * Everything the server is started with, after defaults, the config file, environment variables
+ * and command-line flags have been merged (in that order of precedence, lowest first).
+ *
+ * @param dbUrl      null: the embedded SQLite store under {@code dataDir}; a PostgreSQL JDBC URL
+ *                   switches to the PostgreSQL store
+ * @param adminKey   null: generate one on first start (when no key exists)
+ * @param workerId   null: {@code worker-<hostname>-<node id>}
+ * @param sqliteFullSync fsync every SQLite commit (survives power loss) instead of WAL's NORMAL
+ */
+public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                           String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                           long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                           Duration lease) {
+
+    /** Never prints the secrets. */
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
+                + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
+                + shutdownGrace + ", timezone=" + timezone + "]";
+    }
+}

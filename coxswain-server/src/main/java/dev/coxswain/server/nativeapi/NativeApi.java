@@ -1,0 +1,49 @@
+package dev.coxswain.server.nativeapi;
+
+import dev.coxswain.core.engine.Engine;
+import dev.coxswain.server.auth.Authenticator;
+import dev.coxswain.server.http.Bodies;
+import io.helidon.webserver.http.HttpRouting;
+
+import static dev.coxswain.server.nativeapi.NativeGuard.Access.READ;
+import static dev.coxswain.server.nativeapi.NativeGuard.Access.WRITE;
+
+/**
+ * The native face: the distributed task scheduler API of
+ * {@code seeds/distributed-task-scheduler-api.md}, mounted at {@code /api}.
+ */
+public final class NativeApi {
+    private final NativeGuard guard;
+    private final NativeTaskRoutes tasks;
+    private final NativeWorkerRoutes workers;
+    private final NativeSystemRoutes system;
+
+    public NativeApi(Engine engine, Authenticator auth, Bodies bodies, String version, String nodeName) {
+        this.guard = new NativeGuard(auth);
+        this.tasks = new NativeTaskRoutes(engine.tasks(), bodies);
+        this.workers = new NativeWorkerRoutes(engine.workers());
+        this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
+    }
+
+    public void register(HttpRouting.Builder r) {
+        r.get("/api/tasks", guard.guard(READ, tasks::list))
+                .post("/api/tasks", guard.guard(WRITE, tasks::create))
+                .get("/api/tasks/{id}", guard.guard(READ, tasks::get))
+                .put("/api/tasks/{id}", guard.guard(WRITE, tasks::update))
+                .delete("/api/tasks/{id}", guard.guard(WRITE, tasks::delete))
+                .post("/api/tasks/{id}/cancel", guard.guard(WRITE, tasks::cancel))
+                .post("/api/tasks/{id}/retry", guard.guard(WRITE, tasks::retry))
+                .get("/api/tasks/{id}/logs", guard.guard(READ, tasks::logs))
+                .post("/api/tasks/{id}/checkpoint", guard.guard(WRITE, tasks::checkpoint))
+                .get("/api/workers", guard.guard(READ, workers::list))
+                .get("/api/workers/{id}", guard.guard(READ, workers::get))
+                .get("/api/workers/{id}/tasks", guard.guard(READ, workers::tasks))
+                .get("/api/system/status", guard.guard(READ, system::status))
+                .get("/api/system/metrics", guard.guard(READ, system::metrics));
+    }
+
+    /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */
+    public static void registerFallback(HttpRouting.Builder r) {
+        r.any("/api/*", NativeGuard.notFound());
+    }
+}

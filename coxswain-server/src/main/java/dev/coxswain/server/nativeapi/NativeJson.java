@@ -1,0 +1,154 @@
+package dev.coxswain.server.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskLog;
+import dev.coxswain.core.domain.Worker;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Renders core objects in the native API's shapes: {@code task-<n>} ids, RFC 3339 UTC times. */
+final class NativeJson {
+    static final String TASK_PREFIX = "task-";
+
+    private NativeJson() {
+    }
+
+    static String taskId(long id) {
+        return TASK_PREFIX + id;
+    }
+
+    /** @return the numeric id of {@code task-<n>}, or -1 when the text is not a task id */
+    static long parseTaskId(String s) {
+        if (s == null || !s.startsWith(TASK_PREFIX)) return -1;
+        try {
+            long v = Long.parseLong(s.substring(TASK_PREFIX.length()));
+            return v > 0 ? v : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    static ObjectNode task(Task t) {
+        ObjectNode n = Json.object();
+        n.put("id", taskId(t.id()));
+        n.put("name", t.name());
+        n.put("description", t.description());
+        JsonNode cmd = t.payload() == null ? null : t.payload().get("command");
+        n.put("command", cmd == null || cmd.isNull() ? null : cmd.asText());
+        n.put("type", t.type());
+        n.put("status", t.status().wire());
+        n.put("priority", t.priority());
+        n.put("retry_count", t.retryCount());
+        n.put("max_retries", t.maxRetries());
+        n.put("created_at", time(t.createdAt()));
+        n.put("updated_at", time(t.updatedAt()));
+        n.put("scheduled_at", time(t.scheduledAt()));
+        n.put("started_at", time(t.startedAt()));
+        n.put("completed_at", time(t.completedAt()));
+        n.put("timeout_seconds", t.timeoutSeconds());
+        ArrayNode tags = n.putArray("tags");
+        t.tags().forEach(tags::add);
+        ArrayNode deps = n.putArray("dependencies");
+        t.dependencies().forEach(d -> deps.add(taskId(d)));
+        n.put("worker_id", t.workerId());
+        n.put("result", t.result());
+        n.put("error", t.error());
+        if (t.exitCode() == null) n.putNull("exit_code");
+        else n.put("exit_code", t.exitCode());
+        n.set("checkpoint_data", t.checkpointData());
+        n.put("checkpoint_enabled", t.checkpointEnabled());
+        if (t.originKind() != null) {
+            ObjectNode o = n.putObject("origin");
+            o.put("kind", t.originKind());
+            o.put("id", t.originId());
+        }
+        return n;
+    }
+
+    static ObjectNode workerTaskItem(Task t) {
+        ObjectNode n = Json.object();
+        n.put("id", taskId(t.id()));
+        n.put("name", t.name());
+        n.put("status", t.status().wire());
+        n.put("started_at", time(t.startedAt()));
+        n.put("priority", t.priority());
+        return n;
+    }
+
+    static ObjectNode worker(Worker w, boolean detail) {
+        ObjectNode n = Json.object();
+        n.put("id", w.id());
+        n.put("hostname", w.hostname());
+        n.put("status", w.status().wire());
+        n.put("tasks_completed", w.tasksCompleted());
+        n.put("tasks_failed", w.tasksFailed());
+        n.put("current_tasks", w.currentTaskIds().size());
+        if (detail) {
+            ArrayNode ids = n.putArray("current_task_ids");
+            w.currentTaskIds().forEach(id -> ids.add(taskId(id)));
+        }
+        n.put("last_heartbeat", time(w.lastHeartbeat()));
+        n.put("registered_at", time(w.registeredAt()));
+        n.put("version", w.version());
+        ArrayNode tags = n.putArray("tags");
+        w.tags().forEach(tags::add);
+        if (detail) {
+            ObjectNode r = n.putObject("resources");
+            Worker.Resources res = w.resources();
+            putFraction(r, "cpu_usage", res == null ? null : res.cpuUsage());
+            putFraction(r, "memory_usage", res == null ? null : res.memoryUsage());
+            putFraction(r, "disk_usage", res == null ? null : res.diskUsage());
+            n.put("capacity", w.capacity());
+            n.put("kind", w.kind());
+        }
+        return n;
+    }
+
+    private static void putFraction(ObjectNode n, String k, Double v) {
+        if (v == null) n.putNull(k);
+        else n.put(k, v);
+    }
+
+    static ObjectNode log(TaskLog l) {
+        ObjectNode n = Json.object();
+        n.put("timestamp", time(l.timestamp()));
+        n.put("level", l.level().wire());
+        n.put("message", l.message());
+        return n;
+    }
+
+    static ObjectNode data(JsonNode data) {
+        ObjectNode n = Json.object();
+        n.set("data", data);
+        return n;
+    }
+
+    static <T> ObjectNode pageOf(Page<T> p, java.util.function.Function<T, ? extends JsonNode> render, int page, int limit) {
+        ObjectNode n = Json.object();
+        ArrayNode items = n.putArray("data");
+        for (T t : p.items()) items.add(render.apply(t));
+        ObjectNode meta = n.putObject("meta");
+        meta.put("page", page);
+        meta.put("limit", limit);
+        meta.put("total", p.total());
+        meta.put("pages", (p.total() + limit - 1) / limit);
+        return n;
+    }
+
+    static ArrayNode array(List<? extends JsonNode> nodes) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        nodes.forEach(a::add);
+        return a;
+    }
+}
