@@ -62,8 +62,13 @@ public final class WorkerHeartbeat implements Duty {
             tasks.renewLeases(tx, hb.id(), now.plus(lease), now);
             return null;
         });
+        // Snapshot local attempts before reading the store: each was committed as running before
+        // it was started here, so one missing from the store afterwards really was taken away.
+        // (An attempt claimed after the read must not be mistaken for a cancelled one.)
+        List<Execution> local = List.copyOf(worker.running());
+        if (local.isEmpty()) return interval;
         Set<Long> stillRunning = new HashSet<>(db.read(c -> tasks.runningIds(c, worker.id())));
-        for (Execution ex : worker.running()) {
+        for (Execution ex : local) {
             if (!stillRunning.contains(ex.task().id())) ex.control().stop(StopReason.CANCELLED);
         }
         return interval;
