@@ -54,18 +54,19 @@ public final class WorkerHeartbeat implements Duty {
         Instant now = clock.instant();
         var hb = new WorkerStore.Heartbeat(identity.id(), identity.hostname(), identity.kind(), identity.capacity(),
                 identity.version(), identity.tags(), resources.sample());
+        // Snapshot local attempts before touching the store: each was committed as running before
+        // it was started here, so one missing from the store afterwards really was taken away
+        // (an attempt claimed after this point must not be mistaken for a cancelled one).
+        List<Execution> local = List.copyOf(worker.running());
+        List<Long> localIds = local.stream().map(ex -> ex.task().id()).toList();
         db.write(tx -> {
             if (workers.heartbeat(tx, hb, now)) {
                 events.append(tx, List.of(new EventStore.Event(now.toEpochMilli(), "worker.registered", null, hb.id(),
                         "{\"hostname\":" + dev.coxswain.core.Json.write(hb.hostname()) + "}")));
             }
-            tasks.renewLeases(tx, hb.id(), now.plus(lease), now);
+            tasks.renewLeases(tx, hb.id(), localIds, now.plus(lease));
             return null;
         });
-        // Snapshot local attempts before reading the store: each was committed as running before
-        // it was started here, so one missing from the store afterwards really was taken away.
-        // (An attempt claimed after the read must not be mistaken for a cancelled one.)
-        List<Execution> local = List.copyOf(worker.running());
         if (local.isEmpty()) return interval;
         Set<Long> stillRunning = new HashSet<>(db.read(c -> tasks.runningIds(c, worker.id())));
         for (Execution ex : local) {

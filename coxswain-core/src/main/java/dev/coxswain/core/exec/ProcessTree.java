@@ -80,7 +80,7 @@ public final class ProcessTree {
         // (double-forked, reparented before the snapshot) may have ignored SIGTERM.
         signalGroup("KILL", pgid);
         for (ProcessHandle h : known) {
-            if (h.isAlive()) h.destroyForcibly();
+            if (running(h)) h.destroyForcibly();
         }
         if (interrupted) Thread.currentThread().interrupt();
     }
@@ -104,7 +104,8 @@ public final class ProcessTree {
                 }
                 Optional<ProcessHandle> h = ProcessHandle.of(pid);
                 if (h.isEmpty()) continue;
-                if (pgrpOf(p) == pgid) out.add(h.get());
+                String[] f = statFields(pid);
+                if (f != null && !isZombie(f) && f[2].equals(Long.toString(pgid))) out.add(h.get());
             }
         } catch (IOException | RuntimeException e) {
             return null;
@@ -112,19 +113,36 @@ public final class ProcessTree {
         return out;
     }
 
-    /** Field 5 of /proc/<pid>/stat; the comm field may contain spaces and ')', so parse after the last ')'. */
-    private static long pgrpOf(Path procDir) {
+    /**
+     * {state, ppid, pgrp, rest} from /proc/<pid>/stat, or null if gone/unreadable. The comm field
+     * may contain spaces and ')', so split after the last ')'.
+     */
+    private static String[] statFields(long pid) {
         try {
-            String stat = Files.readString(procDir.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4); // state ppid pgrp rest
-            return Long.parseLong(f[2]);
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+            return f.length == 4 ? f : null;
         } catch (IOException | RuntimeException e) {
-            return -1; // gone meanwhile, or unreadable
+            return null;
         }
     }
 
+    private static boolean isZombie(String[] f) {
+        return f[0].equals("Z") || f[0].equals("X");
+    }
+
+    /**
+     * Alive and not a zombie. isAlive() is true for zombies, and killed orphans stay zombies until
+     * init reaps them (seconds, with some inits); waiting on those would always burn the grace.
+     */
+    static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) return false;
+        String[] f = statFields(h.pid());
+        return f == null ? h.isAlive() : !isZombie(f);
+    }
+
     private static boolean anyAlive(List<ProcessHandle> handles) {
-        for (ProcessHandle h : handles) if (h.isAlive()) return true;
+        for (ProcessHandle h : handles) if (running(h)) return true;
         return false;
     }
 

@@ -219,9 +219,18 @@ public final class TaskStore {
                 now.toEpochMilli(), now.toEpochMilli(), depId);
     }
 
-    public void renewLeases(Tx tx, String workerId, Instant leaseUntil, Instant now) throws SQLException {
-        exec(tx.connection(), "UPDATE tasks SET lease_until = ? WHERE worker_id = ? AND status = 'running'",
-                leaseUntil.toEpochMilli(), workerId);
+    /**
+     * Extends the leases of the given attempts only. A worker renews what it actually runs: after
+     * a crash and restart under the same worker id, the tasks the dead process held must expire.
+     */
+    public void renewLeases(Tx tx, String workerId, Collection<Long> ids, Instant leaseUntil) throws SQLException {
+        if (ids.isEmpty()) return;
+        List<Object> args = new ArrayList<>();
+        args.add(leaseUntil.toEpochMilli());
+        args.add(workerId);
+        args.addAll(ids);
+        exec(tx.connection(), "UPDATE tasks SET lease_until = ? WHERE worker_id = ? AND status = 'running' AND id IN ("
+                + Sql.placeholders(ids.size()) + ")", args.toArray());
     }
 
     public void addLogCount(Tx tx, long id, int n) throws SQLException {
