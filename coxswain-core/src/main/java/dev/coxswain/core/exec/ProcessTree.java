@@ -76,8 +76,8 @@ public final class ProcessTree {
             }
         }
 
-        // Always SIGKILL the group, even if every known pid is gone: members we never saw
-        // (double-forked, reparented before the snapshot) may have ignored SIGTERM.
+        // Always SIGKILL the group, even if every known pid is gone: members forked after the
+        // snapshot (e.g. by a TERM trap) are unknown, and only the kernel's group kill is atomic.
         signalGroup("KILL", pgid);
         for (ProcessHandle h : known) {
             if (running(h)) h.destroyForcibly();
