@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
@@ -16,8 +15,12 @@ public final class LogSetup {
     }
 
     public static void toStdout(Level level) {
-        LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
+        // Not LogManager.reset(): Main installs a manager whose reset does nothing.
+        for (Handler old : root.getHandlers()) {
+            root.removeHandler(old);
+            old.close();
+        }
         root.setLevel(level);
         Handler h = new StdoutHandler(System.out);
         h.setLevel(level);
