@@ -12,6 +12,9 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.EnumMap;
+import dev.coxswain.core.domain.Tier;
+import dev.coxswain.server.auth.JwtVerifier;
 import java.util.Map;
 
 /**
@@ -38,7 +41,21 @@ public final class ConfigLoader {
             new Setting("log-max-lines-per-task", "10000", "task log lines kept per task; further output lines are dropped and counted"),
             new Setting("sqlite-sync", "full", "SQLite durability: full (fsync each commit) or normal (survives crashes, not power loss)"),
             new Setting("worker-id", null, "id of this node's local worker (default worker-<hostname>-<node id>)"),
-            new Setting("lease-seconds", "30", "a running task's lease; a worker silent this long loses the task to a retry"));
+            new Setting("lease-seconds", "30", "a running task's lease; a worker silent this long loses the task to a retry"),
+            new Setting("jwt-secret", null, "HS256 secret (at least 32 bytes) for bearer JWTs; prefer the environment variable"),
+            new Setting("jwt-public-key-file", null, "PEM public key (RSA or EC) for RS256/ES256 bearer JWTs"),
+            new Setting("jwt-jwks-file", null, "JWKS file with the public keys for bearer JWTs"),
+            new Setting("jwt-issuer", null, "required iss claim of bearer JWTs"),
+            new Setting("jwt-audience", null, "required aud claim of bearer JWTs"),
+            new Setting("jwt-scopes-claim", "scope", "claim holding a JWT's scopes (space-separated string or array)"),
+            new Setting("jwt-tier-claim", "tier", "claim holding a JWT's tier"),
+            new Setting("jwt-default-tier", "starter", "tier of a JWT without a tier claim"),
+            new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
+            new Setting("rate-limit-starter", String.valueOf(SecurityConfig.STARTER_PER_MINUTE), "requests per minute for the starter tier (0: unlimited)"),
+            new Setting("rate-limit-pro", String.valueOf(SecurityConfig.PRO_PER_MINUTE), "requests per minute for the pro tier (0: unlimited)"),
+            new Setting("rate-limit-team", String.valueOf(SecurityConfig.TEAM_PER_MINUTE), "requests per minute for the team tier (0: unlimited)"),
+            new Setting("rate-limit-business", String.valueOf(SecurityConfig.BUSINESS_PER_MINUTE), "requests per minute for the business tier (0: unlimited)"),
+            new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
         public String env() {
@@ -117,7 +134,36 @@ public final class ConfigLoader {
                 blankToNull(v.get("db-user")), blankToNull(v.get("db-password")), adminKey,
                 intIn(v, "concurrency", 1, 10_000), Duration.ofSeconds(intIn(v, "shutdown-grace-seconds", 0, 86_400)),
                 zone, intIn(v, "max-body-bytes", 1024, Integer.MAX_VALUE), intIn(v, "log-max-lines-per-task", 10, 10_000_000),
-                sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)));
+                sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
+                security(v));
+    }
+
+    private static SecurityConfig security(Map<String, String> v) {
+        Tier dflt = Tier.fromWire(v.get("jwt-default-tier"));
+        if (dflt == null) throw new ConfigException("jwt-default-tier must be one of starter, pro, team, business, unlimited");
+        String secret = blankToNull(v.get("jwt-secret"));
+        if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new ConfigException("jwt-secret must be at least 32 bytes");
+        }
+        String workerToken = blankToNull(v.get("worker-token"));
+        if (workerToken != null && workerToken.length() < 16) throw new ConfigException("worker-token must be at least 16 characters");
+        var jwt = new JwtVerifier.JwtSettings(secret, path(v.get("jwt-public-key-file")), path(v.get("jwt-jwks-file")),
+                blankToNull(v.get("jwt-issuer")), blankToNull(v.get("jwt-audience")), v.get("jwt-scopes-claim"),
+                v.get("jwt-tier-claim"), dflt);
+        Map<Tier, Integer> limits = new EnumMap<>(Tier.class);
+        for (Tier t : Tier.values()) {
+            if (t != Tier.UNLIMITED) limits.put(t, intIn(v, "rate-limit-" + t.wire(), 0, 100_000_000));
+        }
+        limits.put(Tier.UNLIMITED, 0);
+        return new SecurityConfig(jwt, workerToken, limits, intIn(v, "rate-limit-anonymous", 0, 100_000_000));
+    }
+
+    private static Path path(String s) {
+        String p = blankToNull(s);
+        if (p == null) return null;
+        Path f = Path.of(p);
+        if (!Files.isReadable(f)) throw new ConfigException("file " + p + " does not exist or is not readable");
+        return f;
     }
 
     private static int intIn(Map<String, String> v, String key, int min, int max) {

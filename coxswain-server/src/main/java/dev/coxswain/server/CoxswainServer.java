@@ -6,6 +6,9 @@ import dev.coxswain.core.engine.EngineConfig;
 import dev.coxswain.core.exec.ShellExecutor;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.server.auth.Authenticator;
+import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.auth.JwtVerifier;
+import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.nativeapi.NativeApi;
 import io.helidon.webserver.WebServer;
@@ -70,10 +73,13 @@ public final class CoxswainServer implements AutoCloseable {
             String generated = bootstrapAdminKey(engine, cfg);
 
             Bodies bodies = new Bodies(cfg.maxBodyBytes());
-            Authenticator auth = new Authenticator(engine.apiKeys());
+            SecurityConfig sec = cfg.security();
+            JwtVerifier jwt = sec.jwt().enabled() ? new JwtVerifier(sec.jwt(), clock) : null;
+            Gatekeeper gate = new Gatekeeper(new Authenticator(engine.apiKeys(), jwt, sec.workerToken()),
+                    new RateLimiter(sec.perMinute(), sec.anonymousPerMinute(), clock));
             HttpRouting.Builder routing = HttpRouting.builder();
             new HealthRoutes(db).register(routing);
-            new NativeApi(engine, auth, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
+            new NativeApi(engine, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routing);
             NativeApi.registerFallback(routing);
 

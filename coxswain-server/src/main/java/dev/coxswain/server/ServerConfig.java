@@ -17,13 +17,27 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
-                           Duration lease) {
+                           Duration lease, SecurityConfig security) {
+
+    /** With the default security settings (no JWT, no shared worker token, default rate limits). */
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, SecurityConfig.defaults());
+    }
+
+    public ServerConfig withSecurity(SecurityConfig s) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s);
+    }
 
     /** Never prints the secrets. */
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
-                + shutdownGrace + ", timezone=" + timezone + "]";
+                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + "]";
     }
 }

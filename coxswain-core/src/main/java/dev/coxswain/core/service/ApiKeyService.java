@@ -2,6 +2,8 @@ package dev.coxswain.core.service;
 
 import dev.coxswain.core.domain.ApiKey;
 import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.domain.Scopes;
+import dev.coxswain.core.domain.Tier;
 import dev.coxswain.core.store.ApiKeyStore;
 import dev.coxswain.core.store.Database;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * API keys: random 240-bit secrets shown once, stored as SHA-256 hashes. A fast hash is right
  * here (unlike for passwords): the secret is random and long, so there is nothing to brute-force.
+ * The same keys serve as {@code X-API-Key}, {@code X-Client-Token} and, when bound to a worker
+ * id, as that worker's individual {@code X-Worker-Token}.
  */
 public final class ApiKeyService {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final int SECRET_CHARS = 40;
+    private static final int MAX_NAME = 100;
     /** last_used_at is written at most this often per key, not on every request. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
@@ -42,21 +48,48 @@ public final class ApiKeyService {
 
     /** A new key and its secret, which exists only in this return value. */
     public record Created(ApiKey key, String secret) {
+        @Override
+        public String toString() {
+            return "Created[key=" + key + "]";
+        }
+    }
+
+    /** What a caller asks for; {@code workerId} makes it an individual worker token. */
+    public record NewKey(String name, Set<String> scopes, String tier, String workerId) {
+    }
+
+    /** A partial change; null fields stay as they are. */
+    public record KeyPatch(String name, Set<String> scopes, String tier, Boolean enabled) {
     }
 
     public Created create(String name, Set<String> scopes, String tier) {
+        return create(new NewKey(name, scopes, tier, null));
+    }
+
+    public Created create(NewKey k) {
+        Map<String, String> bad = new LinkedHashMap<>();
+        checkName(k.name(), bad);
+        checkScopes(k.scopes(), bad);
+        Tier tier = k.tier() == null ? Tier.STARTER : Tier.fromWire(k.tier());
+        if (tier == null) bad.put("tier", "must be one of starter, pro, team, business, unlimited");
+        if (k.workerId() != null && (k.workerId().isBlank() || k.workerId().length() > 200)) {
+            bad.put("worker_id", "must be 1 to 200 characters");
+        }
+        if (!bad.isEmpty()) throw new ValidationException(bad);
         String secret = newSecret();
-        long id = db.write(tx -> keys.insert(tx, name, hash(secret), secret.substring(0, 8), scopes, tier, clock.instant()));
-        ApiKey k = db.read(c -> keys.list(c)).stream().filter(x -> x.id() == id).findFirst().orElseThrow();
-        return new Created(k, secret);
+        long id = db.write(tx -> keys.insert(tx, k.name().trim(), hash(secret), secret.substring(0, 8), k.scopes(), tier,
+                k.workerId(), clock.instant()));
+        return new Created(get(id), secret);
     }
 
     /** Makes sure a key with this exact secret exists (for a configured admin key). */
     public void ensure(String secret, String name, Set<String> scopes, String tier) {
         String h = hash(secret);
+        Tier t = Tier.fromWire(tier);
         db.write(tx -> {
             if (keys.findByHash(tx.connection(), h) == null) {
-                keys.insert(tx, name, h, secret.substring(0, Math.min(8, secret.length())), scopes, tier, clock.instant());
+                keys.insert(tx, name, h, secret.substring(0, Math.min(8, secret.length())), scopes,
+                        t == null ? Tier.STARTER : t, null, clock.instant());
             }
             return null;
         });
@@ -70,27 +103,79 @@ public final class ApiKeyService {
         return db.read(keys::list);
     }
 
-    public void revoke(long id) {
-        if (!db.write(tx -> keys.revoke(tx, id, clock.instant()))) {
-            throw new NotFoundException("api key " + id + " not found or already revoked");
-        }
+    public ApiKey get(long id) {
+        ApiKey k = db.read(c -> keys.find(c, id));
+        if (k == null) throw new NotFoundException("API key key-" + id + " not found");
+        return k;
     }
 
-    /** @return the key's principal, or empty for an unknown or revoked secret */
+    public ApiKey update(long id, KeyPatch p) {
+        Map<String, String> bad = new LinkedHashMap<>();
+        if (p.name() != null) checkName(p.name(), bad);
+        if (p.scopes() != null) checkScopes(p.scopes(), bad);
+        Tier tier = p.tier() == null ? null : Tier.fromWire(p.tier());
+        if (p.tier() != null && tier == null) bad.put("tier", "must be one of starter, pro, team, business, unlimited");
+        if (!bad.isEmpty()) throw new ValidationException(bad);
+        ApiKey cur = get(id);
+        if (cur.revoked()) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
+        boolean changed = db.write(tx -> keys.update(tx, id, p.name() == null ? cur.name() : p.name().trim(),
+                p.scopes() == null ? cur.scopes() : p.scopes(), tier == null ? cur.tier() : tier,
+                p.enabled() == null ? cur.enabled() : p.enabled()));
+        if (!changed) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
+        return get(id);
+    }
+
+    /** Revokes for good; a revoked key never authenticates again. */
+    public ApiKey revoke(long id) {
+        get(id);
+        if (!db.write(tx -> keys.revoke(tx, id, clock.instant()))) {
+            throw new ConflictException("API key key-" + id + " is already revoked");
+        }
+        return get(id);
+    }
+
+    /** @return the key's principal, or empty for an unknown, disabled or revoked secret */
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || secret.isBlank()) return Optional.empty();
         ApiKey k = db.read(c -> keys.findByHash(c, hash(secret)));
-        if (k == null || k.revoked()) return Optional.empty();
+        if (k == null || !k.usable()) return Optional.empty();
+        touch(k.id());
+        return Optional.of(new Principal("key:" + k.id(), k.name(), k.scopes(), k.tier(), k.workerId()));
+    }
+
+    /** Whether the worker has an individual token (the shared worker token may then not act as it). */
+    public boolean hasWorkerToken(String workerId) {
+        return db.read(c -> keys.hasWorkerToken(c, workerId));
+    }
+
+    private void touch(long id) {
         Instant now = clock.instant();
-        Instant last = lastTouched.get(k.id());
+        Instant last = lastTouched.get(id);
         if (last == null || Duration.between(last, now).compareTo(TOUCH_EVERY) >= 0) {
-            lastTouched.put(k.id(), now);
+            lastTouched.put(id, now);
             db.writeAsync(tx -> {
-                keys.touch(tx, k.id(), now);
+                keys.touch(tx, id, now);
                 return null;
             });
         }
-        return Optional.of(new Principal("key:" + k.name(), k.scopes(), k.tier()));
+    }
+
+    private static void checkName(String name, Map<String, String> bad) {
+        if (name == null || name.isBlank()) bad.put("name", "is required");
+        else if (name.length() > MAX_NAME) bad.put("name", "must be at most " + MAX_NAME + " characters");
+    }
+
+    private static void checkScopes(Set<String> scopes, Map<String, String> bad) {
+        if (scopes == null || scopes.isEmpty()) {
+            bad.put("scopes", "at least one scope is required: " + String.join(", ", new java.util.TreeSet<>(Scopes.ALL)));
+            return;
+        }
+        for (String s : scopes) {
+            if (!Scopes.ALL.contains(s)) {
+                bad.put("scopes", "unknown scope '" + s + "'; known: " + String.join(", ", new java.util.TreeSet<>(Scopes.ALL)));
+                return;
+            }
+        }
     }
 
     public String newSecret() {

@@ -3,6 +3,7 @@ package dev.coxswain.core.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.ApiKey;
+import dev.coxswain.core.domain.Tier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,16 +17,17 @@ import java.util.Set;
 public final class ApiKeyStore {
     private static final TypeReference<Set<String>> STRINGS = new TypeReference<>() { };
 
-    public long insert(Tx tx, String name, String keyHash, String prefix, Set<String> scopes, String tier, Instant now)
-            throws SQLException {
+    public long insert(Tx tx, String name, String keyHash, String prefix, Set<String> scopes, Tier tier, String workerId,
+                       Instant now) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO api_keys (name, key_hash, prefix,"
-                + " scopes, tier, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+                + " scopes, tier, worker_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setString(1, name);
             ps.setString(2, keyHash);
             ps.setString(3, prefix);
-            ps.setString(4, Json.write(scopes));
-            ps.setString(5, tier);
-            ps.setLong(6, now.toEpochMilli());
+            ps.setString(4, Json.write(new java.util.TreeSet<>(scopes)));
+            ps.setString(5, tier.wire());
+            ps.setString(6, workerId);
+            ps.setLong(7, now.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -42,6 +44,21 @@ public final class ApiKeyStore {
         }
     }
 
+    public ApiKey find(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM api_keys WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? map(rs) : null;
+            }
+        }
+    }
+
+    /** Whether a usable individual token exists for this worker id (then the shared token may not act as it). */
+    public boolean hasWorkerToken(Connection c, String workerId) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM api_keys WHERE worker_id = ? AND revoked_at IS NULL AND enabled = 1",
+                workerId) > 0;
+    }
+
     public List<ApiKey> list(Connection c) throws SQLException {
         List<ApiKey> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM api_keys ORDER BY id");
@@ -52,12 +69,19 @@ public final class ApiKeyStore {
     }
 
     public long countActive(Connection c) throws SQLException {
-        return Sql.count(c, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL");
+        return Sql.count(c, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND enabled = 1");
     }
 
     public boolean revoke(Tx tx, long id, Instant now) throws SQLException {
         return TaskStore.exec(tx.connection(), "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 now.toEpochMilli(), id) > 0;
+    }
+
+    /** Changes name, scopes, tier and enabled of a key that is not revoked; false when there is none. */
+    public boolean update(Tx tx, long id, String name, Set<String> scopes, Tier tier, boolean enabled) throws SQLException {
+        return TaskStore.exec(tx.connection(), "UPDATE api_keys SET name = ?, scopes = ?, tier = ?, enabled = ?"
+                + " WHERE id = ? AND revoked_at IS NULL", name, Json.write(new java.util.TreeSet<>(scopes)), tier.wire(),
+                enabled ? 1 : 0, id) > 0;
     }
 
     public void touch(Tx tx, long id, Instant now) throws SQLException {
@@ -71,8 +95,9 @@ public final class ApiKeyStore {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        Tier tier = Tier.fromWire(rs.getString("tier"));
         return new ApiKey(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"), scopes,
-                rs.getString("tier"), Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"),
-                Sql.instant(rs, "revoked_at"));
+                tier == null ? Tier.STARTER : tier, rs.getInt("enabled") != 0, rs.getString("worker_id"),
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"), Sql.instant(rs, "revoked_at"));
     }
 }

@@ -1,10 +1,11 @@
 package dev.coxswain.server.nativeapi;
 
 import dev.coxswain.core.engine.Engine;
-import dev.coxswain.server.auth.Authenticator;
+import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.http.Bodies;
 import io.helidon.webserver.http.HttpRouting;
 
+import static dev.coxswain.server.nativeapi.NativeGuard.Access.ADMIN;
 import static dev.coxswain.server.nativeapi.NativeGuard.Access.READ;
 import static dev.coxswain.server.nativeapi.NativeGuard.Access.WRITE;
 
@@ -17,9 +18,11 @@ public final class NativeApi {
     private final NativeTaskRoutes tasks;
     private final NativeWorkerRoutes workers;
     private final NativeSystemRoutes system;
+    private final NativeKeyRoutes keys;
 
-    public NativeApi(Engine engine, Authenticator auth, Bodies bodies, String version, String nodeName) {
-        this.guard = new NativeGuard(auth);
+    public NativeApi(Engine engine, Gatekeeper gate, Bodies bodies, String version, String nodeName) {
+        this.guard = new NativeGuard(gate);
+        this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies);
         this.tasks = new NativeTaskRoutes(engine.tasks(), bodies);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
@@ -39,7 +42,12 @@ public final class NativeApi {
                 .get("/api/workers/{id}", guard.guard(READ, workers::get))
                 .get("/api/workers/{id}/tasks", guard.guard(READ, workers::tasks))
                 .get("/api/system/status", guard.guard(READ, system::status))
-                .get("/api/system/metrics", guard.guard(READ, system::metrics));
+                .get("/api/system/metrics", guard.guard(READ, system::metrics))
+                .get("/api/keys", guard.guard(ADMIN, keys::list))
+                .post("/api/keys", guard.guard(ADMIN, keys::create))
+                .get("/api/keys/{id}", guard.guard(ADMIN, keys::get))
+                .put("/api/keys/{id}", guard.guard(ADMIN, keys::update))
+                .delete("/api/keys/{id}", guard.guard(ADMIN, keys::revoke));
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

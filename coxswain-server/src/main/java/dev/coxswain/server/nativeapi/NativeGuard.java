@@ -6,8 +6,9 @@ import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
-import dev.coxswain.server.auth.Authenticator;
-import dev.coxswain.server.auth.Credentials;
+import dev.coxswain.core.domain.Scopes;
+import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.MalformedJsonException;
 import dev.coxswain.server.http.Respond;
@@ -29,7 +30,7 @@ final class NativeGuard {
 
     /** What a route needs from the caller. */
     enum Access {
-        READ("tasks:read", "read"), WRITE("tasks:write", null);
+        READ(Scopes.TASKS_READ, Scopes.READ), WRITE(Scopes.TASKS_WRITE, null), ADMIN(Scopes.ADMIN, null);
 
         final String scope;
         final String alternative;
@@ -49,20 +50,22 @@ final class NativeGuard {
         void handle(ServerRequest req, ServerResponse res, Principal who) throws Exception;
     }
 
-    private final Authenticator auth;
+    private final Gatekeeper gate;
 
-    NativeGuard(Authenticator auth) {
-        this.auth = auth;
+    NativeGuard(Gatekeeper gate) {
+        this.gate = gate;
     }
 
     Handler guard(Access access, Route route) {
         return (req, res) -> {
             try {
                 checkVersion(req);
-                Principal who = switch (auth.authenticate(Credentials.fromAuthorization(
-                        req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)))) {
-                    case Authenticator.Ok ok -> ok.principal();
-                    case Authenticator.Failed f -> throw new NativeError(401, "unauthorized", f.reason(), null);
+                Gatekeeper.Outcome outcome = gate.admit(req);
+                RateLimitHeaders.apply(res, outcome.limit());
+                Principal who = switch (outcome) {
+                    case Gatekeeper.Admitted a -> a.principal();
+                    case Gatekeeper.Denied d when d.status() == 429 -> throw new NativeError(429, "rate_limited", d.reason(), null);
+                    case Gatekeeper.Denied d -> throw new NativeError(401, "unauthorized", d.reason(), null);
                 };
                 if (!access.allows(who)) {
                     throw new NativeError(403, "forbidden", "this credential lacks the '" + access.scope + "' scope", null);
@@ -72,6 +75,13 @@ final class NativeGuard {
                 fail(req, res, e);
             }
         };
+    }
+
+    /** Refuses a principal that may not run shell commands (403, native format). */
+    static void requireShell(Principal who) {
+        if (!who.has(Scopes.JOBS_WRITE)) {
+            throw new NativeError(403, "forbidden", "running a shell command needs the '" + Scopes.JOBS_WRITE + "' scope", null);
+        }
     }
 
     /** The answer for a path under /api that no route serves. */
@@ -113,7 +123,7 @@ final class NativeGuard {
                 yield new NativeError(500, "internal_error", "internal server error", null);
             }
         };
-        if (err.status == 401) res.header(HeaderNames.WWW_AUTHENTICATE, "ApiKey");
+        if (err.status == 401) res.header(HeaderNames.WWW_AUTHENTICATE, "ApiKey, Bearer");
         if (err.status == 413) res.header(HeaderNames.CONNECTION, "close");
         write(res, err);
     }

@@ -66,13 +66,16 @@ final class NativeTaskRoutes {
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
+        NativeGuard.requireShell(who); // every native task runs a shell command
         Task t = tasks.create(NativeTaskRequest.create(bodies.readJson(req)));
         Respond.json(res, 201, NativeJson.data(NativeJson.task(t)));
     }
 
     void update(ServerRequest req, ServerResponse res, Principal who) {
         long id = id(req);
-        Task t = tasks.update(id, NativeTaskRequest.patch(bodies.readJson(req)));
+        JsonNode body = bodies.readJson(req);
+        if (body.has("command")) NativeGuard.requireShell(who);
+        Task t = tasks.update(id, NativeTaskRequest.patch(body));
         Respond.json(res, 200, NativeJson.data(NativeJson.task(t)));
     }
 
