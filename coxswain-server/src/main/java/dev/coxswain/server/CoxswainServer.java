@@ -10,6 +10,8 @@ import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.http.Bodies;
+import dev.coxswain.server.http.RouteTable;
+import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -44,7 +46,13 @@ public final class CoxswainServer implements AutoCloseable {
     private final String generatedAdminKey;
     private boolean stopped;
 
-    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey) {
+    private final ServerMetrics metrics;
+    private final RouteTable routes;
+
+    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey,
+                           ServerMetrics metrics, RouteTable routes) {
+        this.metrics = metrics;
+        this.routes = routes;
         this.cfg = cfg;
         this.db = db;
         this.engine = engine;
@@ -69,7 +77,12 @@ public final class CoxswainServer implements AutoCloseable {
                     .withConcurrency(cfg.concurrency())
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
                     .withMaxLogLines(cfg.logMaxLinesPerTask());
-            Engine engine = new Engine(db, ec, List.of(new ShellExecutor()), clock, cfg.timezone(), new SplittableRandom());
+            ServerMetrics metrics = new ServerMetrics();
+            Engine engine = new Engine(db, ec, List.of(new ShellExecutor()), clock, cfg.timezone(), new SplittableRandom(),
+                    metrics);
+            metrics.readStatusFrom(engine.system()::status);
+            metrics.gauge("coxswain.tasks.running", "attempts running on this node's local worker",
+                    engine.localWorker(), w -> w.running().size());
             String generated = bootstrapAdminKey(engine, cfg);
 
             Bodies bodies = new Bodies(cfg.maxBodyBytes());
@@ -78,10 +91,12 @@ public final class CoxswainServer implements AutoCloseable {
             Gatekeeper gate = new Gatekeeper(new Authenticator(engine.apiKeys(), jwt, sec.workerToken()),
                     new RateLimiter(sec.perMinute(), sec.anonymousPerMinute(), clock));
             HttpRouting.Builder routing = HttpRouting.builder();
-            new HealthRoutes(db).register(routing);
+            RouteTable routes = new RouteTable(routing, metrics);
+            new HealthRoutes(db).register(routes);
+            new MetricsRoutes(metrics).register(routes);
             new NativeApi(engine, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
-                    .register(routing);
-            NativeApi.registerFallback(routing);
+                    .register(routes);
+            NativeApi.registerFallback(routes);
 
             engine.start();
             WebServer web = WebServer.builder()
@@ -95,7 +110,7 @@ public final class CoxswainServer implements AutoCloseable {
                     .build()
                     .start();
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
-            return new CoxswainServer(cfg, db, engine, web, generated);
+            return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -162,6 +177,11 @@ public final class CoxswainServer implements AutoCloseable {
         return web.port();
     }
 
+    /** Every registered route (for the OpenAPI check and the anonymous-access walk). */
+    public java.util.List<RouteTable.Route> routes() {
+        return routes.routes();
+    }
+
     public Engine engine() {
         return engine;
     }
@@ -186,6 +206,7 @@ public final class CoxswainServer implements AutoCloseable {
         engine.shutdown(grace);
         web.stop();
         db.close();
+        metrics.close();
         LOG.info("shutdown complete");
     }
 

@@ -3,7 +3,8 @@ package dev.coxswain.server;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.server.http.Respond;
-import io.helidon.webserver.http.HttpRouting;
+import dev.coxswain.server.http.RouteTable;
+import static dev.coxswain.server.http.RouteTable.Access.OPEN;
 
 /**
  * Open (unauthenticated) probes: {@code /health} and {@code /health/live} say the process answers;
@@ -16,10 +17,11 @@ final class HealthRoutes {
         this.db = db;
     }
 
-    void register(HttpRouting.Builder r) {
-        r.get("/health", (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")))
-                .get("/health/live", (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")))
-                .get("/health/ready", (req, res) -> {
+    void register(RouteTable table) {
+        table.face("health")
+                .get("/health", OPEN, (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")))
+                .get("/health/live", OPEN, (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")))
+                .get("/health/ready", OPEN, (req, res) -> {
                     boolean ok = db.healthy();
                     Respond.json(res, ok ? 200 : 503, Json.object().put("status", ok ? "ok" : "unavailable"));
                 });

@@ -47,6 +47,11 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
                   RandomGenerator random) {
+        this(db, cfg, executors, clock, zone, random, EngineObserver.NONE);
+    }
+
+    public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
+                  RandomGenerator random, EngineObserver observer) {
         this.db = db;
         this.cfg = cfg;
         TaskStore tasks = new TaskStore(db.dialect());
@@ -60,7 +65,7 @@ public final class Engine implements AutoCloseable {
             promoteSignal.raise();
         });
         this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), executors, clock, logBuffer, completer,
-                dispatchSignal, timeoutSignal);
+                dispatchSignal, timeoutSignal, observer);
         this.dispatcher = new Dispatcher(db, tasks, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
         var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
                 cfg.version(), cfg.workerTags(), null);

@@ -33,9 +33,11 @@ public final class LocalWorker {
     private final Signal slotFreed;
     private final Signal timeoutWatch;
     private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+    private final EngineObserver observer;
 
     public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
-                       Completer completer, Signal slotFreed, Signal timeoutWatch) {
+                       Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer) {
+        this.observer = observer;
         this.id = id;
         this.capacity = capacity;
         Map<String, TaskExecutor> byType = new HashMap<>();
@@ -75,6 +77,8 @@ public final class LocalWorker {
         running.put(t.id(), ex);
         logs.open(t.id(), t.logCount());
         timeoutWatch.raise();
+        Instant due = t.runAt() == null ? t.createdAt() : t.runAt();
+        observer.attemptStarted(t, due == null || due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
         Thread.ofVirtual().name("task-" + t.id()).start(() -> run(ex));
     }
 
@@ -113,8 +117,18 @@ public final class LocalWorker {
             c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RESULT, result, ex.startedAt(), end);
         }
         running.remove(t.id());
+        observer.attemptFinished(t, outcome(c, stop), Duration.between(ex.startedAt(), end));
         completer.submit(c);
         slotFreed.raise();
+    }
+
+    private static EngineObserver.AttemptOutcome outcome(Completion c, StopReason stop) {
+        return switch (c.outcome()) {
+            case CANCELLED -> EngineObserver.AttemptOutcome.CANCELLED;
+            case RELEASED -> EngineObserver.AttemptOutcome.RELEASED;
+            case RESULT -> stop == StopReason.TIMED_OUT ? EngineObserver.AttemptOutcome.TIMED_OUT
+                    : c.result().success() ? EngineObserver.AttemptOutcome.COMPLETED : EngineObserver.AttemptOutcome.FAILED;
+        };
     }
 
     /** Stops one running attempt here, if it runs here. */

@@ -213,10 +213,12 @@ public final class TaskStore {
         exec(c, "UPDATE tasks SET deps_pending = deps_pending - 1, updated_at = ?"
                 + " WHERE status = 'pending' AND id IN (SELECT task_id FROM task_deps WHERE depends_on = ?)",
                 now.toEpochMilli(), depId);
-        exec(c, "UPDATE tasks SET status = 'queued', updated_at = ?"
+        // run_at becomes now: the task is due from the moment its last dependency completed (the
+        // WHERE guarantees run_at <= now, so this never delays it; claims order by priority and id).
+        exec(c, "UPDATE tasks SET status = 'queued', run_at = ?, updated_at = ?"
                 + " WHERE status = 'pending' AND deps_pending = 0 AND run_at <= ?"
                 + " AND id IN (SELECT task_id FROM task_deps WHERE depends_on = ?)",
-                now.toEpochMilli(), now.toEpochMilli(), depId);
+                now.toEpochMilli(), now.toEpochMilli(), now.toEpochMilli(), depId);
     }
 
     /**

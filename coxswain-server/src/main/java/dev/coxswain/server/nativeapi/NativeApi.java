@@ -3,8 +3,9 @@ package dev.coxswain.server.nativeapi;
 import dev.coxswain.core.engine.Engine;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.http.Bodies;
-import io.helidon.webserver.http.HttpRouting;
+import dev.coxswain.server.http.RouteTable;
 
+import static dev.coxswain.server.http.RouteTable.Access.AUTHENTICATED;
 import static dev.coxswain.server.nativeapi.NativeGuard.Access.ADMIN;
 import static dev.coxswain.server.nativeapi.NativeGuard.Access.READ;
 import static dev.coxswain.server.nativeapi.NativeGuard.Access.WRITE;
@@ -14,6 +15,7 @@ import static dev.coxswain.server.nativeapi.NativeGuard.Access.WRITE;
  * {@code seeds/distributed-task-scheduler-api.md}, mounted at {@code /api}.
  */
 public final class NativeApi {
+    private static final RouteTable.Access AUTH = AUTHENTICATED;
     private final NativeGuard guard;
     private final NativeTaskRoutes tasks;
     private final NativeWorkerRoutes workers;
@@ -28,30 +30,31 @@ public final class NativeApi {
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/api/tasks", guard.guard(READ, tasks::list))
-                .post("/api/tasks", guard.guard(WRITE, tasks::create))
-                .get("/api/tasks/{id}", guard.guard(READ, tasks::get))
-                .put("/api/tasks/{id}", guard.guard(WRITE, tasks::update))
-                .delete("/api/tasks/{id}", guard.guard(WRITE, tasks::delete))
-                .post("/api/tasks/{id}/cancel", guard.guard(WRITE, tasks::cancel))
-                .post("/api/tasks/{id}/retry", guard.guard(WRITE, tasks::retry))
-                .get("/api/tasks/{id}/logs", guard.guard(READ, tasks::logs))
-                .post("/api/tasks/{id}/checkpoint", guard.guard(WRITE, tasks::checkpoint))
-                .get("/api/workers", guard.guard(READ, workers::list))
-                .get("/api/workers/{id}", guard.guard(READ, workers::get))
-                .get("/api/workers/{id}/tasks", guard.guard(READ, workers::tasks))
-                .get("/api/system/status", guard.guard(READ, system::status))
-                .get("/api/system/metrics", guard.guard(READ, system::metrics))
-                .get("/api/keys", guard.guard(ADMIN, keys::list))
-                .post("/api/keys", guard.guard(ADMIN, keys::create))
-                .get("/api/keys/{id}", guard.guard(ADMIN, keys::get))
-                .put("/api/keys/{id}", guard.guard(ADMIN, keys::update))
-                .delete("/api/keys/{id}", guard.guard(ADMIN, keys::revoke));
+    public void register(RouteTable table) {
+        RouteTable.Face r = table.face("native");
+        r.get("/api/tasks", AUTH, guard.guard(READ, tasks::list))
+                .post("/api/tasks", AUTH, guard.guard(WRITE, tasks::create))
+                .get("/api/tasks/{id}", AUTH, guard.guard(READ, tasks::get))
+                .put("/api/tasks/{id}", AUTH, guard.guard(WRITE, tasks::update))
+                .delete("/api/tasks/{id}", AUTH, guard.guard(WRITE, tasks::delete))
+                .post("/api/tasks/{id}/cancel", AUTH, guard.guard(WRITE, tasks::cancel))
+                .post("/api/tasks/{id}/retry", AUTH, guard.guard(WRITE, tasks::retry))
+                .get("/api/tasks/{id}/logs", AUTH, guard.guard(READ, tasks::logs))
+                .post("/api/tasks/{id}/checkpoint", AUTH, guard.guard(WRITE, tasks::checkpoint))
+                .get("/api/workers", AUTH, guard.guard(READ, workers::list))
+                .get("/api/workers/{id}", AUTH, guard.guard(READ, workers::get))
+                .get("/api/workers/{id}/tasks", AUTH, guard.guard(READ, workers::tasks))
+                .get("/api/system/status", AUTH, guard.guard(READ, system::status))
+                .get("/api/system/metrics", AUTH, guard.guard(READ, system::metrics))
+                .get("/api/keys", AUTH, guard.guard(ADMIN, keys::list))
+                .post("/api/keys", AUTH, guard.guard(ADMIN, keys::create))
+                .get("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::get))
+                .put("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::update))
+                .delete("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::revoke));
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */
-    public static void registerFallback(HttpRouting.Builder r) {
-        r.any("/api/*", NativeGuard.notFound());
+    public static void registerFallback(RouteTable table) {
+        table.face("native").fallback("/api/*", NativeGuard.notFound());
     }
 }

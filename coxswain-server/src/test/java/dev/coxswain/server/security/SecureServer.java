@@ -43,7 +43,8 @@ final class SecureServer implements AutoCloseable {
         headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+            boolean isJson = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            JsonNode json = r.body().isEmpty() || !isJson ? null : Json.MAPPER.readTree(r.body());
             return new Reply(r.statusCode(), json, r.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

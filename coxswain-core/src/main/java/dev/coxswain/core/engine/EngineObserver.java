@@ -1,0 +1,28 @@
+package dev.coxswain.core.engine;
+
+import dev.coxswain.core.domain.Task;
+import java.time.Duration;
+
+/**
+ * What the engine reports as it works, for metrics. Called on the engine's own threads: an
+ * implementation must be quick and must not throw.
+ */
+public interface EngineObserver {
+    /** How an attempt on the local worker ended. */
+    enum AttemptOutcome { COMPLETED, FAILED, TIMED_OUT, CANCELLED, RELEASED }
+
+    /**
+     * A claimed attempt starts on the local worker.
+     *
+     * @param latency from when the task was due (its run_at: creation, scheduled time, end of a
+     *                backoff, or completion of its last dependency) to this start
+     */
+    default void attemptStarted(Task t, Duration latency) {
+    }
+
+    default void attemptFinished(Task t, AttemptOutcome outcome, Duration took) {
+    }
+
+    EngineObserver NONE = new EngineObserver() {
+    };
+}
