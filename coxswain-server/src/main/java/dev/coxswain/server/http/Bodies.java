@@ -1,7 +1,9 @@
 package dev.coxswain.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.coxswain.core.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +14,9 @@ import java.io.UncheckedIOException;
 
 /** Reads request bodies with a size limit, for every API face. */
 public final class Bodies {
+    /** One JSON value and nothing after it: {@code {...} trailing} is malformed, not a valid object. */
+    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private final long maxBytes;
 
     public Bodies(long maxBytes) {
@@ -53,7 +58,7 @@ public final class Bodies {
         byte[] body = read(req);
         if (body.length == 0) throw new MalformedJsonException("request body is empty; a JSON object is expected");
         try {
-            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode n = READER.readTree(body);
             if (n == null || n.isMissingNode()) throw new MalformedJsonException("request body is empty; a JSON object is expected");
             return n;
         } catch (JsonProcessingException e) {
