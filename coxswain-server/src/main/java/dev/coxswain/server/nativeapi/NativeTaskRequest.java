@@ -27,6 +27,8 @@ final class NativeTaskRequest {
     static final int MAX_NAME = 255;
     static final int MAX_TAGS = 50;
     static final int MAX_DEPENDENCIES = 1000;
+    static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
     private final JsonNode body;
     private final Map<String, String> errors = new LinkedHashMap<>();
@@ -152,7 +154,13 @@ final class NativeTaskRequest {
             return null;
         }
         try {
-            return OffsetDateTime.parse(v.asText()).toInstant();
+            Instant t = OffsetDateTime.parse(v.asText()).toInstant();
+            // The store keeps epoch milliseconds; years beyond four digits would overflow them.
+            if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
+                errors.put(f, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+                return null;
+            }
+            return t;
         } catch (DateTimeParseException e) {
             errors.put(f, "must be an ISO 8601 timestamp with a time zone, e.g. 2023-06-15T12:00:00Z");
             return null;
