@@ -18,6 +18,7 @@ final class NativeParams {
         var v = req.query().first(name);
         if (v.isEmpty()) return null;
         String s = v.get().trim();
+        if (NativeTaskRequest.hasNul(s)) throw NativeError.badParam(name, name + " must not contain NUL (U+0000) characters");
         return s.isEmpty() ? null : s;
     }
 

@@ -27,6 +27,7 @@ final class NativeTaskRequest {
     static final int MAX_NAME = 255;
     static final int MAX_TAGS = 50;
     static final int MAX_DEPENDENCIES = 1000;
+    static final String NUL_MESSAGE = "must not contain NUL (U+0000) characters";
     static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -104,6 +105,10 @@ final class NativeTaskRequest {
             errors.put(f, "must be at most " + max + " characters");
             return null;
         }
+        if (hasNul(v.asText())) {
+            errors.put(f, NUL_MESSAGE);
+            return null;
+        }
         return v.asText();
     }
 
@@ -118,7 +123,16 @@ final class NativeTaskRequest {
             errors.put(f, "must be at most " + max + " characters");
             return null;
         }
+        if (hasNul(v.asText())) {
+            errors.put(f, NUL_MESSAGE);
+            return null;
+        }
         return v.asText();
+    }
+
+    /** PostgreSQL text cannot hold U+0000, so no store accepts it (the same answer on both). */
+    static boolean hasNul(String s) {
+        return s.indexOf('\u0000') >= 0;
     }
 
     private Integer integer(String f, int min, int max) {
@@ -182,6 +196,10 @@ final class NativeTaskRequest {
         for (JsonNode t : v) {
             if (!t.isTextual() || t.asText().isBlank() || t.asText().length() > 100) {
                 errors.put("tags", "must be an array of non-empty strings of at most 100 characters");
+                return null;
+            }
+            if (hasNul(t.asText())) {
+                errors.put("tags", NUL_MESSAGE);
                 return null;
             }
             if (!out.contains(t.asText())) out.add(t.asText());

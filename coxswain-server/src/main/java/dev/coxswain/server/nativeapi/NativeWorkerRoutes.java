@@ -29,14 +29,21 @@ final class NativeWorkerRoutes {
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
-        Respond.json(res, 200, NativeJson.data(NativeJson.worker(workers.get(req.path().pathParameters().get("id")), true)));
+        Respond.json(res, 200, NativeJson.data(NativeJson.worker(workers.get(id(req)), true)));
     }
 
     void tasks(ServerRequest req, ServerResponse res, Principal who) {
         NativeParams p = new NativeParams(req);
-        String id = req.path().pathParameters().get("id");
+        String id = id(req);
         Page<Task> result = workers.tasks(id, NativeTaskRoutes.query(p, id));
         int page = p.page(), limit = p.limit(NativeParams.DEFAULT_LIMIT, NativeParams.MAX_LIMIT);
         Respond.json(res, 200, NativeJson.pageOf(result, NativeJson::workerTaskItem, page, limit));
+    }
+
+    /** The worker id of the path; one with NUL names no worker (and PostgreSQL could not look it up). */
+    private static String id(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        if (NativeTaskRequest.hasNul(id)) throw NativeError.notFound("worker not found");
+        return id;
     }
 }
