@@ -141,7 +141,10 @@ public final class ShellExecutor implements TaskExecutor {
         return true;
     }
 
-    /** Reads UTF-8 lines (LF or CRLF), cutting any line longer than {@link #MAX_LINE_CHARS}. */
+    /**
+     * Reads UTF-8 lines (LF or CRLF), cutting any line longer than {@link #MAX_LINE_CHARS}; NUL
+     * and undecodable bytes become U+FFFD.
+     */
     static void pump(InputStream in, Consumer<String> sink) {
         try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             char[] buf = new char[8192];
@@ -150,7 +153,9 @@ public final class ShellExecutor implements TaskExecutor {
             int n;
             while ((n = r.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
-                    char c = buf[i];
+                    // NUL becomes U+FFFD, like undecodable bytes: PostgreSQL text cannot hold it,
+                    // and a line it could not store would block every completion behind it.
+                    char c = buf[i] == '\0' ? '\uFFFD' : buf[i];
                     if (c == '\n') {
                         emit(line, cut, sink);
                         line.setLength(0);

@@ -135,6 +135,16 @@ class ShellExecutorTest {
     }
 
     @Test
+    void nulBytesBecomeReplacementCharacters() throws Exception {
+        Sink sink = new Sink();
+        ExecutionResult r = new ShellExecutor().execute(ctx("printf 'a\\000b\\n'; printf 'c\\000\\n' >&2", Map.of(), sink,
+                new ExecutionControl()));
+        assertThat(r.result()).isEqualTo("a\uFFFDb");
+        assertThat(sink.at(LogLevel.INFO)).containsExactly("a\uFFFDb");
+        assertThat(sink.at(LogLevel.ERROR)).containsExactly("c\uFFFD");
+    }
+
+    @Test
     void nonZeroExitFailsWithCodeAndOutput() throws Exception {
         Sink sink = new Sink();
         ExecutionResult r = new ShellExecutor().execute(ctx("echo partial; echo bad >&2; exit 3", Map.of(), sink,
