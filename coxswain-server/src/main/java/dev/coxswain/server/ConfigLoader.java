@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.EnumMap;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
+import dev.coxswain.core.webhook.WebhookSettings;
 import java.util.Map;
 
 /**
@@ -50,6 +51,10 @@ public final class ConfigLoader {
             new Setting("jwt-scopes-claim", "scope", "claim holding a JWT's scopes (space-separated string or array)"),
             new Setting("jwt-tier-claim", "tier", "claim holding a JWT's tier"),
             new Setting("jwt-default-tier", "starter", "tier of a JWT without a tier claim"),
+            new Setting("webhook-allow-loopback", "false", "let webhooks call loopback addresses (127.0.0.1, ::1)"),
+            new Setting("webhook-allow-private", "false", "let webhooks call private, link-local and CGNAT addresses"),
+            new Setting("webhook-retry-base-seconds", "5", "delay before a failed webhook delivery's second attempt; doubles per failure, at most 1 h"),
+            new Setting("webhook-max-attempts", "12", "attempts before a webhook delivery is given up"),
             new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
             new Setting("rate-limit-starter", String.valueOf(SecurityConfig.STARTER_PER_MINUTE), "requests per minute for the starter tier (0: unlimited)"),
             new Setting("rate-limit-pro", String.valueOf(SecurityConfig.PRO_PER_MINUTE), "requests per minute for the pro tier (0: unlimited)"),
@@ -135,7 +140,18 @@ public final class ConfigLoader {
                 intIn(v, "concurrency", 1, 10_000), Duration.ofSeconds(intIn(v, "shutdown-grace-seconds", 0, 86_400)),
                 zone, intIn(v, "max-body-bytes", 1024, Integer.MAX_VALUE), intIn(v, "log-max-lines-per-task", 10, 10_000_000),
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
-                security(v));
+                security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
+                Duration.ofSeconds(intIn(v, "webhook-retry-base-seconds", 1, 3600)), intIn(v, "webhook-max-attempts", 1, 100),
+                WebhookSettings.defaults().timeout()));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key) == null ? "" : v.get(key).trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new ConfigException(key + " must be true or false");
+        };
     }
 
     private static SecurityConfig security(Map<String, String> v) {

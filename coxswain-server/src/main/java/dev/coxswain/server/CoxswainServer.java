@@ -79,7 +79,7 @@ public final class CoxswainServer implements AutoCloseable {
                     .withMaxLogLines(cfg.logMaxLinesPerTask());
             ServerMetrics metrics = new ServerMetrics();
             Engine engine = new Engine(db, ec, List.of(new ShellExecutor()), clock, cfg.timezone(), new SplittableRandom(),
-                    metrics);
+                    metrics, cfg.webhooks());
             metrics.readStatusFrom(engine.system()::status);
             metrics.gauge("coxswain.tasks.running", "attempts running on this node's local worker",
                     engine.localWorker(), w -> w.running().size());

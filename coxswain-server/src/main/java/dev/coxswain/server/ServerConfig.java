@@ -1,5 +1,6 @@
 package dev.coxswain.server;
 
+import dev.coxswain.core.webhook.WebhookSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -17,20 +18,26 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
-                           Duration lease, SecurityConfig security) {
+                           Duration lease, SecurityConfig security, WebhookSettings webhooks) {
 
-    /** With the default security settings (no JWT, no shared worker token, default rate limits). */
+    /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                         String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                         long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
                         Duration lease) {
         this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
-                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, SecurityConfig.defaults());
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, SecurityConfig.defaults(),
+                WebhookSettings.defaults());
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks);
+    }
+
+    public ServerConfig withWebhooks(WebhookSettings w) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w);
     }
 
     /** Never prints the secrets. */

@@ -11,7 +11,12 @@ import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.LogStore;
 import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
+import dev.coxswain.core.webhook.WebhookDeliverer;
+import dev.coxswain.core.webhook.WebhookService;
+import dev.coxswain.core.webhook.WebhookSettings;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -33,6 +38,7 @@ public final class Engine implements AutoCloseable {
     private final Signal dispatchSignal = new Signal();
     private final Signal promoteSignal = new Signal();
     private final Signal timeoutSignal = new Signal();
+    private final Signal deliverySignal = new Signal();
     private final LocalWorker worker;
     private final Completer completer;
     private final Dispatcher dispatcher;
@@ -43,20 +49,24 @@ public final class Engine implements AutoCloseable {
     private final WorkerService workerService;
     private final SystemService systemService;
     private final ApiKeyService apiKeyService;
+    private final WebhookService webhookService;
+    /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
+    private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
     private boolean started;
 
     public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
                   RandomGenerator random) {
-        this(db, cfg, executors, clock, zone, random, EngineObserver.NONE);
+        this(db, cfg, executors, clock, zone, random, EngineObserver.NONE, WebhookSettings.defaults());
     }
 
     public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
-                  RandomGenerator random, EngineObserver observer) {
+                  RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings) {
         this.db = db;
         this.cfg = cfg;
         TaskStore tasks = new TaskStore(db.dialect());
         LogStore logs = new LogStore();
-        EventStore events = new EventStore();
+        WebhookStore webhookStore = new WebhookStore();
+        EventStore events = new EventStore(webhookStore, deliverySignal::raise);
         WorkerStore workers = new WorkerStore();
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
@@ -77,11 +87,16 @@ public final class Engine implements AutoCloseable {
                 new DutyRunner(new LeaseReaper(db, tasks, transitions, clock, promoteSignal, cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
                 new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
-                new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()));
+                new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()),
+                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings,
+                        HttpClient.newBuilder().connectTimeout(webhookSettings.timeout())
+                                .followRedirects(HttpClient.Redirect.NEVER).build(),
+                        clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, dispatchSignal, promoteSignal, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
+        this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
     }
 
     public synchronized void start() {
@@ -136,6 +151,10 @@ public final class Engine implements AutoCloseable {
 
     public ApiKeyService apiKeys() {
         return apiKeyService;
+    }
+
+    public WebhookService webhooks() {
+        return webhookService;
     }
 
     public LocalWorker localWorker() {

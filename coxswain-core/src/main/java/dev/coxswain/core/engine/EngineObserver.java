@@ -23,6 +23,10 @@ public interface EngineObserver {
     default void attemptFinished(Task t, AttemptOutcome outcome, Duration took) {
     }
 
+    /** One webhook delivery attempt ended: delivered, retrying or failed (given up). */
+    default void webhookAttempt(String event, String outcome) {
+    }
+
     EngineObserver NONE = new EngineObserver() {
     };
 }

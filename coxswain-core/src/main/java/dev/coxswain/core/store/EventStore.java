@@ -10,6 +10,22 @@ import java.util.List;
  * built on it never see a change that did not commit, nor miss one that did.
  */
 public final class EventStore {
+    private final WebhookStore outbox;
+    private final Runnable deliveriesQueued;
+
+    /** Events only, no webhook outbox (tools and tests that need no deliveries). */
+    public EventStore() {
+        this(null, () -> { });
+    }
+
+    /**
+     * @param outbox           where each event fans out to its webhook subscriptions, in the same transaction
+     * @param deliveriesQueued run after the commit of a transaction that queued deliveries
+     */
+    public EventStore(WebhookStore outbox, Runnable deliveriesQueued) {
+        this.outbox = outbox;
+        this.deliveriesQueued = deliveriesQueued;
+    }
 
     public record Event(long ts, String type, Long taskId, String workerId, String data) {
     }
@@ -28,6 +44,9 @@ public final class EventStore {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+        if (outbox != null && outbox.fanOut(tx, events, java.time.Instant.ofEpochMilli(events.get(0).ts())) > 0) {
+            tx.afterCommit(deliveriesQueued);
         }
     }
 

@@ -104,6 +104,12 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
                 .register(registry).record(took);
     }
 
+    @Override
+    public void webhookAttempt(String event, String outcome) {
+        Counter.builder("coxswain.webhook.deliveries").description("webhook delivery attempts by event and outcome")
+                .tag("event", event).tag("outcome", outcome).register(registry).increment();
+    }
+
     /** One answered HTTP request; {@code route} is the route template, never the raw path. */
     public void httpRequest(String face, String method, String route, int status, long nanos) {
         Timer.builder("coxswain.http.requests").description("HTTP requests by face, route and status")

@@ -21,10 +21,12 @@ public final class NativeApi {
     private final NativeWorkerRoutes workers;
     private final NativeSystemRoutes system;
     private final NativeKeyRoutes keys;
+    private final NativeWebhookRoutes webhooks;
 
     public NativeApi(Engine engine, Gatekeeper gate, Bodies bodies, String version, String nodeName) {
         this.guard = new NativeGuard(gate);
         this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies);
+        this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies);
         this.tasks = new NativeTaskRoutes(engine.tasks(), bodies);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
@@ -50,7 +52,13 @@ public final class NativeApi {
                 .post("/api/keys", AUTH, guard.guard(ADMIN, keys::create))
                 .get("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::get))
                 .put("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::update))
-                .delete("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::revoke));
+                .delete("/api/keys/{id}", AUTH, guard.guard(ADMIN, keys::revoke))
+                .get("/api/webhooks", AUTH, guard.guard(ADMIN, webhooks::list))
+                .post("/api/webhooks", AUTH, guard.guard(ADMIN, webhooks::create))
+                .get("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::get))
+                .put("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::update))
+                .delete("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::delete))
+                .get("/api/webhooks/{id}/deliveries", AUTH, guard.guard(ADMIN, webhooks::deliveries));
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

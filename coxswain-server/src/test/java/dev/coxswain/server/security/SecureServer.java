@@ -24,9 +24,16 @@ final class SecureServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     SecureServer(Path dataDir, SecurityConfig security, Clock clock) {
-        ServerConfig cfg = new ServerConfig(0, "127.0.0.1", dataDir, null, null, null, ADMIN, 2, Duration.ZERO,
-                ZoneOffset.UTC, 1 << 20, 1000, false, "worker-test", Duration.ofSeconds(30), security);
+        this(config(dataDir).withSecurity(security), clock);
+    }
+
+    SecureServer(ServerConfig cfg, Clock clock) {
         this.server = CoxswainServer.start(cfg, clock);
+    }
+
+    static ServerConfig config(Path dataDir) {
+        return new ServerConfig(0, "127.0.0.1", dataDir, null, null, null, ADMIN, 2, Duration.ZERO,
+                ZoneOffset.UTC, 1 << 20, 1000, false, "worker-test", Duration.ofSeconds(30));
     }
 
     record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
