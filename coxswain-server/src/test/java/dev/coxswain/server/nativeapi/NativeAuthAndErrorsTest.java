@@ -31,6 +31,7 @@ class NativeAuthAndErrorsTest {
     static String readKey;
     static String readAliasKey;
     static String writeKey;
+    static String tasksWriteOnlyKey;
 
     /** Every route of the seed the server serves: method, path, and a body for the writes. */
     record Route(String method, String path, String body, boolean write) {
@@ -61,7 +62,8 @@ class NativeAuthAndErrorsTest {
         ApiKeyService keys = api.server.engine().apiKeys();
         readKey = keys.create("reader", Set.of("tasks:read"), "starter").secret();
         readAliasKey = keys.create("reader-alias", Set.of("read"), "starter").secret();
-        writeKey = keys.create("writer", Set.of("tasks:write"), "starter").secret();
+        writeKey = keys.create("writer", Set.of("tasks:write", "jobs:write"), "starter").secret();
+        tasksWriteOnlyKey = keys.create("tasks-writer", Set.of("tasks:write"), "starter").secret();
         taskId = api.createParked("the-task").get("id").asText();
     }
 
@@ -143,6 +145,13 @@ class NativeAuthAndErrorsTest {
         // "read" is accepted as the read scope too.
         Shapes.ok(api.call("GET", "/api/tasks/" + taskId).key(readAliasKey).send(), 200);
         Shapes.error(api.call("POST", "/api/tasks").key(readAliasKey).body(task("x", "echo")).send(), 403, "forbidden");
+    }
+
+    @Test
+    void runningAShellCommandNeedsTheJobsWriteScope() {
+        JsonNode e = Shapes.error(api.call("POST", "/api/tasks").key(tasksWriteOnlyKey).body(task("x", "echo")).send(),
+                403, "forbidden");
+        assertThat(e.toString()).contains("jobs:write");
     }
 
     @Test
