@@ -116,10 +116,12 @@ public final class LocalWorker {
         } else {
             c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RESULT, result, ex.startedAt(), end);
         }
-        running.remove(t.id());
-        observer.attemptFinished(t, outcome(c, stop), Duration.between(ex.startedAt(), end));
+        // Hand the completion over before the attempt stops counting as running: a shutdown that
+        // sees this worker idle must find the completion already queued for its last flush.
         completer.submit(c);
+        running.remove(t.id());
         slotFreed.raise();
+        observer.attemptFinished(t, outcome(c, stop), Duration.between(ex.startedAt(), end));
     }
 
     private static EngineObserver.AttemptOutcome outcome(Completion c, StopReason stop) {
