@@ -30,6 +30,7 @@ class MetricsHttpTest {
 
     @BeforeAll
     static void start() {
+        dev.coxswain.server.testing.SecretLedger.secret(KEY);
         server = CoxswainServer.start(new ServerConfig(0, "127.0.0.1", dir, null, null, null, KEY, 2, Duration.ZERO,
                 ZoneOffset.UTC, 1 << 20, 1000, false, "worker-metrics", Duration.ofSeconds(30)), Clock.systemUTC());
     }
@@ -43,7 +44,9 @@ class MetricsHttpTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .header("Authorization", "ApiKey " + KEY)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        dev.coxswain.server.testing.SecretLedger.response(method + " " + path, r.headers().map().toString(), r.body());
+        return r;
     }
 
     @Test

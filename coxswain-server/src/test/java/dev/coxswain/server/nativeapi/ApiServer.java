@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.coxswain.server.testing.SecretLedger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,6 +59,8 @@ final class ApiServer implements AutoCloseable {
     }
 
     static ApiServer start(ServerConfig cfg, Clock clock) {
+        SecretLedger.install();
+        SecretLedger.secret(cfg.adminKey());
         return new ApiServer(CoxswainServer.start(cfg, clock));
     }
 
@@ -127,6 +130,7 @@ final class ApiServer implements AutoCloseable {
             headers.forEach(b::header);
             try {
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                SecretLedger.response(method + " " + path, r.headers().map().toString(), r.body());
                 return Resp.of(method + " " + path, r.statusCode(), r.headers(), r.body());
             } catch (IOException e) {
                 throw new UncheckedIOException(method + " " + path + " failed", e);

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.coxswain.server.testing.SecretLedger;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.coxswain.server.nativeapi.ApiServer.WORKER_ID;
@@ -64,6 +65,7 @@ class NativeAuthAndErrorsTest {
         readAliasKey = keys.create("reader-alias", Set.of("read"), "starter").secret();
         writeKey = keys.create("writer", Set.of("tasks:write", "jobs:write"), "starter").secret();
         tasksWriteOnlyKey = keys.create("tasks-writer", Set.of("tasks:write"), "starter").secret();
+        for (String k : new String[]{readKey, readAliasKey, writeKey, tasksWriteOnlyKey}) SecretLedger.secret(k);
         taskId = api.createParked("the-task").get("id").asText();
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import dev.coxswain.server.testing.SecretLedger;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,10 @@ abstract class ProcessTestBase {
 
     @AfterEach
     void stopEverythingStarted() throws Exception {
-        for (ServerProcess s : started) s.close();
+        for (ServerProcess s : started) {
+            s.close();
+            SecretLedger.output(s.name + " output", s.output());
+        }
         ServerProcess.killAllRecordedSleeps(tmp);
         for (AutoCloseable c : closeAfter) c.close();
     }

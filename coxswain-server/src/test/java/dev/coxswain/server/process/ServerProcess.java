@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.coxswain.server.testing.SecretLedger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
     final Path stdout;
     final Path stderr;
     final Integer port;
-    private final String name;
+    final String name;
 
     private ServerProcess(String name, Process process, Path stdout, Path stderr, Integer port) {
         this.name = name;
@@ -101,6 +102,7 @@ final class ServerProcess implements AutoCloseable {
     static Map<String, String> env(String... more) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("COXSWAIN_ADMIN_KEY", ADMIN_KEY);
+        SecretLedger.secret(ADMIN_KEY);
         env.put("COXSWAIN_LEASE_SECONDS", "4");
         for (int i = 0; i + 1 < more.length; i += 2) env.put(more[i], more[i + 1]);
         return env;
@@ -254,6 +256,7 @@ final class ServerProcess implements AutoCloseable {
         b.timeout(Duration.ofSeconds(20));
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            SecretLedger.response(name + " " + b.build().uri().getPath(), r.headers().map().toString(), r.body());
             JsonNode body = r.body().isEmpty() ? Json.object() : Json.MAPPER.readTree(r.body());
             return new Reply(r.statusCode(), body, r.body());
         } catch (IOException e) {

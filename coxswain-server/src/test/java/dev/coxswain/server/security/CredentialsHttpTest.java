@@ -56,6 +56,8 @@ class CredentialsHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
+        dev.coxswain.server.testing.SecretLedger.secret(HS_SECRET);
+        dev.coxswain.server.testing.SecretLedger.secret(WORKER_TOKEN);
         KeyPairGenerator rg = KeyPairGenerator.getInstance("RSA");
         rg.initialize(2048);
         rsa = rg.generateKeyPair();

@@ -28,6 +28,8 @@ final class SecureServer implements AutoCloseable {
     }
 
     SecureServer(ServerConfig cfg, Clock clock) {
+        dev.coxswain.server.testing.SecretLedger.install();
+        dev.coxswain.server.testing.SecretLedger.secret(cfg.adminKey());
         this.server = CoxswainServer.start(cfg, clock);
     }
 
@@ -50,6 +52,7 @@ final class SecureServer implements AutoCloseable {
         headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            dev.coxswain.server.testing.SecretLedger.response(method + " " + path, r.headers().map().toString(), r.body());
             boolean isJson = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
             JsonNode json = r.body().isEmpty() || !isJson ? null : Json.MAPPER.readTree(r.body());
             return new Reply(r.statusCode(), json, r.headers());

@@ -34,6 +34,7 @@ class WebhooksHttpTest {
 
     @BeforeEach
     void start() throws Exception {
+        dev.coxswain.server.testing.SecretLedger.secret("receiver-secret-0123456789");
         receiver = new Receiver();
         srv = new SecureServer(SecureServer.config(dir).withWebhooks(LOOPBACK_FAST), Clock.systemUTC());
     }
