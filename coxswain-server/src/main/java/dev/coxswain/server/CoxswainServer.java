@@ -94,6 +94,7 @@ public final class CoxswainServer implements AutoCloseable {
             RouteTable routes = new RouteTable(routing, metrics);
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
+            new OpenApiRoutes(version).register(routes);
             new NativeApi(engine, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             NativeApi.registerFallback(routes);
