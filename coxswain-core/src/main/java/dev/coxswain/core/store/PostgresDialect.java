@@ -17,13 +17,19 @@ public final class PostgresDialect implements SqlDialect {
         return "postgres";
     }
 
+    /**
+     * The locking sub-select is wrapped in {@code ARRAY(...)} so it runs once, as an init plan.
+     * Written as {@code id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)} the planner may make it
+     * the inner side of a semi-join and rescan it for every row: each rescan skips the rows this
+     * statement already updated and returns the next ones, so one claim took far more than n.
+     */
     @Override
     public String claimSql(int typeCount, String returning) {
         return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
                 + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
-                + " WHERE id IN (SELECT id FROM tasks WHERE status = 'queued' AND type IN ("
+                + " WHERE id = ANY (ARRAY(SELECT id FROM tasks WHERE status = 'queued' AND type IN ("
                 + SqliteDialect.placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?"
-                + " FOR UPDATE SKIP LOCKED) AND status = 'queued'"
+                + " FOR UPDATE SKIP LOCKED)) AND status = 'queued'"
                 + " RETURNING " + returning;
     }
 
