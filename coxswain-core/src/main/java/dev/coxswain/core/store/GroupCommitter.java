@@ -121,7 +121,9 @@ public final class GroupCommitter implements AutoCloseable {
                 try {
                     op.apply(tx);
                     if (sp != null) c.releaseSavepoint(sp);
-                } catch (SQLException | RuntimeException e) {
+                } catch (Throwable e) {
+                    // Errors too: an op's Error must reach its caller (run() rethrows it), not kill
+                    // this writer thread and leave every waiting future unanswered.
                     if (sp != null) c.rollback(sp);
                     op.error = e;
                     if (alone) c.rollback();
