@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,17 @@ public final class GroupCommitter implements AutoCloseable {
                 if (first == POISON) return;
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                boolean stop = batch.remove(POISON);
+                // close() queues one stop marker per writer; a busy writer may drain several. Keep
+                // one and hand the others back, or the writers they were meant for never stop.
+                int stops = 0;
+                for (Iterator<Op<?>> it = batch.iterator(); it.hasNext(); ) {
+                    if (it.next() == POISON) {
+                        it.remove();
+                        stops++;
+                    }
+                }
+                for (int i = 1; i < stops; i++) queue.add(POISON);
+                boolean stop = stops > 0;
                 if (!batch.isEmpty()) {
                     if (c == null) c = openQuietly();
                     c = commitBatch(c, batch);
