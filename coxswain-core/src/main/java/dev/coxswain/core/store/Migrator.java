@@ -33,6 +33,9 @@ public final class Migrator {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
+            // Under the lock too: CREATE TABLE IF NOT EXISTS is not safe against a concurrent one on
+            // PostgreSQL (both see no table, one fails on a duplicate catalog key).
+            dialect.lockForMigration(c);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
             }
