@@ -160,8 +160,8 @@ public final class TaskStore {
     }
 
     /**
-     * Marks successful attempts completed, each guarded by "still running this attempt", and
-     * counts the completion's lifecycle log line.
+     * Marks successful attempts completed, each guarded by "still running this attempt on the
+     * reporting worker", and counts the completion's lifecycle log line.
      *
      * @return for each completion, whether it applied
      */
@@ -170,7 +170,7 @@ public final class TaskStore {
         if (done.isEmpty()) return applied;
         try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'completed',"
                 + " completed_at = ?, updated_at = ?, lease_until = NULL, result = ?, exit_code = ?, error = NULL,"
-                + " log_count = log_count + 1 WHERE id = ? AND status = 'running' AND attempt = ?")) {
+                + " log_count = log_count + 1 WHERE id = ? AND status = 'running' AND attempt = ? AND worker_id = ?")) {
             for (var c : done) {
                 ps.setLong(1, c.finishedAt().toEpochMilli());
                 ps.setLong(2, c.finishedAt().toEpochMilli());
@@ -178,6 +178,7 @@ public final class TaskStore {
                 Sql.setInt(ps, 4, c.result().exitCode());
                 ps.setLong(5, c.taskId());
                 ps.setInt(6, c.attempt());
+                ps.setString(7, c.workerId());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
