@@ -10,11 +10,19 @@ public final class SqliteDialect implements SqlDialect {
         return "sqlite";
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code INDEXED BY} pins the queue's partial index, which already yields rows in claim
+     * order. Left to itself (no ANALYZE statistics) SQLite picks {@code ix_tasks_status_created}
+     * for {@code status = ?} and sorts every queued row in a temp B-tree on each claim: O(backlog)
+     * inside the single writer, ~10 ms per claim at 50k queued tasks.
+     */
     @Override
     public String claimSql(int typeCount, String returning) {
         return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
                 + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
-                + " WHERE id IN (SELECT id FROM tasks WHERE status = 'queued' AND type IN ("
+                + " WHERE id IN (SELECT id FROM tasks INDEXED BY ix_tasks_queue WHERE status = 'queued' AND type IN ("
                 + placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?)"
                 + " RETURNING " + returning;
     }
