@@ -18,6 +18,17 @@ public interface SqlDialect {
      */
     String claimSql(int typeCount, String returningColumns);
 
+    /**
+     * Runs in the claim's transaction just before {@link #claimSql}: settings that keep its plan
+     * on the queue index. {@link #afterClaim} undoes them; if the claim fails, the rollback does.
+     */
+    default void beforeClaim(Connection c) throws SQLException {
+    }
+
+    /** Runs after a successful claim, in the same transaction. */
+    default void afterClaim(Connection c) throws SQLException {
+    }
+
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 

@@ -142,6 +142,7 @@ public final class TaskStore {
     public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil)
             throws SQLException {
         List<Task> out = new ArrayList<>(limit);
+        dialect.beforeClaim(tx.connection());
         try (PreparedStatement ps = tx.connection().prepareStatement(dialect.claimSql(types.size(), COLUMNS))) {
             int i = 1;
             ps.setString(i++, workerId);
@@ -154,6 +155,7 @@ public final class TaskStore {
                 while (rs.next()) out.add(map(rs));
             }
         }
+        dialect.afterClaim(tx.connection());
         // RETURNING gives no order guarantee; hand them out in queue order.
         out.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority()) : Long.compare(a.id(), b.id()));
         return out;
