@@ -12,6 +12,7 @@ import dev.coxswain.core.domain.LogLevel;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.domain.Tier;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskLog;
 import dev.coxswain.core.domain.TaskQuery;
@@ -234,8 +235,9 @@ abstract class StoreContract {
         });
     }
 
+    /** Every table the migrations create (a new migration's tables go here); schema_version last. */
     static final List<String> TABLES = List.of("tasks", "task_deps", "task_tags", "task_logs", "events", "workers",
-            "api_keys", "schema_version");
+            "api_keys", "webhooks", "webhook_events", "webhook_deliveries", "schema_version");
 
     // ---- migrations --------------------------------------------------------------------------
 
@@ -1199,7 +1201,7 @@ abstract class StoreContract {
     void onlyTheHashIsStoredAndTheSecretAuthenticates() {
         MutableClock clock = new MutableClock(T0);
         ApiKeyService service = new ApiKeyService(db, keys, clock);
-        ApiKeyService.Created created = service.create("ci", Set.of("tasks:read", "tasks:write"), "standard");
+        ApiKeyService.Created created = service.create("ci", Set.of("tasks:read", "tasks:write"), "pro");
         String secret = created.secret();
         assertThat(secret).hasSizeGreaterThan(20);
 
@@ -1232,11 +1234,11 @@ abstract class StoreContract {
 
     @Test
     void storeRoundTripRevokeTouchAndUniqueHash() {
-        long id = db.write(tx -> keys.insert(tx, "admin", "hash-1", "cox_abcd", Set.of("admin"), "unlimited", T0));
-        long id2 = db.write(tx -> keys.insert(tx, "reader", "hash-2", "cox_efgh", Set.of(), "standard", T0.plusSeconds(1)));
+        long id = db.write(tx -> keys.insert(tx, "admin", "hash-1", "cox_abcd", Set.of("admin"), Tier.UNLIMITED, null, T0));
+        long id2 = db.write(tx -> keys.insert(tx, "reader", "hash-2", "cox_efgh", Set.of(), Tier.STARTER, null, T0.plusSeconds(1)));
         assertThat(id2).isGreaterThan(id);
         ApiKey k = db.read(c -> keys.findByHash(c, "hash-1"));
-        assertThat(k).isEqualTo(new ApiKey(id, "admin", "cox_abcd", Set.of("admin"), "unlimited", T0, null, null));
+        assertThat(k).isEqualTo(new ApiKey(id, "admin", "cox_abcd", Set.of("admin"), Tier.UNLIMITED, true, null, T0, null, null));
         assertThat(db.<ApiKey>read(c -> keys.findByHash(c, "nope"))).isNull();
         assertThat(db.read(keys::list)).extracting(ApiKey::id).containsExactly(id, id2);
         assertThat(db.read(keys::countActive)).isEqualTo(2);
@@ -1255,7 +1257,7 @@ abstract class StoreContract {
         assertThat(revoked.revokedAt()).isEqualTo(T0.plusSeconds(9));
         assertThat(db.read(keys::countActive)).isEqualTo(1);
 
-        assertThatThrownBy(() -> db.write(tx -> keys.insert(tx, "dup", "hash-2", "cox_x", Set.of(), "standard", T0)))
+        assertThatThrownBy(() -> db.write(tx -> keys.insert(tx, "dup", "hash-2", "cox_x", Set.of(), Tier.STARTER, null, T0)))
                 .isInstanceOf(StoreException.class)
                 .cause().isInstanceOfSatisfying(SQLException.class,
                         e -> assertThat(db.dialect().isUniqueViolation(e)).as(e.getMessage()).isTrue());
@@ -1407,7 +1409,7 @@ abstract class StoreContract {
 
     @Test
     void aFailingOpInABatchRollsBackOnlyItself() throws Exception {
-        db.write(tx -> keys.insert(tx, "existing", "taken-hash", "cox_t", Set.of(), "standard", T0));
+        db.write(tx -> keys.insert(tx, "existing", "taken-hash", "cox_t", Set.of(), Tier.STARTER, null, T0));
         IllegalStateException businessRule = new IllegalStateException("business rule says no");
         Set<String> afterCommitRan = ConcurrentHashMap.newKeySet();
         List<CompletableFuture<String>> ok = new ArrayList<>();
@@ -1427,7 +1429,7 @@ abstract class StoreContract {
             violated = db.writeAsync(tx -> {
                 event("gc.bad.sql", tx);
                 tx.afterCommit(() -> afterCommitRan.add("violated"));
-                keys.insert(tx, "dup", "taken-hash", "cox_d", Set.of(), "standard", T0);
+                keys.insert(tx, "dup", "taken-hash", "cox_d", Set.of(), Tier.STARTER, null, T0);
                 return "unreachable";
             });
             for (int i = 40; i < 60; i++) ok.add(okOp(i, afterCommitRan));
