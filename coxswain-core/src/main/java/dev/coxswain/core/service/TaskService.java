@@ -20,6 +20,7 @@ import dev.coxswain.core.store.Tx;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -59,14 +60,19 @@ public final class TaskService {
     public Task create(NewTask t) {
         validate(t);
         return db.write(tx -> {
-            Instant now = clock.instant();
+            // The store keeps milliseconds; so does the task handed back, which is built from what
+            // was inserted instead of read back (one statement less on the hottest write).
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             int open = openDependencies(tx, t.dependencies(), null);
-            Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
+            Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
             TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
             long id = tasks.insert(tx, t, status, runAt, open, now);
             transitions.created(tx, id, status, now);
             tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
-            return tasks.findForUpdate(tx, id);
+            return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,
+                    t.scheduledAt() == null ? null : runAt, now, now, null, null, 0, t.maxRetries(), t.backoff(), 0,
+                    t.timeoutSeconds(), List.copyOf(t.tags()), t.dependencies().stream().distinct().sorted().toList(), null, null, null, null, null,
+                    t.checkpointEnabled(), null, 1, t.originKind(), t.originId());
         });
     }
 
