@@ -91,7 +91,7 @@ public final class CoxswainServer implements AutoCloseable {
             Gatekeeper gate = new Gatekeeper(new Authenticator(engine.apiKeys(), jwt, sec.workerToken()),
                     new RateLimiter(sec.perMinute(), sec.anonymousPerMinute(), clock));
             HttpRouting.Builder routing = HttpRouting.builder();
-            RouteTable routes = new RouteTable(routing, metrics);
+            RouteTable routes = new RouteTable(routing, metrics, gate::chargeAnonymous);
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
             new OpenApiRoutes(version).register(routes);

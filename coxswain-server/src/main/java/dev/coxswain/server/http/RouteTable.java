@@ -4,6 +4,10 @@ import dev.coxswain.server.metrics.ServerMetrics;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import dev.coxswain.server.ratelimit.RateLimitHeaders;
+import dev.coxswain.server.ratelimit.RateLimiter;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,11 +26,18 @@ public final class RouteTable {
 
     private final HttpRouting.Builder routing;
     private final ServerMetrics metrics;
+    private final Function<ServerRequest, RateLimiter.Decision> openLimiter;
     private final List<Route> routes = new ArrayList<>();
 
-    public RouteTable(HttpRouting.Builder routing, ServerMetrics metrics) {
+    /**
+     * @param openLimiter charges a request to an open route (no credential) to its client
+     *                    address's bucket; null decisions mean "not limited"
+     */
+    public RouteTable(HttpRouting.Builder routing, ServerMetrics metrics,
+                      Function<ServerRequest, RateLimiter.Decision> openLimiter) {
         this.routing = routing;
         this.metrics = metrics;
+        this.openLimiter = openLimiter;
     }
 
     /** A face's view of the table: the face name is filled in. */
@@ -59,7 +70,7 @@ public final class RouteTable {
 
         public Face add(Method m, String path, Access access, Handler h) {
             routes.add(new Route(name, m, path, access));
-            routing.route(m, path, timed(name, m.text(), path, h));
+            routing.route(m, path, timed(name, m.text(), path, access == Access.OPEN ? limited(h) : h));
             return this;
         }
 
@@ -68,6 +79,22 @@ public final class RouteTable {
             routing.any(pathPattern, timed(name, "ANY", pathPattern, h));
             return this;
         }
+    }
+
+    /**
+     * Open routes are limited per client address; the refusal is the small JSON most clients of
+     * open endpoints understand ({@code {"error":"Too Many Requests"}}, as the orchestrator sends).
+     */
+    private Handler limited(Handler h) {
+        return (req, res) -> {
+            RateLimiter.Decision d = openLimiter.apply(req);
+            RateLimitHeaders.apply(res, d);
+            if (d != null && !d.allowed()) {
+                Respond.json(res, 429, dev.coxswain.core.Json.object().put("error", "Too Many Requests"));
+                return;
+            }
+            h.handle(req, res);
+        };
     }
 
     private Handler timed(String face, String method, String path, Handler h) {

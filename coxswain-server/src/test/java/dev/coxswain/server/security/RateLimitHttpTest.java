@@ -104,4 +104,19 @@ class RateLimitHttpTest {
         // A valid key is charged to its own bucket, not the address's.
         assertThat(srv.get("/api/tasks", SecureServer.apiKey(SecureServer.ADMIN)).status()).isEqualTo(200);
     }
+
+    @Test
+    void openRoutesAreLimitedPerAddressToo() {
+        for (int i = 0; i < 3; i++) {
+            SecureServer.Reply r = srv.get("/health", Map.of());
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-RateLimit-Remaining")).isEqualTo(String.valueOf(2 - i));
+        }
+        SecureServer.Reply over = srv.get("/metrics", Map.of());
+        assertThat(over.status()).isEqualTo(429);
+        assertThat(over.body().path("error").asText()).isEqualTo("Too Many Requests");
+        assertThat(over.header("Retry-After")).isEqualTo("20");
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(srv.get("/metrics", Map.of()).status()).isEqualTo(200);
+    }
 }
