@@ -55,9 +55,9 @@ public final class CronExpression {
     private final String text;
     private final ZoneId zone;
     private final boolean hasSeconds;
-    private final Schedule schedule;
+    private final FireTimes schedule;
 
-    CronExpression(String text, ZoneId zone, boolean hasSeconds, Schedule schedule) {
+    CronExpression(String text, ZoneId zone, boolean hasSeconds, FireTimes schedule) {
         this.text = text;
         this.zone = zone;
         this.hasSeconds = hasSeconds;

@@ -23,7 +23,7 @@ import java.time.zone.ZoneRules;
  * instants out of local order; they are looked for separately, only in overlaps that start before
  * the first candidate, which is usually none, and only for interval hour fields.
  */
-final class ZonedCronSchedule implements Schedule {
+final class ZonedCronSchedule implements FireTimes {
     /** Nothing fires after this (the end of the last allowed year, with a day to spare for offsets). */
     static final Instant HORIZON = LocalDateTime.of(CalendarPattern.MAX_YEAR + 1, 1, 2, 0, 0).toInstant(ZoneOffset.UTC);
     // Before year 1 nothing is searched; it keeps the date arithmetic in positive years.
