@@ -11,6 +11,9 @@ import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.LogStore;
 import dev.coxswain.core.store.TaskStore;
+import dev.coxswain.core.schedule.ScheduleFirer;
+import dev.coxswain.core.schedule.ScheduleService;
+import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
 import dev.coxswain.core.webhook.WebhookDeliverer;
@@ -50,6 +53,10 @@ public final class Engine implements AutoCloseable {
     private final SystemService systemService;
     private final ApiKeyService apiKeyService;
     private final WebhookService webhookService;
+    private final ScheduleService scheduleService;
+    private final ScheduleFirer firer;
+    private final DutyRunner firerRunner;
+    private final Signal scheduleSignal = new Signal();
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
     private boolean started;
@@ -97,6 +104,13 @@ public final class Engine implements AutoCloseable {
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
         this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
+        ScheduleStore scheduleStore = new ScheduleStore();
+        this.firer = new ScheduleFirer(db, scheduleStore, taskService, tasks, clock, observer);
+        this.scheduleService = new ScheduleService(db, scheduleStore, taskService, clock, zone, worker.types(), () -> {
+            firer.requestReload();
+            scheduleSignal.raise();
+        });
+        this.firerRunner = new DutyRunner(firer, scheduleSignal, Duration.ofSeconds(5));
     }
 
     public synchronized void start() {
@@ -105,6 +119,7 @@ public final class Engine implements AutoCloseable {
         heartbeat.runOnce(); // register the local worker before anything can be claimed
         completer.start();
         for (DutyRunner r : runners) r.start();
+        firerRunner.start();
         dispatchRunner.start();
         LOG.info("engine started: worker " + cfg.workerId() + ", concurrency " + cfg.concurrency() + ", store " + db.description());
     }
@@ -118,6 +133,7 @@ public final class Engine implements AutoCloseable {
         started = false;
         dispatcher.pause();
         dispatchRunner.stop();
+        firerRunner.stop(); // no new runs once shutdown begins
         try {
             if (!worker.awaitIdle(grace)) {
                 LOG.info("grace period over: releasing " + worker.running().size() + " running task(s) to the queue");
@@ -155,6 +171,15 @@ public final class Engine implements AutoCloseable {
 
     public WebhookService webhooks() {
         return webhookService;
+    }
+
+    public ScheduleService schedules() {
+        return scheduleService;
+    }
+
+    /** The schedule firer, for tests that drive it pass by pass. */
+    public ScheduleFirer scheduleFirer() {
+        return firer;
     }
 
     public LocalWorker localWorker() {

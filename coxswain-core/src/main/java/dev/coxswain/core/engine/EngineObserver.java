@@ -27,6 +27,10 @@ public interface EngineObserver {
     default void webhookAttempt(String event, String outcome) {
     }
 
+    /** A schedule slot got its run; {@code lateness} is from the slot's time to the run's commit. */
+    default void slotFired(Duration lateness) {
+    }
+
     EngineObserver NONE = new EngineObserver() {
     };
 }

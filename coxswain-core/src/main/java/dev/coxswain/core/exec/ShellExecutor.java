@@ -68,6 +68,22 @@ public final class ShellExecutor implements TaskExecutor {
         }
 
         ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command);
+        // The task's own environment ({"env": {...}}) goes on top of the server's; values are
+        // secrets and are never logged. A working directory ({"working_directory": "..."}) must exist.
+        JsonNode env = ctx.payload().get("env");
+        if (env != null && env.isObject()) {
+            env.fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) pb.environment().put(e.getKey(), e.getValue().textValue());
+            });
+        }
+        JsonNode dir = ctx.payload().get("working_directory");
+        if (dir != null && dir.isTextual() && !dir.textValue().isBlank()) {
+            File wd = new File(dir.textValue());
+            if (!wd.isDirectory()) {
+                return ExecutionResult.failed(null, null, "working directory " + dir.textValue() + " does not exist");
+            }
+            pb.directory(wd);
+        }
         if (ctx.env() != null) {
             for (Map.Entry<String, String> e : ctx.env().entrySet()) {
                 if (e.getKey() != null && e.getValue() != null) pb.environment().put(e.getKey(), e.getValue());

@@ -59,21 +59,44 @@ public final class TaskService {
 
     public Task create(NewTask t) {
         validate(t);
-        return db.write(tx -> {
-            // The store keeps milliseconds; so does the task handed back, which is built from what
-            // was inserted instead of read back (one statement less on the hottest write).
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            int open = openDependencies(tx, t.dependencies(), null);
-            Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
-            TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
-            long id = tasks.insert(tx, t, status, runAt, open, now);
-            transitions.created(tx, id, status, now);
-            tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
-            return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,
-                    t.scheduledAt() == null ? null : runAt, now, now, null, null, 0, t.maxRetries(), t.backoff(), 0,
-                    t.timeoutSeconds(), List.copyOf(t.tags()), t.dependencies().stream().distinct().sorted().toList(), null, null, null, null, null,
-                    t.checkpointEnabled(), null, 1, t.originKind(), t.originId());
-        });
+        return db.write(tx -> insertNew(tx, t, clock.instant()));
+    }
+
+    /**
+     * Creates a task inside the caller's transaction, so it commits (or not) with the caller's
+     * other changes: a schedule advances its next slot and creates the slot's run atomically.
+     */
+    public Task createIn(Tx tx, NewTask t, Instant now) throws SQLException {
+        validate(t);
+        return insertNew(tx, t, now);
+    }
+
+    private Task insertNew(Tx tx, NewTask t, Instant at) throws SQLException {
+        // The store keeps milliseconds; so does the task handed back, which is built from what
+        // was inserted instead of read back (one statement less on the hottest write).
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
+        int open = openDependencies(tx, t.dependencies(), null);
+        Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
+        TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
+        long id = tasks.insert(tx, t, status, runAt, open, now);
+        transitions.created(tx, id, status, now);
+        tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
+        return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,
+                t.scheduledAt() == null ? null : runAt, now, now, null, null, 0, t.maxRetries(), t.backoff(), 0,
+                t.timeoutSeconds(), List.copyOf(t.tags()), t.dependencies().stream().distinct().sorted().toList(), null,
+                null, null, null, null, t.checkpointEnabled(), null, 1, t.originKind(), t.originId());
+    }
+
+    /** Cancels an unfinished task inside the caller's transaction; a local process is killed after the commit. */
+    public void cancelIn(Tx tx, Task t, Instant now) throws SQLException {
+        if (t.status().terminal()) return;
+        transitions.cancel(tx, t, now);
+        if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(t.id(), StopReason.CANCELLED));
+    }
+
+    /** The task, read inside the caller's transaction with a row lock (null when absent). */
+    public Task lockIn(Tx tx, long id) throws SQLException {
+        return tasks.findForUpdate(tx, id);
     }
 
     /** Creates many tasks in one transaction (no dependencies among them); used by bulk producers. */

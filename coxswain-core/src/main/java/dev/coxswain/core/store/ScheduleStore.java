@@ -1,0 +1,240 @@
+package dev.coxswain.core.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.MisfirePolicy;
+import dev.coxswain.core.domain.NewSchedule;
+import dev.coxswain.core.domain.OverlapPolicy;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Schedule;
+import dev.coxswain.core.domain.ScheduleRun;
+import dev.coxswain.core.domain.ScheduleStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Schedules, and the runs (tasks) they created. */
+public final class ScheduleStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    /** The origin_kind of a task a schedule created. */
+    public static final String ORIGIN = "schedule";
+
+    /** A schedule id with its next slot, for the firer's timer. */
+    public record Due(long id, Instant nextRunAt) {
+    }
+
+    public long insert(Tx tx, NewSchedule s, ScheduleStatus status, Instant nextRunAt, Instant now) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO schedules (face, name, description,"
+                + " expression, timezone, task_type, payload, priority, tags, max_retries, backoff, timeout_seconds, misfire,"
+                + " overlap, status, next_run_at, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, s.face());
+            ps.setString(2, s.name());
+            ps.setString(3, s.description());
+            ps.setString(4, s.expression());
+            ps.setString(5, s.timezone());
+            ps.setString(6, s.taskType());
+            ps.setString(7, Json.write(s.payload()));
+            ps.setInt(8, s.priority());
+            ps.setString(9, Json.write(s.tags()));
+            ps.setInt(10, s.maxRetries());
+            ps.setString(11, s.backoff());
+            ps.setInt(12, s.timeoutSeconds());
+            ps.setString(13, s.misfire().wire());
+            ps.setString(14, s.overlap().wire());
+            ps.setString(15, status.wire());
+            Sql.setMillis(ps, 16, nextRunAt);
+            ps.setLong(17, now.toEpochMilli());
+            ps.setLong(18, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public Schedule find(Connection c, long id) throws SQLException {
+        List<Schedule> l = query(c, "SELECT * FROM schedules WHERE id = ?", id);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    /**
+     * @param face   null: every face's schedules
+     * @param status null: any
+     * @param tag    null: any
+     */
+    public Page<Schedule> list(Connection c, String face, ScheduleStatus status, String tag, int offset, int limit)
+            throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (face != null) {
+            where.append(" AND face = ?");
+            args.add(face);
+        }
+        if (status != null) {
+            where.append(" AND status = ?");
+            args.add(status.wire());
+        }
+        if (tag != null) {
+            // Tags are a JSON array of strings: the tag's own JSON text is an exact substring.
+            where.append(" AND tags LIKE ? ESCAPE '\\'");
+            args.add("%" + Json.write(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        long total = Sql.count(c, "SELECT COUNT(*) FROM schedules" + where, args.toArray());
+        args.add(limit);
+        args.add(offset);
+        return new Page<>(query(c, "SELECT * FROM schedules" + where + " ORDER BY id LIMIT ? OFFSET ?", args.toArray()), total);
+    }
+
+    /** Sets the given columns (by name) of one schedule; false when it does not exist. */
+    public boolean update(Tx tx, long id, Map<String, Object> sets, Instant now) throws SQLException {
+        Map<String, Object> all = new LinkedHashMap<>(sets);
+        all.put("updated_at", now.toEpochMilli());
+        StringBuilder sql = new StringBuilder("UPDATE schedules SET ");
+        List<Object> args = new ArrayList<>();
+        for (var e : all.entrySet()) {
+            if (!args.isEmpty()) sql.append(", ");
+            sql.append(e.getKey()).append(" = ?");
+            args.add(e.getValue());
+        }
+        sql.append(" WHERE id = ?");
+        args.add(id);
+        try (PreparedStatement ps = tx.connection().prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                Object v = args.get(i);
+                if (v == null) ps.setNull(i + 1, java.sql.Types.NULL); // untyped: the column decides
+                else ps.setObject(i + 1, v);
+            }
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Advances an active schedule from the slot the caller saw to the next one — the
+     * compare-and-set that makes a slot fire once even when several nodes try at the same time.
+     *
+     * @param next null with status completed when the schedule will never fire again
+     */
+    public boolean advance(Tx tx, long id, Instant expected, Instant next, ScheduleStatus status, Instant lastSlot,
+                           Instant now) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE schedules SET next_run_at = ?, status = ?,"
+                + " last_slot_at = COALESCE(?, last_slot_at), updated_at = ?"
+                + " WHERE id = ? AND status = 'active' AND next_run_at = ?")) {
+            Sql.setMillis(ps, 1, next);
+            ps.setString(2, status.wire());
+            Sql.setMillis(ps, 3, lastSlot);
+            ps.setLong(4, now.toEpochMilli());
+            ps.setLong(5, id);
+            ps.setLong(6, expected.toEpochMilli());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public void setLastTask(Tx tx, long id, long taskId) throws SQLException {
+        TaskStore.exec(tx.connection(), "UPDATE schedules SET last_task_id = ? WHERE id = ?", taskId, id);
+    }
+
+    public boolean delete(Tx tx, long id) throws SQLException {
+        return TaskStore.exec(tx.connection(), "DELETE FROM schedules WHERE id = ?", id) > 0;
+    }
+
+    /** Active schedules due up to {@code until}, soonest first. */
+    public List<Due> due(Connection c, Instant until, int limit) throws SQLException {
+        List<Due> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, next_run_at FROM schedules WHERE status = 'active'"
+                + " AND next_run_at <= ? ORDER BY next_run_at LIMIT ?")) {
+            ps.setLong(1, until.toEpochMilli());
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Due(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2))));
+            }
+        }
+        return out;
+    }
+
+    public long countActive(Connection c) throws SQLException {
+        return Sql.count(c, "SELECT COUNT(*) FROM schedules WHERE status = 'active'");
+    }
+
+    /** Records which slot a run was created for, and whether the slot was skipped. */
+    public void markRun(Tx tx, long taskId, Instant slotAt, boolean skipped) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET slot_at = ?, skipped = ? WHERE id = ?")) {
+            Sql.setMillis(ps, 1, slotAt);
+            ps.setInt(2, skipped ? 1 : 0);
+            ps.setLong(3, taskId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A schedule's runs, newest first; {@code outcome} null for all. */
+    public Page<ScheduleRun> runs(Connection c, long scheduleId, ScheduleRun.Outcome outcome, int offset, int limit)
+            throws SQLException {
+        String where = " WHERE origin_kind = '" + ORIGIN + "' AND origin_id = ?" + switch (outcome == null ? "" : outcome.name()) {
+            case "SUCCESS" -> " AND status = 'completed'";
+            case "FAILURE" -> " AND status IN ('failed', 'cancelled') AND skipped = 0";
+            case "IN_PROGRESS" -> " AND status IN ('pending', 'queued', 'running')";
+            case "SKIPPED" -> " AND skipped = 1";
+            default -> "";
+        };
+        String origin = Long.toString(scheduleId);
+        long total = Sql.count(c, "SELECT COUNT(*) FROM tasks" + where, origin);
+        List<ScheduleRun> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + ", slot_at, skipped FROM tasks"
+                + where + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
+            ps.setString(1, origin);
+            ps.setInt(2, limit);
+            ps.setInt(3, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new ScheduleRun(TaskStore.map(rs), Sql.instant(rs, "slot_at"), rs.getInt("skipped") != 0));
+            }
+        }
+        return new Page<>(out, total);
+    }
+
+    /** One run by task id, when that task belongs to this schedule. */
+    public ScheduleRun run(Connection c, long scheduleId, long taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + ", slot_at, skipped FROM tasks"
+                + " WHERE id = ? AND origin_kind = '" + ORIGIN + "' AND origin_id = ?")) {
+            ps.setLong(1, taskId);
+            ps.setString(2, Long.toString(scheduleId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new ScheduleRun(TaskStore.map(rs), Sql.instant(rs, "slot_at"), rs.getInt("skipped") != 0) : null;
+            }
+        }
+    }
+
+    private List<Schedule> query(Connection c, String sql, Object... args) throws SQLException {
+        List<Schedule> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
+    private static Schedule map(ResultSet rs) throws SQLException {
+        List<String> tags;
+        try {
+            tags = Json.MAPPER.readValue(rs.getString("tags"), STRINGS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long last = rs.getLong("last_task_id");
+        Long lastTask = rs.wasNull() ? null : last;
+        return new Schedule(rs.getLong("id"), rs.getString("face"), rs.getString("name"), rs.getString("description"),
+                rs.getString("expression"), rs.getString("timezone"), rs.getString("task_type"),
+                Json.read(rs.getString("payload")), rs.getInt("priority"), List.copyOf(tags), rs.getInt("max_retries"),
+                rs.getString("backoff"), rs.getInt("timeout_seconds"), MisfirePolicy.fromWire(rs.getString("misfire")),
+                OverlapPolicy.fromWire(rs.getString("overlap")), ScheduleStatus.fromWire(rs.getString("status")),
+                Sql.instant(rs, "next_run_at"), Sql.instant(rs, "last_slot_at"), lastTask,
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+    }
+}
