@@ -9,6 +9,7 @@ import dev.coxswain.server.auth.Authenticator;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.ratelimit.RateLimiter;
+import dev.coxswain.server.chadburn.ChadburnApi;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
@@ -97,6 +98,7 @@ public final class CoxswainServer implements AutoCloseable {
             new OpenApiRoutes(version).register(routes);
             new NativeApi(engine, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
+            new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 
             engine.start();

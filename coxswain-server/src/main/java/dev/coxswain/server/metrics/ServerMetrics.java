@@ -105,6 +105,14 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
     }
 
     @Override
+    public void slotFired(Duration lateness) {
+        Timer.builder("coxswain.schedule.fire.lateness").description("from a schedule slot's time to its run committed")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(lateness);
+    }
+
+    @Override
     public void webhookAttempt(String event, String outcome) {
         Counter.builder("coxswain.webhook.deliveries").description("webhook delivery attempts by event and outcome")
                 .tag("event", event).tag("outcome", outcome).register(registry).increment();

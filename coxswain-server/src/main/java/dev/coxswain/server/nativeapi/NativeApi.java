@@ -22,11 +22,13 @@ public final class NativeApi {
     private final NativeSystemRoutes system;
     private final NativeKeyRoutes keys;
     private final NativeWebhookRoutes webhooks;
+    private final NativeScheduleRoutes schedules;
 
     public NativeApi(Engine engine, Gatekeeper gate, Bodies bodies, String version, String nodeName) {
         this.guard = new NativeGuard(gate);
         this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies);
         this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies);
+        this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies);
         this.tasks = new NativeTaskRoutes(engine.tasks(), bodies);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
@@ -58,7 +60,17 @@ public final class NativeApi {
                 .get("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::get))
                 .put("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::update))
                 .delete("/api/webhooks/{id}", AUTH, guard.guard(ADMIN, webhooks::delete))
-                .get("/api/webhooks/{id}/deliveries", AUTH, guard.guard(ADMIN, webhooks::deliveries));
+                .get("/api/webhooks/{id}/deliveries", AUTH, guard.guard(ADMIN, webhooks::deliveries))
+                .get("/api/schedules", AUTH, guard.guard(READ, schedules::list))
+                .post("/api/schedules", AUTH, guard.guard(WRITE, schedules::create))
+                .post("/api/schedules/validate", AUTH, guard.guard(READ, schedules::validate))
+                .get("/api/schedules/{id}", AUTH, guard.guard(READ, schedules::get))
+                .put("/api/schedules/{id}", AUTH, guard.guard(WRITE, schedules::update))
+                .delete("/api/schedules/{id}", AUTH, guard.guard(WRITE, schedules::delete))
+                .post("/api/schedules/{id}/pause", AUTH, guard.guard(WRITE, schedules::pause))
+                .post("/api/schedules/{id}/resume", AUTH, guard.guard(WRITE, schedules::resume))
+                .post("/api/schedules/{id}/run", AUTH, guard.guard(WRITE, schedules::run))
+                .get("/api/schedules/{id}/runs", AUTH, guard.guard(READ, schedules::runs));
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

@@ -7,6 +7,7 @@ import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.domain.Scopes;
+import dev.coxswain.core.schedule.InvalidScheduleException;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import dev.coxswain.server.http.BodyTooLargeException;
@@ -116,6 +117,7 @@ final class NativeGuard {
             case NotFoundException nf -> NativeError.notFound(nf.getMessage());
             case ConflictException c -> new NativeError(409, "conflict", c.getMessage(), null);
             case ValidationException v -> NativeError.validation(v.fields());
+            case InvalidScheduleException i -> NativeError.validation(java.util.Map.of("cron", i.getMessage()));
             case MalformedJsonException m -> NativeError.badRequest(m.getMessage());
             case BodyTooLargeException b -> new NativeError(413, "payload_too_large", b.getMessage(), null);
             default -> {

@@ -25,22 +25,17 @@ final class NativeTaskRequest {
     static final int MAX_RETRIES_LIMIT = 100;
     static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
     static final int MAX_NAME = 255;
-    static final int MAX_TAGS = 50;
     static final int MAX_DEPENDENCIES = 1000;
-    static final String NUL_MESSAGE = "must not contain NUL (U+0000) characters";
-    static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
-    static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
-    private final JsonNode body;
-    private final Map<String, String> errors = new LinkedHashMap<>();
+    private NativeTaskRequest() {
+    }
 
-    private NativeTaskRequest(JsonNode body) {
-        if (!body.isObject()) throw NativeError.badRequest("request body must be a JSON object");
-        this.body = body;
+    static boolean hasNul(String s) {
+        return NativeFields.hasNul(s);
     }
 
     static NewTask create(JsonNode body) {
-        NativeTaskRequest r = new NativeTaskRequest(body);
+        NativeFields r = new NativeFields(body);
         String name = r.requiredString("name", MAX_NAME);
         String command = r.requiredString("command", 1 << 16);
         String description = r.optionalString("description", 1 << 14);
@@ -49,7 +44,7 @@ final class NativeTaskRequest {
         Instant scheduledAt = r.time("scheduled_at");
         Integer timeout = r.integer("timeout_seconds", 1, MAX_TIMEOUT_SECONDS);
         List<String> tags = r.tags();
-        List<Long> deps = r.dependencies();
+        List<Long> deps = dependencies(r);
         Boolean checkpoint = r.bool("checkpoint_enabled");
         r.finish();
         return new NewTask("shell", name, description, Json.object().put("command", command),
@@ -60,7 +55,7 @@ final class NativeTaskRequest {
     }
 
     static TaskPatch patch(JsonNode body) {
-        NativeTaskRequest r = new NativeTaskRequest(body);
+        NativeFields r = new NativeFields(body);
         String name = r.has("name") ? r.requiredString("name", MAX_NAME) : null;
         String description = r.optionalString("description", 1 << 14);
         Integer priority = r.integer("priority", 1, 10);
@@ -69,7 +64,7 @@ final class NativeTaskRequest {
         Instant scheduledAt = r.time("scheduled_at");
         Integer timeout = r.integer("timeout_seconds", 1, MAX_TIMEOUT_SECONDS);
         List<String> tags = r.tags();
-        List<Long> deps = r.dependencies();
+        List<Long> deps = dependencies(r);
         for (String fixed : List.of("command", "checkpoint_enabled", "status", "id")) {
             if (r.has(fixed)) r.errors.put(fixed, "cannot be changed by an update");
         }
@@ -79,143 +74,15 @@ final class NativeTaskRequest {
         return p;
     }
 
-    private void finish() {
-        if (!errors.isEmpty()) throw NativeError.validation(errors);
-    }
-
-    private boolean has(String f) {
-        return body.has(f);
-    }
-
-    private String requiredString(String f, int max) {
-        JsonNode v = body.get(f);
-        if (v == null || v.isNull()) {
-            errors.put(f, "is required");
-            return null;
-        }
-        if (!v.isTextual()) {
-            errors.put(f, "must be a string");
-            return null;
-        }
-        if (v.asText().isBlank()) {
-            errors.put(f, "must not be empty");
-            return null;
-        }
-        if (v.asText().length() > max) {
-            errors.put(f, "must be at most " + max + " characters");
-            return null;
-        }
-        if (hasNul(v.asText())) {
-            errors.put(f, NUL_MESSAGE);
-            return null;
-        }
-        return v.asText();
-    }
-
-    private String optionalString(String f, int max) {
-        JsonNode v = body.get(f);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) {
-            errors.put(f, "must be a string");
-            return null;
-        }
-        if (v.asText().length() > max) {
-            errors.put(f, "must be at most " + max + " characters");
-            return null;
-        }
-        if (hasNul(v.asText())) {
-            errors.put(f, NUL_MESSAGE);
-            return null;
-        }
-        return v.asText();
-    }
-
-    /** PostgreSQL text cannot hold U+0000, so no store accepts it (the same answer on both). */
-    static boolean hasNul(String s) {
-        return s.indexOf('\u0000') >= 0;
-    }
-
-    private Integer integer(String f, int min, int max) {
-        JsonNode v = body.get(f);
-        if (v == null || v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            errors.put(f, "must be an integer");
-            return null;
-        }
-        int i = v.asInt();
-        if (i < min || i > max) {
-            errors.put(f, "must be between " + min + " and " + max);
-            return null;
-        }
-        return i;
-    }
-
-    private Boolean bool(String f) {
-        JsonNode v = body.get(f);
-        if (v == null || v.isNull()) return null;
-        if (!v.isBoolean()) {
-            errors.put(f, "must be a boolean");
-            return null;
-        }
-        return v.asBoolean();
-    }
-
-    private Instant time(String f) {
-        JsonNode v = body.get(f);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) {
-            errors.put(f, "must be an ISO 8601 timestamp string");
-            return null;
-        }
-        try {
-            Instant t = OffsetDateTime.parse(v.asText()).toInstant();
-            // The store keeps epoch milliseconds; years beyond four digits would overflow them.
-            if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
-                errors.put(f, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
-                return null;
-            }
-            return t;
-        } catch (DateTimeParseException e) {
-            errors.put(f, "must be an ISO 8601 timestamp with a time zone, e.g. 2023-06-15T12:00:00Z");
-            return null;
-        }
-    }
-
-    private List<String> tags() {
-        JsonNode v = body.get("tags");
+    private static List<Long> dependencies(NativeFields r) {
+        JsonNode v = r.body.get("dependencies");
         if (v == null || v.isNull()) return null;
         if (!v.isArray()) {
-            errors.put("tags", "must be an array of strings");
-            return null;
-        }
-        if (v.size() > MAX_TAGS) {
-            errors.put("tags", "at most " + MAX_TAGS + " tags");
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode t : v) {
-            if (!t.isTextual() || t.asText().isBlank() || t.asText().length() > 100) {
-                errors.put("tags", "must be an array of non-empty strings of at most 100 characters");
-                return null;
-            }
-            if (hasNul(t.asText())) {
-                errors.put("tags", NUL_MESSAGE);
-                return null;
-            }
-            if (!out.contains(t.asText())) out.add(t.asText());
-        }
-        return out;
-    }
-
-    private List<Long> dependencies() {
-        JsonNode v = body.get("dependencies");
-        if (v == null || v.isNull()) return null;
-        if (!v.isArray()) {
-            errors.put("dependencies", "must be an array of task ids");
+            r.errors.put("dependencies", "must be an array of task ids");
             return null;
         }
         if (v.size() > MAX_DEPENDENCIES) {
-            errors.put("dependencies", "at most " + MAX_DEPENDENCIES + " dependencies");
+            r.errors.put("dependencies", "at most " + MAX_DEPENDENCIES + " dependencies");
             return null;
         }
         List<Long> out = new ArrayList<>();
@@ -226,7 +93,7 @@ final class NativeTaskRequest {
             else if (!out.contains(id)) out.add(id);
         }
         if (!bad.isEmpty()) {
-            errors.put("dependencies", "unknown task " + String.join(", ", bad));
+            r.errors.put("dependencies", "unknown task " + String.join(", ", bad));
             return null;
         }
         return out;
