@@ -161,15 +161,15 @@ public final class ScheduleFirer implements Duty {
         Long last = s.lastTaskId();
         List<Instant> started = new ArrayList<>();
         for (Instant slot : plan.fire()) {
-            Task prev = last == null ? null : tasks.lockIn(tx, last);
+            // Only forbid and replace care whether the previous run is still going.
+            Task prev = last == null || s.overlap() == OverlapPolicy.ALLOW ? null : tasks.lockIn(tx, last);
             boolean busy = prev != null && !prev.status().terminal();
             if (busy && s.overlap() == OverlapPolicy.FORBID) {
                 skip(tx, s, slot, prev, now);
                 continue;
             }
             if (busy && s.overlap() == OverlapPolicy.REPLACE) tasks.cancelIn(tx, prev, now);
-            Task run = tasks.createIn(tx, ScheduleService.runOf(s), now);
-            store.markRun(tx, run.id(), slot, false);
+            Task run = tasks.createIn(tx, ScheduleService.runOf(s), now, slot);
             last = run.id();
             started.add(slot);
         }
@@ -179,7 +179,7 @@ public final class ScheduleFirer implements Duty {
 
     /** Records a slot that came while the previous run was still going (overlap policy forbid). */
     private void skip(Tx tx, Schedule s, Instant slot, Task prev, Instant now) throws SQLException {
-        Task run = tasks.createIn(tx, ScheduleService.runOf(s), now);
+        Task run = tasks.createIn(tx, ScheduleService.runOf(s), now, slot);
         tasks.cancelIn(tx, run, now);
         Map<String, Object> sets = new LinkedHashMap<>();
         sets.put("error", "Skipped: the previous run " + TaskTransitions.ref(prev.id()) + " was still "

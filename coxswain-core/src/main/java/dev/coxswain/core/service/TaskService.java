@@ -67,18 +67,27 @@ public final class TaskService {
      * other changes: a schedule advances its next slot and creates the slot's run atomically.
      */
     public Task createIn(Tx tx, NewTask t, Instant now) throws SQLException {
+        return createIn(tx, t, now, null);
+    }
+
+    /** As {@link #createIn(Tx, NewTask, Instant)}, recording the schedule slot the task is the run of. */
+    public Task createIn(Tx tx, NewTask t, Instant now, Instant slotAt) throws SQLException {
         validate(t);
-        return insertNew(tx, t, now);
+        return insertNew(tx, t, now, slotAt);
     }
 
     private Task insertNew(Tx tx, NewTask t, Instant at) throws SQLException {
+        return insertNew(tx, t, at, null);
+    }
+
+    private Task insertNew(Tx tx, NewTask t, Instant at, Instant slotAt) throws SQLException {
         // The store keeps milliseconds; so does the task handed back, which is built from what
         // was inserted instead of read back (one statement less on the hottest write).
         Instant now = at.truncatedTo(ChronoUnit.MILLIS);
         int open = openDependencies(tx, t.dependencies(), null);
         Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
         TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
-        long id = tasks.insert(tx, t, status, runAt, open, now);
+        long id = tasks.insert(tx, t, status, runAt, open, now, slotAt);
         transitions.created(tx, id, status, now);
         tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
         return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,

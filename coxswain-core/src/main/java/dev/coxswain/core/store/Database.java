@@ -50,6 +50,7 @@ public final class Database implements AutoCloseable {
         SqlDialect dialect = new SqliteDialect();
 
         SQLiteConfig writeCfg = baseSqliteConfig(fullSync);
+        writeCfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         SQLiteDataSource writeDs = new SQLiteDataSource(writeCfg);
         writeDs.setUrl(url);
         migrate(dialect, writeDs::getConnection);
@@ -72,7 +73,8 @@ public final class Database implements AutoCloseable {
 
     private static SQLiteConfig baseSqliteConfig(boolean fullSync) {
         SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // WAL is set by the writer and persists in the file; readers must not issue the pragma
+        // (it takes a lock, and a reader opened under load made the writer fail with SQLITE_BUSY).
         cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         cfg.setBusyTimeout(10_000);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);

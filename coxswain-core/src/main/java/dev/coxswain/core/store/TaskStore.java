@@ -41,13 +41,19 @@ public final class TaskStore {
 
     /** Inserts the task with its dependency and tag rows; returns the new id. */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now) throws SQLException {
+        return insert(tx, t, status, runAt, depsPending, now, null);
+    }
+
+    /** @param slotAt the schedule slot this task is the run of, or null */
+    public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt)
+            throws SQLException {
         Connection c = tx.connection();
         long id;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO tasks (type, name, description, payload, status, priority, run_at, scheduled_at,"
                         + " created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-                        + " checkpoint_enabled, origin_kind, origin_id, log_count)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
+                        + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
             ps.setString(1, t.type());
             ps.setString(2, t.name());
             ps.setString(3, t.description());
@@ -66,6 +72,7 @@ public final class TaskStore {
             ps.setBoolean(16, t.checkpointEnabled());
             ps.setString(17, t.originKind());
             ps.setString(18, t.originId());
+            Sql.setMillis(ps, 19, slotAt);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
