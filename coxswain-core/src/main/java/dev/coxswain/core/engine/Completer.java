@@ -77,7 +77,7 @@ public final class Completer {
     /** Writes the given completions together with every buffered output line, in one transaction. */
     void flush(List<Completion> batch) {
         List<Line> lines = logs.drainAll();
-        for (Completion c : batch) lines.addAll(logs.close(c.taskId()));
+        for (Completion c : batch) lines.addAll(logs.close(c.taskId(), c.attempt()));
         if (batch.isEmpty() && lines.isEmpty()) return;
         List<Completion> copy = List.copyOf(batch);
         db.write(tx -> {

@@ -75,7 +75,7 @@ public final class LocalWorker {
         Instant now = clock.instant();
         Execution ex = new Execution(t, new ExecutionControl(), now, now.plusSeconds(t.timeoutSeconds()));
         running.put(t.id(), ex);
-        logs.open(t.id(), t.logCount());
+        logs.open(t.id(), t.attempt(), t.logCount());
         timeoutWatch.raise();
         Instant due = t.runAt() == null ? t.createdAt() : t.runAt();
         observer.attemptStarted(t, due == null || due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
@@ -119,7 +119,10 @@ public final class LocalWorker {
         // Hand the completion over before the attempt stops counting as running: a shutdown that
         // sees this worker idle must find the completion already queued for its last flush.
         completer.submit(c);
-        running.remove(t.id());
+        // Only this attempt's entry: if the lease was lost and this worker has already claimed
+        // the retry, the map holds the new attempt, which must stay tracked (lease renewal,
+        // timeout, shutdown, capacity).
+        running.remove(t.id(), ex);
         slotFreed.raise();
         observer.attemptFinished(t, outcome(c, stop), Duration.between(ex.startedAt(), end));
     }

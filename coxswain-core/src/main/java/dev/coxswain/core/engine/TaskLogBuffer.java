@@ -27,8 +27,8 @@ public final class TaskLogBuffer {
     }
 
     /** Starts buffering for an attempt; {@code stored} is how many lines the task already has. */
-    public void open(long taskId, int stored) {
-        perTask.put(taskId, new TaskLines(stored));
+    public void open(long taskId, int attempt, int stored) {
+        perTask.put(taskId, new TaskLines(attempt, stored));
     }
 
     public void add(long taskId, LogLevel level, String message) {
@@ -57,10 +57,14 @@ public final class TaskLogBuffer {
         return out;
     }
 
-    /** Takes a finished attempt's remaining lines, plus the "lines dropped" notice, and forgets it. */
-    public List<Line> close(long taskId) {
-        TaskLines t = perTask.remove(taskId);
-        if (t == null) return List.of();
+    /**
+     * Takes a finished attempt's remaining lines, plus the "lines dropped" notice, and forgets it.
+     * A stale attempt (its lease was lost and this node already runs the task's next attempt)
+     * closes nothing: the buffer belongs to the attempt that opened it last.
+     */
+    public List<Line> close(long taskId, int attempt) {
+        TaskLines t = perTask.get(taskId);
+        if (t == null || t.attempt != attempt || !perTask.remove(taskId, t)) return List.of();
         synchronized (t) {
             List<Line> out = new ArrayList<>(t.lines);
             if (t.dropped > 0) {
@@ -73,10 +77,12 @@ public final class TaskLogBuffer {
 
     private static final class TaskLines {
         final List<Line> lines = new ArrayList<>();
+        final int attempt;
         int count;
         long dropped;
 
-        TaskLines(int stored) {
+        TaskLines(int attempt, int stored) {
+            this.attempt = attempt;
             this.count = stored;
         }
     }
