@@ -165,11 +165,18 @@ public final class TaskTransitions {
         bumpLogCounts(tx, lines);
     }
 
-    /** A failed task is given another run now; retry_count counts it. */
+    /**
+     * A failed task is given another run now; retry_count counts it. It waits for those of its
+     * dependencies that have not completed: deps_pending is counted afresh, because a task failed
+     * by a dependency kept its old count, and that dependency may since have been retried and
+     * completed (which only decrements dependents that are pending).
+     */
     public void retry(Tx tx, Task t, Instant now) throws SQLException {
+        Map<Long, TaskStatus> deps = tasks.statuses(tx.connection(), t.dependencies(), false);
+        int open = (int) t.dependencies().stream().filter(d -> deps.get(d) != TaskStatus.COMPLETED).count();
         tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", now,
-                "updated_at", now, "completed_at", null, "worker_id", null, "error", null, "exit_code", null,
-                "result", null), null);
+                "deps_pending", open, "updated_at", now, "completed_at", null, "worker_id", null, "error", null,
+                "exit_code", null, "result", null), null);
         Line l = new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Retry requested (retry " + (t.retryCount() + 1) + ")");
         events.append(tx, List.of(event(now, "task.retrying", t.id(), null, TaskStatus.PENDING, null)));
         logs.append(tx, List.of(l));
