@@ -83,9 +83,13 @@ public final class TaskTransitions {
                 case CANCELLED -> lines.add(new Line(c.taskId(), now.toEpochMilli(), LogLevel.WARN,
                         "Process tree killed after cancel"));
                 case RELEASED -> {
-                    boolean ok = tasks.update(tx, c.taskId(), sets("status", TaskStatus.QUEUED, "worker_id", null,
+                    // Only the attempt the task still runs: after a lost lease another worker may
+                    // run its retry, which a stale release must not take away from it.
+                    Task t = tasks.findForUpdate(tx, c.taskId());
+                    if (t == null || t.status() != TaskStatus.RUNNING || t.attempt() != c.attempt()) continue;
+                    tasks.update(tx, c.taskId(), sets("status", TaskStatus.QUEUED, "worker_id", null,
                             "lease_until", null, "updated_at", now), TaskStatus.RUNNING);
-                    if (ok) lines.add(new Line(c.taskId(), now.toEpochMilli(), LogLevel.WARN,
+                    lines.add(new Line(c.taskId(), now.toEpochMilli(), LogLevel.WARN,
                             "Attempt interrupted by server shutdown; the task is queued again"));
                 }
                 case RESULT -> {
