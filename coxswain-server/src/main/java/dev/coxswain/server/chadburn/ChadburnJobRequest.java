@@ -143,6 +143,8 @@ final class ChadburnJobRequest {
         List<String> out = new ArrayList<>();
         for (JsonNode t : v) {
             if (!t.isTextual() || t.textValue().isBlank()) throw ChadburnError.validation("tags must be an array of non-empty strings");
+            // A run's tags are rows of text, which PostgreSQL cannot store with U+0000 (the run would fail with a 500).
+            if (t.textValue().indexOf('\u0000') >= 0) throw ChadburnError.validation("tags must not contain NUL characters");
             if (!out.contains(t.textValue())) out.add(t.textValue());
         }
         return out;
@@ -161,6 +163,8 @@ final class ChadburnJobRequest {
             }
             if (!e.getValue().isTextual()) throw ChadburnError.validation("environment." + e.getKey() + " must be a string");
             String value = e.getValue().textValue();
+            // No process environment can hold U+0000; the run would fail, its error quoting the value.
+            if (value.indexOf('\u0000') >= 0) throw ChadburnError.validation("environment." + e.getKey() + " must not contain NUL characters");
             if (MASK.equals(value)) {
                 if (!stored.containsKey(e.getKey())) {
                     throw ChadburnError.validation("environment." + e.getKey() + " is masked but has no stored value");
