@@ -88,7 +88,14 @@ final class NativeScheduleRequest {
             if (env != null && !env.isNull()) {
                 if (!env.isObject()) r.error("payload.env", "must be an object of strings");
                 else env.fields().forEachRemaining(e -> {
-                    if (!e.getValue().isTextual()) r.error("payload.env", "values must be strings");
+                    // What no process environment can hold: the run would fail, its error quoting the value.
+                    if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || NativeFields.hasNul(e.getKey())) {
+                        r.error("payload.env", "names must be non-empty and contain neither '=' nor NUL (U+0000)");
+                    } else if (!e.getValue().isTextual()) {
+                        r.error("payload.env", "values must be strings");
+                    } else if (NativeFields.hasNul(e.getValue().textValue())) {
+                        r.error("payload.env", "values " + NativeFields.NUL_MESSAGE);
+                    }
                 });
             }
             JsonNode wd = p.get("working_directory");
