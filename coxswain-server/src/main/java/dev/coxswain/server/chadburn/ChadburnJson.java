@@ -59,7 +59,7 @@ final class ChadburnJson {
         } else {
             ObjectNode l = n.putObject("last_run");
             l.put("status", status(last));
-            l.put("started_at", time(last.task().startedAt()));
+            l.put("started_at", time(startedAt(last)));
             l.put("finished_at", time(last.task().completedAt()));
             putInt(l, "exit_code", last.task().exitCode());
             l.put("output", output(last.task()));
@@ -74,7 +74,7 @@ final class ChadburnJson {
         n.put("id", EXEC + t.id());
         n.put("job_id", JOB + jobId);
         n.put("status", status(r));
-        n.put("started_at", time(t.startedAt() != null ? t.startedAt() : r.skipped() ? t.createdAt() : null));
+        n.put("started_at", time(startedAt(r)));
         n.put("finished_at", time(t.completedAt()));
         if (t.startedAt() != null && t.completedAt() != null) {
             n.put("duration", Math.max(0, Duration.between(t.startedAt(), t.completedAt()).toSeconds()));
@@ -88,6 +88,12 @@ final class ChadburnJson {
         n.put("error", t.error());
         n.put("retry_count", t.retryCount());
         return n;
+    }
+
+    /** When the run started; a skipped slot never ran, so its record's creation stands in. */
+    private static Instant startedAt(ScheduleRun r) {
+        Task t = r.task();
+        return t.startedAt() != null ? t.startedAt() : r.skipped() ? t.createdAt() : null;
     }
 
     static String status(ScheduleRun r) {
