@@ -20,15 +20,15 @@ import java.util.Set;
  * in one way, on purpose: an object schema that lists {@code properties} rejects properties it
  * does not list, so a field added to the code but not to the document is caught.
  */
-final class SchemaCheck {
+public final class SchemaCheck {
     private final JsonNode doc;
 
-    SchemaCheck(JsonNode doc) {
+    public SchemaCheck(JsonNode doc) {
         this.doc = doc;
     }
 
     /** The JSON schema of an operation's answer; fails when that status or media type is not documented. */
-    JsonNode responseSchema(String path, String method, int status) {
+    public JsonNode responseSchema(String path, String method, int status) {
         JsonNode response = resolve(doc.path("paths").path(path).path(method).path("responses").path(Integer.toString(status)));
         if (response.isMissingNode()) throw new AssertionError(method.toUpperCase() + " " + path + " does not document status " + status);
         JsonNode schema = response.path("content").path("application/json").path("schema");
@@ -37,12 +37,12 @@ final class SchemaCheck {
     }
 
     /** A component schema, with allOf merged. */
-    JsonNode schema(String name) {
+    public JsonNode schema(String name) {
         return flatten(doc.path("components").path("schemas").path(name));
     }
 
     /** @return every difference, each with the JSON path where it is; empty when the value fits */
-    List<String> problems(JsonNode value, JsonNode schema) {
+    public List<String> problems(JsonNode value, JsonNode schema) {
         List<String> out = new ArrayList<>();
         check(value, schema, "$", out);
         return out;
@@ -109,7 +109,7 @@ final class SchemaCheck {
     }
 
     /** Follows local {@code #/...} references, including chains. */
-    JsonNode resolve(JsonNode node) {
+    public JsonNode resolve(JsonNode node) {
         JsonNode n = node;
         for (int hops = 0; n.has("$ref"); hops++) {
             if (hops > 20) throw new AssertionError("reference loop at " + node);
