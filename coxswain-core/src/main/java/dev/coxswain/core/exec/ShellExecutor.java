@@ -72,9 +72,16 @@ public final class ShellExecutor implements TaskExecutor {
         // secrets and are never logged. A working directory ({"working_directory": "..."}) must exist.
         JsonNode env = ctx.payload().get("env");
         if (env != null && env.isObject()) {
-            env.fields().forEachRemaining(e -> {
-                if (e.getValue().isTextual()) pb.environment().put(e.getKey(), e.getValue().textValue());
-            });
+            for (var it = env.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) continue;
+                try {
+                    pb.environment().put(e.getKey(), e.getValue().textValue());
+                } catch (IllegalArgumentException bad) {
+                    // The JDK's message quotes the value, which is a secret: name the variable only.
+                    return ExecutionResult.failed(null, null, "environment variable " + e.getKey() + " cannot be set");
+                }
+            }
         }
         JsonNode dir = ctx.payload().get("working_directory");
         if (dir != null && dir.isTextual() && !dir.textValue().isBlank()) {

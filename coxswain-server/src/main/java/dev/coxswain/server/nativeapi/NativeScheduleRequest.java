@@ -53,6 +53,13 @@ final class NativeScheduleRequest {
         String timezone = r.optionalString("timezone", 100);
         String description = r.optionalString("description", 1 << 14);
         JsonNode payload = r.has("payload") ? SecretMask.unmask(payload(r, cur.taskType(), true), cur.payload()) : null;
+        if (payload != null && payload.path("env").isObject()) {
+            payload.path("env").fields().forEachRemaining(e -> {
+                if (SecretMask.MASK.equals(e.getValue().asText())) {
+                    r.error("payload.env", e.getKey() + " is masked but has no stored value");
+                }
+            });
+        }
         Integer priority = r.integer("priority", 1, 10);
         Integer maxRetries = r.integer("max_retries", 0, 100);
         String backoff = backoff(r);

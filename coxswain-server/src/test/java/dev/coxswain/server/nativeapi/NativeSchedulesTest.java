@@ -385,6 +385,9 @@ class NativeSchedulesTest {
         Shapes.validation(api.put(path(s), "{\"misfire_policy\": \"never\"}"), "misfire_policy");
         Shapes.validation(api.put(path(s), "{\"payload\": {\"env\": {}}}"), "payload.command");
         Shapes.validation(api.put(path(s), "{\"timezone\": \"Nowhere/City\"}"), "timezone");
+        // A masked value can only stand for a value that is stored.
+        Shapes.validation(api.put(path(s), "{\"payload\": {\"command\": \"true\", \"env\": {\"NEVER_SET\": \"******\"}}}"),
+                "payload.env");
         fits(api.put(path(s), "{\"cron\": \"@nonsense\"}"), SCHEDULES + "/{id}", "put", 422);
         Shapes.error(api.put(path(s), "{nope"), 400, "bad_request");
         create(schedule("put-refused-other", "0 0 * * *", "true"));
