@@ -67,7 +67,8 @@ public final class Database implements AutoCloseable {
         hc.setMinimumIdle(1);
         HikariDataSource readers = new HikariDataSource(hc);
 
-        GroupCommitter writer = new GroupCommitter("sqlite", () -> open(writeDs::getConnection), 1, MAX_BATCH);
+        GroupCommitter writer = new GroupCommitter("sqlite", () -> open(writeDs::getConnection), 1, MAX_BATCH,
+                Database::sqliteBusy);
         return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"));
     }
 
@@ -100,6 +101,14 @@ public final class Database implements AutoCloseable {
         migrate(dialect, pool::getConnection);
         GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH);
         return new Database(dialect, pool, writer, "postgres " + redact(url));
+    }
+
+    /**
+     * SQLite's "try again": the writer can meet {@code SQLITE_BUSY} from a lock another connection
+     * holds for a moment (seen under load as a reader pool grows). Code 5, or an extended BUSY code.
+     */
+    static boolean sqliteBusy(SQLException e) {
+        return (e.getErrorCode() & 0xff) == 5 || String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
     }
 
     /** The URL without its query string, which may hold a password. */

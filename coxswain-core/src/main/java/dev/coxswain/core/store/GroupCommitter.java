@@ -35,6 +35,8 @@ public final class GroupCommitter implements AutoCloseable {
     private final Supplier<Connection> connections;
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.function.Predicate<SQLException> transientFailure;
+    static final int TRANSIENT_RETRIES = 5;
     private volatile boolean closed;
 
     /**
@@ -42,6 +44,17 @@ public final class GroupCommitter implements AutoCloseable {
      *                    and again if a connection breaks
      */
     public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch) {
+        this(name, connections, writers, maxBatch, e -> false);
+    }
+
+    /**
+     * @param transient says whether a failure is the database asking to try again (SQLite's
+     *                  {@code SQLITE_BUSY}); a batch hit by one is rolled back and run again, up to
+     *                  {@link #TRANSIENT_RETRIES} times, instead of failing its callers
+     */
+    public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch,
+                          java.util.function.Predicate<SQLException> transientFailure) {
+        this.transientFailure = transientFailure;
         this.connections = connections;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writers; i++) {
@@ -120,33 +133,88 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** @return the connection to use next (a fresh one if this one broke) */
+    /**
+     * Runs the batch in one transaction and commits it. When an op or the commit runs into a
+     * transient failure (SQLite's {@code SQLITE_BUSY}), the whole batch is rolled back and run
+     * again, a few times, before its callers see an error: every op is a function of the store
+     * alone, so repeating it on a clean transaction is safe.
+     *
+     * @return the connection to use next (a fresh one if this one broke)
+     */
     private Connection commitBatch(Connection c, List<Op<?>> batch) {
-        boolean alone = batch.size() == 1;
-        List<Tx> txs = new ArrayList<>(batch.size());
-        try {
-            for (Op<?> op : batch) {
-                Tx tx = new Tx(c);
-                txs.add(tx);
-                Savepoint sp = alone ? null : c.setSavepoint();
-                try {
-                    op.apply(tx);
-                    if (sp != null) c.releaseSavepoint(sp);
-                } catch (Throwable e) {
-                    // Errors too: an op's Error must reach its caller (run() rethrows it), not kill
-                    // this writer thread and leave every waiting future unanswered.
-                    if (sp != null) c.rollback(sp);
-                    op.error = e;
-                    if (alone) c.rollback();
+        for (int attempt = 0; ; attempt++) {
+            for (Op<?> op : batch) op.error = null;
+            List<Tx> txs = new ArrayList<>(batch.size());
+            SQLException cause;
+            try {
+                applyAll(c, batch, txs);
+                cause = transientIn(batch);
+                if (cause == null) {
+                    c.commit();
+                    answer(batch, txs);
+                    return c;
                 }
+                c.rollback();
+            } catch (SQLException e) {
+                // The commit itself (or a savepoint) failed: nothing in this batch is durable.
+                try { c.rollback(); } catch (SQLException ignored) { }
+                if (!transientFailure.test(e)) {
+                    for (Op<?> op : batch) op.future.completeExceptionally(new StoreException("commit failed: " + e.getMessage(), e));
+                    return reopenIfBroken(c);
+                }
+                cause = e;
             }
-            c.commit();
-        } catch (SQLException e) {
-            // The commit itself (or a savepoint) failed: nothing in this batch is durable.
-            try { c.rollback(); } catch (SQLException ignored) { }
-            for (Op<?> op : batch) op.future.completeExceptionally(new StoreException("commit failed: " + e.getMessage(), e));
-            return reopenIfBroken(c);
+            if (attempt >= TRANSIENT_RETRIES) {
+                for (Op<?> op : batch) {
+                    op.future.completeExceptionally(new StoreException("write failed after " + TRANSIENT_RETRIES
+                            + " retries: " + cause.getMessage(), cause));
+                }
+                return c;
+            }
+            SQLException why = cause;
+            LOG.fine(() -> "write batch hit a transient failure, running it again: " + why.getMessage());
+            try {
+                Thread.sleep(5L * (attempt + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                for (Op<?> op : batch) op.future.completeExceptionally(new StoreException("interrupted", why));
+                return c;
+            }
         }
+    }
+
+    /** Applies each op in its own savepoint (when it shares the transaction); failures go to op.error. */
+    private void applyAll(Connection c, List<Op<?>> batch, List<Tx> txs) throws SQLException {
+        boolean alone = batch.size() == 1;
+        for (Op<?> op : batch) {
+            Tx tx = new Tx(c);
+            txs.add(tx);
+            Savepoint sp = alone ? null : c.setSavepoint();
+            try {
+                op.apply(tx);
+                if (sp != null) c.releaseSavepoint(sp);
+            } catch (Throwable e) {
+                // Errors too: an op's Error must reach its caller (run() rethrows it), not kill
+                // this writer thread and leave every waiting future unanswered.
+                if (sp != null) c.rollback(sp);
+                op.error = e;
+                if (alone) c.rollback();
+            }
+        }
+    }
+
+    /** The transient failure one of the ops ran into, or null. */
+    private SQLException transientIn(List<Op<?>> batch) {
+        for (Op<?> op : batch) {
+            for (Throwable t = op.error; t != null; t = t.getCause()) {
+                if (t instanceof SQLException sql && transientFailure.test(sql)) return sql;
+            }
+        }
+        return null;
+    }
+
+    /** Answers every op of a committed batch and runs the after-commit actions. */
+    private void answer(List<Op<?>> batch, List<Tx> txs) {
         for (int i = 0; i < batch.size(); i++) {
             Op<?> op = batch.get(i);
             if (op.error != null) {
@@ -162,7 +230,6 @@ public final class GroupCommitter implements AutoCloseable {
             }
             op.complete();
         }
-        return c;
     }
 
     private Connection reopenIfBroken(Connection c) {
