@@ -99,7 +99,8 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("ApplicationName", "coxswain");
         HikariDataSource pool = new HikariDataSource(hc);
         migrate(dialect, pool::getConnection);
-        GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH);
+        GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH,
+                Database::postgresRetryable);
         return new Database(dialect, pool, writer, "postgres " + redact(url));
     }
 
@@ -109,6 +110,14 @@ public final class Database implements AutoCloseable {
      */
     static boolean sqliteBusy(SQLException e) {
         return (e.getErrorCode() & 0xff) == 5 || String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+    }
+
+    /**
+     * PostgreSQL's "try again": a deadlock between two writers (e.g. lease renewal and a batch of
+     * completions touching the same rows in another order) or a serialization failure.
+     */
+    static boolean postgresRetryable(SQLException e) {
+        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
     /** The URL without its query string, which may hold a password. */
