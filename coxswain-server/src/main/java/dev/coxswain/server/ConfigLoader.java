@@ -55,6 +55,7 @@ public final class ConfigLoader {
             new Setting("webhook-allow-private", "false", "let webhooks call private, link-local and CGNAT addresses"),
             new Setting("webhook-retry-base-seconds", "5", "delay before a failed webhook delivery's second attempt; doubles per failure, at most 1 h"),
             new Setting("webhook-max-attempts", "12", "attempts before a webhook delivery is given up"),
+            new Setting("secret-key", null, "base64 of 32 bytes that encrypts connection passwords (default: <data-dir>/secret.key); the same on every node"),
             new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
             new Setting("rate-limit-starter", String.valueOf(SecurityConfig.STARTER_PER_MINUTE), "requests per minute for the starter tier (0: unlimited)"),
             new Setting("rate-limit-pro", String.valueOf(SecurityConfig.PRO_PER_MINUTE), "requests per minute for the pro tier (0: unlimited)"),
@@ -171,7 +172,15 @@ public final class ConfigLoader {
             if (t != Tier.UNLIMITED) limits.put(t, intIn(v, "rate-limit-" + t.wire(), 0, 100_000_000));
         }
         limits.put(Tier.UNLIMITED, 0);
-        return new SecurityConfig(jwt, workerToken, limits, intIn(v, "rate-limit-anonymous", 0, 100_000_000));
+        String secretKey = blankToNull(v.get("secret-key"));
+        if (secretKey != null) {
+            try {
+                if (java.util.Base64.getDecoder().decode(secretKey.trim()).length != 32) throw new IllegalArgumentException();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("secret-key must be base64 of 32 bytes (e.g. openssl rand -base64 32)");
+            }
+        }
+        return new SecurityConfig(jwt, workerToken, limits, intIn(v, "rate-limit-anonymous", 0, 100_000_000), secretKey);
     }
 
     private static Path path(String s) {

@@ -1,6 +1,9 @@
 package dev.coxswain.server;
 
 import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.connection.ConnectionService;
+import dev.coxswain.core.connection.ConnectionStore;
+import dev.coxswain.core.connection.SecretBox;
 import dev.coxswain.core.engine.Engine;
 import dev.coxswain.core.engine.EngineConfig;
 import dev.coxswain.core.exec.ShellExecutor;
@@ -96,7 +99,9 @@ public final class CoxswainServer implements AutoCloseable {
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
             new OpenApiRoutes(version).register(routes);
-            new NativeApi(engine, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
+            ConnectionService connections = new ConnectionService(db, new ConnectionStore(),
+                    SecretBox.of(sec.secretKey(), cfg.dataDir()), clock);
+            new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);

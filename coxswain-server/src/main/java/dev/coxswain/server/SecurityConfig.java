@@ -12,9 +12,11 @@ import java.util.Map;
  * @param workerToken        the shared worker token, or null
  * @param perMinute          requests per minute by tier; 0 means not limited
  * @param anonymousPerMinute requests per minute per client address without a valid credential
+ * @param secretKey          base64 of the 32-byte key that encrypts connection passwords (null: the
+ *                           data directory's {@code secret.key}); every node of a cluster needs the same
  */
 public record SecurityConfig(JwtVerifier.JwtSettings jwt, String workerToken, Map<Tier, Integer> perMinute,
-                             int anonymousPerMinute) {
+                             int anonymousPerMinute, String secretKey) {
     public static final int STARTER_PER_MINUTE = 100;
     public static final int PRO_PER_MINUTE = 1_000;
     public static final int TEAM_PER_MINUTE = 5_000;
@@ -23,6 +25,11 @@ public record SecurityConfig(JwtVerifier.JwtSettings jwt, String workerToken, Ma
 
     public SecurityConfig {
         perMinute = Map.copyOf(perMinute);
+    }
+
+    /** Without a configured secret key: connection passwords use {@code <data-dir>/secret.key}. */
+    public SecurityConfig(JwtVerifier.JwtSettings jwt, String workerToken, Map<Tier, Integer> perMinute, int anonymousPerMinute) {
+        this(jwt, workerToken, perMinute, anonymousPerMinute, null);
     }
 
     public static SecurityConfig defaults() {
@@ -44,6 +51,6 @@ public record SecurityConfig(JwtVerifier.JwtSettings jwt, String workerToken, Ma
     @Override
     public String toString() {
         return "SecurityConfig[jwt=" + jwt + ", workerToken=" + (workerToken != null) + ", perMinute=" + perMinute
-                + ", anonymousPerMinute=" + anonymousPerMinute + "]";
+                + ", anonymousPerMinute=" + anonymousPerMinute + ", secretKey=" + (secretKey != null) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.coxswain.server.nativeapi;
 
+import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.engine.Engine;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.http.Bodies;
@@ -23,8 +24,11 @@ public final class NativeApi {
     private final NativeKeyRoutes keys;
     private final NativeWebhookRoutes webhooks;
     private final NativeScheduleRoutes schedules;
+    private final NativeConnectionRoutes connections;
 
-    public NativeApi(Engine engine, Gatekeeper gate, Bodies bodies, String version, String nodeName) {
+    public NativeApi(Engine engine, ConnectionService connections, Gatekeeper gate, Bodies bodies, String version,
+                     String nodeName) {
+        this.connections = new NativeConnectionRoutes(connections, bodies);
         this.guard = new NativeGuard(gate);
         this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies);
         this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies);
@@ -70,7 +74,13 @@ public final class NativeApi {
                 .post("/api/schedules/{id}/pause", AUTH, guard.guard(WRITE, schedules::pause))
                 .post("/api/schedules/{id}/resume", AUTH, guard.guard(WRITE, schedules::resume))
                 .post("/api/schedules/{id}/run", AUTH, guard.guard(WRITE, schedules::run))
-                .get("/api/schedules/{id}/runs", AUTH, guard.guard(READ, schedules::runs));
+                .get("/api/schedules/{id}/runs", AUTH, guard.guard(READ, schedules::runs))
+                .get("/api/connections", AUTH, guard.guard(READ, connections::list))
+                .post("/api/connections", AUTH, guard.guard(ADMIN, connections::create))
+                .get("/api/connections/{id}", AUTH, guard.guard(READ, connections::get))
+                .put("/api/connections/{id}", AUTH, guard.guard(ADMIN, connections::update))
+                .delete("/api/connections/{id}", AUTH, guard.guard(ADMIN, connections::delete))
+                .post("/api/connections/{id}/test", AUTH, guard.guard(ADMIN, connections::test));
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

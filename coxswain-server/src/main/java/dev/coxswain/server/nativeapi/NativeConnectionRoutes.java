@@ -1,0 +1,118 @@
+package dev.coxswain.server.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.connection.ConnectionService;
+import dev.coxswain.core.domain.Page;
+import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.domain.TargetConnection;
+import dev.coxswain.server.http.Bodies;
+import dev.coxswain.server.http.Respond;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/**
+ * {@code /api/connections}: the PostgreSQL servers users analyse. The password is write-only:
+ * accepted on create and update, encrypted at rest, never returned ({@code has_password} says
+ * whether one is set).
+ */
+final class NativeConnectionRoutes {
+    static final String PREFIX = "conn-";
+
+    private final ConnectionService connections;
+    private final Bodies bodies;
+
+    NativeConnectionRoutes(ConnectionService connections, Bodies bodies) {
+        this.connections = connections;
+        this.bodies = bodies;
+    }
+
+    void list(ServerRequest req, ServerResponse res, Principal who) {
+        NativeParams p = new NativeParams(req);
+        int page = p.page(), limit = p.limit(NativeParams.DEFAULT_LIMIT, NativeParams.MAX_LIMIT);
+        Page<TargetConnection> result = connections.list(NativeParams.offset(page, limit), limit);
+        Respond.json(res, 200, NativeJson.pageOf(result, NativeConnectionRoutes::connection, page, limit));
+    }
+
+    void create(ServerRequest req, ServerResponse res, Principal who) {
+        ConnectionService.Spec s = spec(bodies.readJson(req), true);
+        Respond.json(res, 201, NativeJson.data(connection(connections.create(s, "api"))));
+    }
+
+    void get(ServerRequest req, ServerResponse res, Principal who) {
+        Respond.json(res, 200, NativeJson.data(connection(connections.get(id(req)))));
+    }
+
+    void update(ServerRequest req, ServerResponse res, Principal who) {
+        long id = id(req);
+        JsonNode body = bodies.readJson(req);
+        if (body.isObject() && body.isEmpty()) throw NativeError.validation(java.util.Map.of("body", "no updatable field given"));
+        Respond.json(res, 200, NativeJson.data(connection(connections.update(id, spec(body, false)))));
+    }
+
+    void delete(ServerRequest req, ServerResponse res, Principal who) {
+        connections.delete(id(req));
+        Respond.json(res, 200, NativeJson.data(Json.object().put("success", true).put("message", "Connection deleted successfully")));
+    }
+
+    /** Connects now: 200 either way, with the server version or the exact error. */
+    void test(ServerRequest req, ServerResponse res, Principal who) {
+        long id = id(req);
+        ConnectionService.TestResult r = connections.test(id);
+        ObjectNode d = Json.object().put("id", PREFIX + id).put("ok", r.ok()).put("server_version", r.serverVersion())
+                .put("error", r.error()).put("duration_ms", r.millis());
+        Respond.json(res, 200, NativeJson.data(d));
+    }
+
+    static ObjectNode connection(TargetConnection c) {
+        ObjectNode n = Json.object();
+        n.put("id", PREFIX + c.id());
+        n.put("name", c.name());
+        n.put("host", c.host());
+        n.put("port", c.port());
+        n.put("database", c.database());
+        n.put("user", c.username());
+        n.put("has_password", c.hasPassword());
+        n.put("sslmode", c.sslmode());
+        n.put("environment", c.environment());
+        n.set("tags", Json.MAPPER.valueToTree(c.tags()));
+        n.put("source", c.source());
+        n.put("created_at", NativeJson.time(c.createdAt()));
+        n.put("updated_at", NativeJson.time(c.updatedAt()));
+        return n;
+    }
+
+    private static ConnectionService.Spec spec(JsonNode body, boolean creating) {
+        NativeFields r = new NativeFields(body);
+        String name = creating || r.has("name") ? r.requiredString("name", 200) : null;
+        String host = creating || r.has("host") ? r.requiredString("host", 253) : null;
+        Integer port = r.integer("port", 1, 65535);
+        String database = creating || r.has("database") ? r.requiredString("database", 63) : null;
+        String user = creating || r.has("user") ? r.requiredString("user", 63) : null;
+        String password = r.optionalString("password", 1024);
+        String sslmode = r.optionalString("sslmode", 20);
+        String environment = r.optionalString("environment", 100);
+        List<String> tags = r.tags();
+        for (String fixed : List.of("id", "has_password", "source")) {
+            if (r.has(fixed)) r.error(fixed, "cannot be set");
+        }
+        r.finish();
+        return new ConnectionService.Spec(name, host, port == null && creating ? Integer.valueOf(5432) : port, database, user,
+                password, sslmode, environment, tags);
+    }
+
+    private static long id(ServerRequest req) {
+        String raw = req.path().pathParameters().get("id");
+        if (raw != null && raw.startsWith(PREFIX)) {
+            try {
+                long id = Long.parseLong(raw.substring(PREFIX.length()));
+                if (id > 0) return id;
+            } catch (NumberFormatException e) {
+                // falls through to 404
+            }
+        }
+        throw NativeError.notFound("connection " + raw + " not found");
+    }
+}
