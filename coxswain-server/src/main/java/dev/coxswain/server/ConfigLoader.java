@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.core.webhook.WebhookSettings;
+import dev.coxswain.core.connection.ConnectionService;
 import java.util.Map;
 
 /**
@@ -85,6 +86,11 @@ public final class ConfigLoader {
      * @param flags      command-line values by key; null values are "not given"
      */
     public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> flags) {
+        List<ConnectionService.Spec> declared = configFile == null ? List.of() : connections(configFile, env);
+        return loadSettings(configFile, env, flags).withConnections(declared);
+    }
+
+    private static ServerConfig loadSettings(Path configFile, Map<String, String> env, Map<String, String> flags) {
         Map<String, String> v = new LinkedHashMap<>();
         for (Setting s : SETTINGS) v.put(s.key(), s.dflt());
         if (configFile != null) v.putAll(readYaml(configFile));
@@ -96,6 +102,54 @@ public final class ConfigLoader {
             if (val != null) v.put(k, val);
         });
         return build(v);
+    }
+
+    static final String CONNECTIONS = "connections";
+
+    /**
+     * The {@code connections:} list of the config file: PostgreSQL servers to analyse, each with
+     * name, host, port, database, user, sslmode, environment, tags and either {@code password} or
+     * {@code password_env} (the name of an environment variable holding it — better than a
+     * password in a file).
+     */
+    static List<ConnectionService.Spec> connections(Path file, Map<String, String> env) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject() || !root.has(CONNECTIONS) || root.get(CONNECTIONS).isNull()) return List.of();
+        JsonNode list = root.get(CONNECTIONS);
+        if (!list.isArray()) throw new ConfigException("'connections' in " + file + " must be a list");
+        List<ConnectionService.Spec> out = new java.util.ArrayList<>();
+        int i = 0;
+        for (JsonNode c : list) {
+            String where = "connections[" + i++ + "]";
+            if (!c.isObject()) throw new ConfigException(where + " must be a mapping");
+            var names = c.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!List.of("name", "host", "port", "database", "user", "password", "password_env", "sslmode", "environment",
+                        "tags").contains(n)) {
+                    throw new ConfigException("unknown key '" + n + "' in " + where);
+                }
+            }
+            String password = c.hasNonNull("password") ? c.get("password").asText() : null;
+            if (c.hasNonNull("password_env")) {
+                password = env.get(c.get("password_env").asText());
+                if (password == null) throw new ConfigException(where + ": environment variable " + c.get("password_env").asText() + " is not set");
+            }
+            List<String> tags = new java.util.ArrayList<>();
+            if (c.has("tags")) c.get("tags").forEach(t -> tags.add(t.asText()));
+            out.add(new ConnectionService.Spec(text(c, "name"), text(c, "host"), c.has("port") ? c.get("port").asInt() : 5432,
+                    text(c, "database"), text(c, "user"), password, text(c, "sslmode"), text(c, "environment"), tags));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String k) {
+        return n.hasNonNull(k) ? n.get(k).asText() : null;
     }
 
     private static Map<String, String> readYaml(Path file) {
@@ -111,6 +165,7 @@ public final class ConfigLoader {
         var it = root.fields();
         while (it.hasNext()) {
             var e = it.next();
+            if (e.getKey().equals(CONNECTIONS)) continue; // read by connections()
             if (SETTINGS.stream().noneMatch(s -> s.key().equals(e.getKey()))) {
                 throw new ConfigException("unknown setting '" + e.getKey() + "' in " + file);
             }
@@ -143,7 +198,7 @@ public final class ConfigLoader {
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
                 security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
                 Duration.ofSeconds(intIn(v, "webhook-retry-base-seconds", 1, 3600)), intIn(v, "webhook-max-attempts", 1, 100),
-                WebhookSettings.defaults().timeout()));
+                WebhookSettings.defaults().timeout()), List.of());
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -53,8 +53,11 @@ public final class CoxswainServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final RouteTable routes;
 
+    private final ConnectionService connections;
+
     private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey,
-                           ServerMetrics metrics, RouteTable routes) {
+                           ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+        this.connections = connections;
         this.metrics = metrics;
         this.routes = routes;
         this.cfg = cfg;
@@ -101,6 +104,7 @@ public final class CoxswainServer implements AutoCloseable {
             new OpenApiRoutes(version).register(routes);
             ConnectionService connections = new ConnectionService(db, new ConnectionStore(),
                     SecretBox.of(sec.secretKey(), cfg.dataDir()), clock);
+            declareConnections(connections, cfg.connections());
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
@@ -118,7 +122,7 @@ public final class CoxswainServer implements AutoCloseable {
                     .build()
                     .start();
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
-            return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes);
+            return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes, connections);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -147,6 +151,20 @@ public final class CoxswainServer implements AutoCloseable {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return created.secret();
+    }
+
+    /** Creates or updates the connections the config file declares (by name; a missing password keeps the stored one). */
+    private static void declareConnections(ConnectionService connections, List<ConnectionService.Spec> declared) {
+        for (ConnectionService.Spec s : declared) {
+            var existing = s.name() == null ? null : connections.findByName(s.name());
+            try {
+                if (existing == null) connections.create(s, "config");
+                else connections.update(existing.id(), s);
+            } catch (dev.coxswain.core.service.ValidationException e) {
+                throw new IllegalStateException("connection '" + s.name() + "' in the config file: " + e.fields());
+            }
+        }
+        if (!declared.isEmpty()) LOG.info("connections from the config file: " + declared.size());
     }
 
     private static String nodeId(Path dataDir) {
@@ -188,6 +206,10 @@ public final class CoxswainServer implements AutoCloseable {
     /** Every registered route (for the OpenAPI check and the anonymous-access walk). */
     public java.util.List<RouteTable.Route> routes() {
         return routes.routes();
+    }
+
+    public ConnectionService connections() {
+        return connections;
     }
 
     public Engine engine() {

@@ -1,5 +1,6 @@
 package dev.coxswain.server;
 
+import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.webhook.WebhookSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
-                           Duration lease, SecurityConfig security, WebhookSettings webhooks) {
+                           Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                           java.util.List<ConnectionService.Spec> connections) {
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -27,17 +29,23 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                         Duration lease) {
         this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
                 maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, SecurityConfig.defaults(),
-                WebhookSettings.defaults());
+                WebhookSettings.defaults(), java.util.List.of());
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections);
+    }
+
+    /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
+    public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c);
     }
 
     /** Never prints the secrets. */
