@@ -5,6 +5,10 @@ import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.connection.ConnectionStore;
 import dev.coxswain.core.connection.SecretBox;
 import dev.coxswain.core.engine.Engine;
+import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.pganalysis.AnalysisExecutor;
+import dev.coxswain.core.pganalysis.ConfigCheckAnalyzer;
+import dev.coxswain.core.pganalysis.CustomSqlAnalyzer;
 import dev.coxswain.core.engine.EngineConfig;
 import dev.coxswain.core.exec.ShellExecutor;
 import dev.coxswain.core.store.Database;
@@ -85,7 +89,13 @@ public final class CoxswainServer implements AutoCloseable {
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
                     .withMaxLogLines(cfg.logMaxLinesPerTask());
             ServerMetrics metrics = new ServerMetrics();
-            Engine engine = new Engine(db, ec, List.of(new ShellExecutor()), clock, cfg.timezone(), new SplittableRandom(),
+            ConnectionService connections = new ConnectionService(db, new ConnectionStore(),
+                    SecretBox.of(cfg.security().secretKey(), cfg.dataDir()), clock);
+            // Analyses are task types like shell: schedulable, retried, logged the same way.
+            List<TaskExecutor> executors = List.of(new ShellExecutor(),
+                    new AnalysisExecutor("config_check", connections::target, new ConfigCheckAnalyzer()::run),
+                    new AnalysisExecutor("custom_sql", connections::target, new CustomSqlAnalyzer()::run));
+            Engine engine = new Engine(db, ec, executors, clock, cfg.timezone(), new SplittableRandom(),
                     metrics, cfg.webhooks());
             metrics.readStatusFrom(engine.system()::status);
             metrics.gauge("coxswain.tasks.running", "attempts running on this node's local worker",
@@ -102,8 +112,6 @@ public final class CoxswainServer implements AutoCloseable {
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
             new OpenApiRoutes(version).register(routes);
-            ConnectionService connections = new ConnectionService(db, new ConnectionStore(),
-                    SecretBox.of(sec.secretKey(), cfg.dataDir()), clock);
             declareConnections(connections, cfg.connections());
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);

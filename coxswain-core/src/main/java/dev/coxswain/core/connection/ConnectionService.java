@@ -2,11 +2,13 @@ package dev.coxswain.core.connection;
 
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.TargetConnection;
+import dev.coxswain.core.pganalysis.PgAnalysisException;
+import dev.coxswain.core.pganalysis.PgSession;
+import dev.coxswain.core.pganalysis.PgTarget;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Connections to the PostgreSQL servers users analyse: validation, encrypted passwords, the
@@ -41,14 +42,6 @@ public final class ConnectionService {
         @Override
         public String toString() {
             return "Spec[" + name + " " + username + "@" + host + ":" + port + "/" + database + "]";
-        }
-    }
-
-    /** A JDBC target with its password opened, for the analyzers and the test. */
-    public record Target(String url, String username, String password, String sslmode) {
-        @Override
-        public String toString() {
-            return "Target[" + url + " as " + username + "]";
         }
     }
 
@@ -113,44 +106,29 @@ public final class ConnectionService {
         db.write(tx -> store.delete(tx, id));
     }
 
-    /** The JDBC target with the password opened; only for code that connects. */
-    public Target target(long id) {
+    /** The target with the password opened; only for code that connects. */
+    public PgTarget target(long id) {
         TargetConnection c = get(id);
         String sealed = db.read(cn -> store.sealedPassword(cn, id));
-        return new Target("jdbc:postgresql://" + hostPart(c.host()) + ":" + c.port() + "/" + c.database(), c.username(),
-                box.open(sealed), c.sslmode());
+        return new PgTarget(c.host(), c.port(), c.database(), c.username(), box.open(sealed), c.sslmode(),
+                CONNECT_TIMEOUT_SECONDS, 0);
     }
 
-    /** Connects and asks the server's version; a failure reports the driver's message (never the password). */
+    /** Connects (read-only session) and asks the server's version; a failure reports the exact error, never the password. */
     public TestResult test(long id) {
-        Target t = target(id);
+        PgTarget t = target(id);
         long t0 = System.nanoTime();
-        try (java.sql.Connection c = open(t, CONNECT_TIMEOUT_SECONDS); Statement s = c.createStatement();
+        try (PgSession session = PgSession.open(t); Statement s = session.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
             rs.next();
             return new TestResult(true, rs.getString(1), null, (System.nanoTime() - t0) / 1_000_000);
+        } catch (PgAnalysisException e) {
+            return new TestResult(false, null, e.getMessage(), (System.nanoTime() - t0) / 1_000_000);
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (t.password() != null && !t.password().isEmpty()) msg = msg.replace(t.password(), "******");
             return new TestResult(false, null, msg, (System.nanoTime() - t0) / 1_000_000);
         }
-    }
-
-    /** Opens a connection to a target with a connect timeout, named so the DBA can see who it is. */
-    public static java.sql.Connection open(Target t, int connectTimeoutSeconds) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", t.username());
-        if (t.password() != null) p.setProperty("password", t.password());
-        p.setProperty("sslmode", t.sslmode());
-        p.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
-        p.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
-        p.setProperty("socketTimeout", Integer.toString(Math.max(60, connectTimeoutSeconds * 6)));
-        p.setProperty("ApplicationName", "coxswain-analysis");
-        return DriverManager.getConnection(t.url(), p);
-    }
-
-    private static String hostPart(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     private static ConnectionStore.Row row(Spec s, String sealedPassword, String source) {

@@ -1,0 +1,61 @@
+package dev.coxswain.core.pganalysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.exec.ExecutionContext;
+import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.service.NotFoundException;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
+
+/**
+ * Runs one analyzer as a task type: the payload is {@code {"connection_id": n, "params": {...}}};
+ * the result is the analyzer's JSON report. A refused statement, a timeout or a connection
+ * failure fails the attempt with the analyzer's message (never a password).
+ */
+public final class AnalysisExecutor implements TaskExecutor {
+    private final String type;
+    private final LongFunction<PgTarget> targets;
+    private final BiFunction<PgTarget, JsonNode, ObjectNode> analyzer;
+
+    /**
+     * @param targets  the connection's target with its password opened (throws NotFoundException)
+     * @param analyzer the report for a target and the task's params
+     */
+    public AnalysisExecutor(String type, LongFunction<PgTarget> targets, BiFunction<PgTarget, JsonNode, ObjectNode> analyzer) {
+        this.type = type;
+        this.targets = targets;
+        this.analyzer = analyzer;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionContext ctx) {
+        JsonNode id = ctx.payload().get("connection_id");
+        if (id == null || !id.canConvertToLong()) {
+            return ExecutionResult.failed(null, null, type + " needs a connection_id in its payload");
+        }
+        PgTarget target;
+        try {
+            target = targets.apply(id.asLong());
+        } catch (NotFoundException e) {
+            return ExecutionResult.failed(null, null, "connection " + id.asLong() + " does not exist");
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return ExecutionResult.failed(null, null, "connection " + id.asLong() + " cannot be used: " + e.getMessage());
+        }
+        JsonNode params = ctx.payload().path("params").isObject() ? ctx.payload().get("params") : Json.object();
+        ctx.log().line(dev.coxswain.core.domain.LogLevel.INFO, type + " on " + target.user() + "@" + target.host() + ":"
+                + target.port() + "/" + target.database());
+        try {
+            return ExecutionResult.ok(null, analyzer.apply(target, params).toString());
+        } catch (PgAnalysisException e) {
+            return ExecutionResult.failed(null, null, e.code() + ": " + e.getMessage());
+        }
+    }
+}
