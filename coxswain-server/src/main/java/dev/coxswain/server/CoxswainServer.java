@@ -9,6 +9,13 @@ import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.pganalysis.AnalysisExecutor;
 import dev.coxswain.core.pganalysis.ConfigCheckAnalyzer;
 import dev.coxswain.core.pganalysis.CustomSqlAnalyzer;
+import dev.coxswain.core.pganalysis.SessionAnalysis;
+import dev.coxswain.core.pganalysis.stats.LogAnalysisParams;
+import dev.coxswain.core.pganalysis.stats.LogAnalyzer;
+import dev.coxswain.core.pganalysis.stats.QueryAnalysisParams;
+import dev.coxswain.core.pganalysis.stats.QueryAnalyzer;
+import dev.coxswain.core.pganalysis.stats.TableAnalysisParams;
+import dev.coxswain.core.pganalysis.stats.TableAnalyzer;
 import dev.coxswain.core.engine.EngineConfig;
 import dev.coxswain.core.exec.ShellExecutor;
 import dev.coxswain.core.store.Database;
@@ -94,7 +101,13 @@ public final class CoxswainServer implements AutoCloseable {
             // Analyses are task types like shell: schedulable, retried, logged the same way.
             List<TaskExecutor> executors = List.of(new ShellExecutor(),
                     new AnalysisExecutor("config_check", connections::target, new ConfigCheckAnalyzer()::run),
-                    new AnalysisExecutor("custom_sql", connections::target, new CustomSqlAnalyzer()::run));
+                    new AnalysisExecutor("custom_sql", connections::target, new CustomSqlAnalyzer()::run),
+                    new AnalysisExecutor("table_analysis", connections::target,
+                            new SessionAnalysis<>(TableAnalysisParams::fromJson, new TableAnalyzer()::analyze)),
+                    new AnalysisExecutor("query_analysis", connections::target,
+                            new SessionAnalysis<>(QueryAnalysisParams::fromJson, new QueryAnalyzer()::analyze)),
+                    new AnalysisExecutor("log_analysis", connections::target,
+                            new SessionAnalysis<>(LogAnalysisParams::fromJson, new LogAnalyzer()::analyze)));
             Engine engine = new Engine(db, ec, executors, clock, cfg.timezone(), new SplittableRandom(),
                     metrics, cfg.webhooks());
             metrics.readStatusFrom(engine.system()::status);

@@ -87,6 +87,35 @@ class NativeAnalysisTasksTest {
     }
 
     @Test
+    void tableAnalysisNamesATableWithoutAPrimaryKey() {
+        JsonNode task = runAnalysis("tables", "table_analysis", "{\"language\":\"en\"}");
+        JsonNode done = api.awaitStatus(task.path("id").asText(), "completed");
+        JsonNode report = Json.read(done.path("result").asText());
+        boolean named = false;
+        for (JsonNode f : report.path("findings")) {
+            named |= f.path("kind").asText().equals("no_primary_key") && f.path("table").asText().matches("(public\\.)?t");
+        }
+        assertThat(named).as("a no_primary_key finding for table t in %s", report.path("findings")).isTrue();
+    }
+
+    @Test
+    void queryAndLogAnalysesReportTheirSources() {
+        JsonNode q = Json.read(api.awaitStatus(runAnalysis("queries", "query_analysis", "{}").path("id").asText(), "completed")
+                .path("result").asText());
+        assertThat(q.toString()).contains("source");
+        JsonNode l = Json.read(api.awaitStatus(runAnalysis("logs", "log_analysis", "{\"time_range_hours\":1}").path("id").asText(),
+                "completed").path("result").asText());
+        assertThat(l.toString()).contains("source");
+    }
+
+    @Test
+    void badParamsFailTheRunWithTheReason() {
+        JsonNode done = api.awaitStatus(runAnalysis("bad-params", "log_analysis", "{\"log_level\":\"LOUD\"}").path("id").asText(),
+                "failed");
+        assertThat(done.path("error").asText()).startsWith("invalid_params");
+    }
+
+    @Test
     void aMissingConnectionFailsTheRunClearly() {
         JsonNode s = Shapes.ok(api.post("/api/schedules", "{\"name\":\"orphan\",\"cron\":\"@daily\",\"task_type\":\"custom_sql\","
                 + "\"max_retries\":0,\"payload\":{\"connection_id\":9999,\"params\":{\"custom_sql\":\"SELECT 1\"}}}"), 201);

@@ -31,6 +31,14 @@ public record LogAnalysisParams(int timeRangeHours, String logLevel, String logF
     /** From a task's {@code task_params}: time_range_hours, log_level, log_file, max_bytes, language. */
     public static LogAnalysisParams fromJson(JsonNode p) {
         if (p == null || !p.isObject()) return defaults();
+        // A typo must be an error, not a silently different report.
+        if (p.hasNonNull("log_level") && !java.util.Set.of("DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "LOG", "FATAL", "PANIC")
+                .contains(p.get("log_level").asText().toUpperCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("log_level must be one of DEBUG, INFO, NOTICE, WARNING, ERROR, LOG, FATAL, PANIC");
+        }
+        if (p.has("time_range_hours") && !p.get("time_range_hours").canConvertToInt()) {
+            throw new IllegalArgumentException("time_range_hours must be an integer");
+        }
         return new LogAnalysisParams(p.path("time_range_hours").asInt(24), p.path("log_level").asText("WARNING"),
                 p.path("log_file").asText(null), p.path("max_bytes").asLong(DEFAULT_MAX_BYTES), Lang.of(p.path("language").asText(null)));
     }
