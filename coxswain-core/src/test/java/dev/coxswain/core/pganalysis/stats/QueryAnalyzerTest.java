@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,7 @@ class QueryAnalyzerTest {
     void withoutTheExtensionSaysHowToEnableItAndStillReportsLongRunningQueries() throws Exception {
         try (Connection busy = DriverManager.getConnection(pg.url()); Connection idle = DriverManager.getConnection(pg.url());
              Connection c = DriverManager.getConnection(pg.url())) {
-            CompletableFuture<Void> sleeper = CompletableFuture.runAsync(() -> {
+            Thread sleeper = Thread.ofPlatform().start(() -> {
                 try (Statement s = busy.createStatement()) {
                     s.execute("SELECT pg_sleep(2.5) /* coxswain-long */");
                 } catch (Exception e) {
@@ -45,7 +44,7 @@ class QueryAnalyzerTest {
             }
             Thread.sleep(900);
             ObjectNode r = new QueryAnalyzer().analyze(c, new QueryAnalysisParams(10, 100, 500, Lang.RU));
-            sleeper.join();
+            sleeper.join(10_000);
             idle.rollback();
 
             assertThat(r.path("pg_stat_statements").path("available").asBoolean()).isFalse();
