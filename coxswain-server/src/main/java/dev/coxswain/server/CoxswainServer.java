@@ -24,6 +24,7 @@ import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.chadburn.ChadburnApi;
+import dev.coxswain.server.scheduler.SchedulerApi;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
@@ -128,6 +129,8 @@ public final class CoxswainServer implements AutoCloseable {
             declareConnections(connections, cfg.connections());
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
+            // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
+            new SchedulerApi(engine.schedules(), engine.tasks(), connections, gate, bodies, clock).register(routes);
             new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 

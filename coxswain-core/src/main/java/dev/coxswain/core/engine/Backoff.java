@@ -7,12 +7,16 @@ import java.util.random.RandomGenerator;
  * Delay before retry number {@code n} (1 = first retry), from a task's {@code backoff} rule:
  * <ul>
  *   <li>{@code exponential} — 2^n seconds, capped at 300 s, ±10 % jitter (the native API's rule);</li>
- *   <li>{@code fixed:<seconds>} — the same delay every time.</li>
+ *   <li>{@code fixed:<seconds>} — the same delay every time;</li>
+ *   <li>{@code linear:<seconds>} — {@code seconds × n}: 60, 120, 180 s for {@code linear:60} (the
+ *       PostgreSQL Reviewer scheduler's rule), no jitter.</li>
  * </ul>
  * Jitter spreads retries of tasks that failed together so they do not stampede back at once.
  */
 public final class Backoff {
     public static final String EXPONENTIAL = "exponential";
+    static final String FIXED = "fixed:";
+    static final String LINEAR = "linear:";
     static final long CAP_SECONDS = 300;
     static final double JITTER = 0.10;
 
@@ -24,9 +28,9 @@ public final class Backoff {
 
     public static boolean valid(String rule) {
         if (EXPONENTIAL.equals(rule)) return true;
-        if (rule != null && rule.startsWith("fixed:")) {
+        if (rule != null && (rule.startsWith(FIXED) || rule.startsWith(LINEAR))) {
             try {
-                return Long.parseLong(rule.substring(6)) >= 0;
+                return Long.parseLong(rule.substring(rule.indexOf(':') + 1)) >= 0;
             } catch (NumberFormatException e) {
                 return false;
             }
@@ -34,12 +38,19 @@ public final class Backoff {
         return false;
     }
 
+    public static String linear(long seconds) {
+        return LINEAR + seconds;
+    }
+
     public static String fixed(long seconds) {
         return "fixed:" + seconds;
     }
 
     public Duration delay(String rule, int retryNumber) {
-        if (rule != null && rule.startsWith("fixed:")) return Duration.ofSeconds(Long.parseLong(rule.substring(6)));
+        if (rule != null && rule.startsWith(FIXED)) return Duration.ofSeconds(Long.parseLong(rule.substring(FIXED.length())));
+        if (rule != null && rule.startsWith(LINEAR)) {
+            return Duration.ofSeconds(Long.parseLong(rule.substring(LINEAR.length())) * Math.max(1, retryNumber));
+        }
         long base = Math.min(CAP_SECONDS, 1L << Math.min(retryNumber, 30));
         double factor = 1 + (random.nextDouble() * 2 - 1) * JITTER;
         return Duration.ofMillis(Math.round(base * 1000 * factor));
