@@ -187,6 +187,30 @@ class SchedulerExecutionsTest {
     }
 
     @Test
+    void cronFiredRunsSetLastRunAtAndPausingStopsThem() {
+        // croniter's six fields put the seconds last: this fires every second.
+        JsonNode task = ok(srv.post("/scheduler/tasks", "{\"name\":\"every-second\",\"task_type\":\"custom_sql\","
+                + "\"connection_id\":" + pg + ",\"cron_schedule\":\"* * * * * *\",\"task_params\":{\"custom_sql\":\"SELECT 2 AS two\"}}"), 201);
+        long id = task.path("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !ok(srv.get("/scheduler/tasks/" + id), 200).path("last_run_at").isNull());
+        JsonNode paused = ok(srv.put("/scheduler/tasks/" + id, "{\"is_active\":false}"), 200);
+        assertThat(paused.path("is_active").asBoolean()).isFalse();
+        assertThat(paused.path("last_run_at").asText()).matches(NAIVE);
+        JsonNode runs = ok(srv.get("/scheduler/executions?task_id=" + id), 200);
+        assertThat(runs.size()).isGreaterThanOrEqualTo(1);
+        long first = runs.get(runs.size() - 1).path("id").asLong();
+        JsonNode done = awaitExecution("/scheduler", first, "completed");
+        assertThat(done.path("result").toString()).contains("\"two\"");
+        int count = runs.size();
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(ok(srv.get("/scheduler/executions?task_id=" + id), 200).size()).isLessThanOrEqualTo(count + 1);
+    }
+
+    @Test
     void queueStatusCountsWaitingRuns() {
         JsonNode q = ok(srv.get("/scheduler/queue/status"), 200);
         assertThat(q.fieldNames()).toIterable().containsExactly("queue_length", "timestamp");
