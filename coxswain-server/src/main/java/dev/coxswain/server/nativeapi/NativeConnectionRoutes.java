@@ -104,15 +104,6 @@ final class NativeConnectionRoutes {
     }
 
     private static long id(ServerRequest req) {
-        String raw = req.path().pathParameters().get("id");
-        if (raw != null && raw.startsWith(PREFIX)) {
-            try {
-                long id = Long.parseLong(raw.substring(PREFIX.length()));
-                if (id > 0) return id;
-            } catch (NumberFormatException e) {
-                // falls through to 404
-            }
-        }
-        throw NativeError.notFound("connection " + raw + " not found");
+        return NativeFields.pathId(req, PREFIX, "connection");
     }
 }

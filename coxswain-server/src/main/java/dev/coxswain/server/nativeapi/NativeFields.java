@@ -134,6 +134,42 @@ final class NativeFields {
         }
     }
 
+    /** An array of strings as a set (duplicates fold); null when absent. */
+    java.util.Set<String> strings(String f, int maxLength) {
+        JsonNode v = body.get(f);
+        if (v == null || v.isNull()) return null;
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (JsonNode e : v.isArray() ? v : com.fasterxml.jackson.databind.node.MissingNode.getInstance()) {
+            if (!e.isTextual() || e.asText().length() > maxLength || hasNul(e.asText())) {
+                error(f, "must be an array of strings of at most " + maxLength + " characters");
+                return null;
+            }
+            out.add(e.asText());
+        }
+        if (!v.isArray()) {
+            error(f, "must be an array of strings");
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * The numeric part of a path id such as {@code key-3} or {@code sch-12}; anything else is the
+     * native 404 naming the kind of thing asked for.
+     */
+    static long pathId(io.helidon.webserver.http.ServerRequest req, String prefix, String what) {
+        String raw = req.path().pathParameters().get("id");
+        if (raw != null && raw.startsWith(prefix)) {
+            try {
+                long id = Long.parseLong(raw.substring(prefix.length()));
+                if (id > 0) return id;
+            } catch (NumberFormatException e) {
+                // falls through to 404
+            }
+        }
+        throw NativeError.notFound(what + " " + raw + " not found");
+    }
+
     List<String> tags() {
         JsonNode v = body.get("tags");
         if (v == null || v.isNull()) return null;

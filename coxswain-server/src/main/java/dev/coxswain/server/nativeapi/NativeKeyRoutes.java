@@ -1,6 +1,5 @@
 package dev.coxswain.server.nativeapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.ApiKey;
@@ -10,9 +9,7 @@ import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -45,15 +42,13 @@ final class NativeKeyRoutes {
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
-        JsonNode b = object(bodies.readJson(req));
-        Map<String, String> bad = new LinkedHashMap<>();
-        String name = text(b, "name", bad);
-        Set<String> scopes = strings(b, "scopes", bad);
-        String tier = text(b, "tier", bad);
-        String workerId = text(b, "worker_id", bad);
-        if (!b.has("name")) bad.put("name", "is required");
-        if (!b.has("scopes")) bad.put("scopes", "is required");
-        if (!bad.isEmpty()) throw NativeError.validation(bad);
+        NativeFields b = new NativeFields(bodies.readJson(req));
+        String name = b.requiredString("name", 100);
+        Set<String> scopes = b.strings("scopes", 50);
+        if (scopes == null && !b.errors.containsKey("scopes")) b.error("scopes", "is required");
+        String tier = b.optionalString("tier", 20);
+        String workerId = b.optionalString("worker_id", 200);
+        b.finish();
         ApiKeyService.Created c = keys.create(new ApiKeyService.NewKey(name, scopes, tier, workerId));
         ObjectNode k = key(c.key());
         k.put("secret", c.secret());
@@ -66,17 +61,12 @@ final class NativeKeyRoutes {
 
     void update(ServerRequest req, ServerResponse res, Principal who) {
         long id = id(req);
-        JsonNode b = object(bodies.readJson(req));
-        Map<String, String> bad = new LinkedHashMap<>();
-        String name = text(b, "name", bad);
-        Set<String> scopes = b.has("scopes") ? strings(b, "scopes", bad) : null;
-        String tier = text(b, "tier", bad);
-        Boolean enabled = null;
-        if (b.has("enabled")) {
-            if (b.get("enabled").isBoolean()) enabled = b.get("enabled").booleanValue();
-            else bad.put("enabled", "must be a boolean");
-        }
-        if (!bad.isEmpty()) throw NativeError.validation(bad);
+        NativeFields b = new NativeFields(bodies.readJson(req));
+        String name = b.optionalString("name", 100);
+        Set<String> scopes = b.strings("scopes", 50);
+        String tier = b.optionalString("tier", 20);
+        Boolean enabled = b.bool("enabled");
+        b.finish();
         ApiKey k = keys.update(id, new ApiKeyService.KeyPatch(name, scopes, tier, enabled));
         Respond.json(res, 200, NativeJson.data(key(k)));
     }
@@ -101,49 +91,7 @@ final class NativeKeyRoutes {
         return n;
     }
 
-    private static JsonNode object(JsonNode b) {
-        if (!b.isObject()) throw NativeError.badRequest("request body must be a JSON object");
-        return b;
-    }
-
-    private static String text(JsonNode b, String field, Map<String, String> bad) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) {
-            bad.put(field, "must be a string");
-            return null;
-        }
-        return v.textValue();
-    }
-
-    private static Set<String> strings(JsonNode b, String field, Map<String, String> bad) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isArray()) {
-            bad.put(field, "must be an array of strings");
-            return null;
-        }
-        Set<String> out = new TreeSet<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                bad.put(field, "must be an array of strings");
-                return null;
-            }
-            out.add(e.textValue());
-        }
-        return out;
-    }
-
     private static long id(ServerRequest req) {
-        String raw = req.path().pathParameters().get("id");
-        if (raw != null && raw.startsWith(KEY_PREFIX)) {
-            try {
-                long id = Long.parseLong(raw.substring(KEY_PREFIX.length()));
-                if (id > 0) return id;
-            } catch (NumberFormatException e) {
-                // falls through to 404
-            }
-        }
-        throw NativeError.notFound("API key " + raw + " not found");
+        return NativeFields.pathId(req, KEY_PREFIX, "API key");
     }
 }

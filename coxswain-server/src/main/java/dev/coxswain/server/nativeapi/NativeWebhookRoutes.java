@@ -1,6 +1,5 @@
 package dev.coxswain.server.nativeapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Page;
@@ -12,8 +11,6 @@ import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,16 +38,14 @@ final class NativeWebhookRoutes {
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
-        JsonNode b = object(bodies.readJson(req));
-        Map<String, String> bad = new LinkedHashMap<>();
-        String url = text(b, "url", bad);
-        Set<String> events = strings(b, "events", bad);
-        String secret = text(b, "secret", bad);
-        Boolean enabled = bool(b, "enabled", bad);
-        String description = text(b, "description", bad);
-        if (!b.hasNonNull("url") && !bad.containsKey("url")) bad.put("url", "is required");
-        if (!b.hasNonNull("events") && !bad.containsKey("events")) bad.put("events", "is required");
-        if (!bad.isEmpty()) throw NativeError.validation(bad);
+        NativeFields b = new NativeFields(bodies.readJson(req));
+        String url = b.requiredString("url", 2000);
+        Set<String> events = b.strings("events", 100);
+        if (events == null && !b.errors.containsKey("events")) b.error("events", "is required");
+        String secret = b.optionalString("secret", 500);
+        Boolean enabled = b.bool("enabled");
+        String description = b.optionalString("description", 500);
+        b.finish();
         WebhookService.Created c = hooks.create(new WebhookService.NewWebhook(url, events, secret, enabled, description));
         ObjectNode n = webhook(c.webhook());
         n.put("secret", c.secret());
@@ -63,14 +58,13 @@ final class NativeWebhookRoutes {
 
     void update(ServerRequest req, ServerResponse res, Principal who) {
         long id = id(req);
-        JsonNode b = object(bodies.readJson(req));
-        Map<String, String> bad = new LinkedHashMap<>();
-        String url = text(b, "url", bad);
-        Set<String> events = b.has("events") ? strings(b, "events", bad) : null;
-        String secret = text(b, "secret", bad);
-        Boolean enabled = bool(b, "enabled", bad);
-        String description = text(b, "description", bad);
-        if (!bad.isEmpty()) throw NativeError.validation(bad);
+        NativeFields b = new NativeFields(bodies.readJson(req));
+        String url = b.optionalString("url", 2000);
+        Set<String> events = b.strings("events", 100);
+        String secret = b.optionalString("secret", 500);
+        Boolean enabled = b.bool("enabled");
+        String description = b.optionalString("description", 500);
+        b.finish();
         Webhook w = hooks.update(id, new WebhookService.WebhookPatch(url, events, secret, enabled, description));
         Respond.json(res, 200, NativeJson.data(webhook(w)));
     }
@@ -124,59 +118,7 @@ final class NativeWebhookRoutes {
         return n;
     }
 
-    private static JsonNode object(JsonNode b) {
-        if (!b.isObject()) throw NativeError.badRequest("request body must be a JSON object");
-        return b;
-    }
-
-    private static String text(JsonNode b, String field, Map<String, String> bad) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) {
-            bad.put(field, "must be a string");
-            return null;
-        }
-        return v.textValue();
-    }
-
-    private static Boolean bool(JsonNode b, String field, Map<String, String> bad) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isBoolean()) {
-            bad.put(field, "must be a boolean");
-            return null;
-        }
-        return v.booleanValue();
-    }
-
-    private static Set<String> strings(JsonNode b, String field, Map<String, String> bad) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isArray()) {
-            bad.put(field, "must be an array of strings");
-            return null;
-        }
-        Set<String> out = new TreeSet<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                bad.put(field, "must be an array of strings");
-                return null;
-            }
-            out.add(e.textValue());
-        }
-        return out;
-    }
-
     private static long id(ServerRequest req) {
-        String raw = req.path().pathParameters().get("id");
-        if (raw != null && raw.startsWith(PREFIX)) {
-            try {
-                long id = Long.parseLong(raw.substring(PREFIX.length()));
-                if (id > 0) return id;
-            } catch (NumberFormatException e) {
-                // falls through to 404
-            }
-        }
-        throw NativeError.notFound("webhook " + raw + " not found");
+        return NativeFields.pathId(req, PREFIX, "webhook");
     }
 }
