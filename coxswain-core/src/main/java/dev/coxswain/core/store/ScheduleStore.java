@@ -158,10 +158,6 @@ public final class ScheduleStore {
         return out;
     }
 
-    public long countActive(Connection c) throws SQLException {
-        return Sql.count(c, "SELECT COUNT(*) FROM schedules WHERE status = 'active'");
-    }
-
     /** Records which slot a run was created for, and whether the slot was skipped. */
     public void markRun(Tx tx, long taskId, Instant slotAt, boolean skipped) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET slot_at = ?, skipped = ? WHERE id = ?")) {

@@ -162,11 +162,6 @@ public final class WebhookStore {
         return queued;
     }
 
-    /** Whether any enabled subscription exists; lets event writers skip the fan-out statement. */
-    public boolean anyEnabled(Connection c) throws SQLException {
-        return Sql.count(c, "SELECT COUNT(*) FROM webhooks WHERE enabled = 1") > 0;
-    }
-
     /** Pending deliveries due now and not held by another node, oldest first. */
     public List<WebhookDelivery> due(Connection c, Instant now, int limit) throws SQLException {
         return deliveries(c, "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?"

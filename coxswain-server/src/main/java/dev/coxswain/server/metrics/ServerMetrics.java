@@ -6,7 +6,6 @@ import dev.coxswain.core.domain.WorkerStatus;
 import dev.coxswain.core.engine.EngineObserver;
 import dev.coxswain.core.service.SystemService;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -123,15 +122,6 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
         Timer.builder("coxswain.http.requests").description("HTTP requests by face, route and status")
                 .tag("face", face).tag("method", method).tag("route", route).tag("status", Integer.toString(status))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Size of something, e.g. a webhook delivery's attempts. */
-    public DistributionSummary summary(String name, String description, String... tags) {
-        return DistributionSummary.builder(name).description(description).tags(tags).register(registry);
-    }
-
-    public Counter counter(String name, String description, String... tags) {
-        return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     /** The Prometheus text exposition (format 0.0.4). */

@@ -72,10 +72,6 @@ public final class RateLimiter {
         return take("a:" + address, anonymousPerMinute);
     }
 
-    public int limitOf(Tier t) {
-        return t == Tier.UNLIMITED ? 0 : perMinute.getOrDefault(t, 0);
-    }
-
     private Decision take(String key, int limit) {
         if (buckets.size() > PRUNE_ABOVE) prune();
         Limited l = buckets.compute(key, (k, cur) -> cur != null && cur.limit == limit ? cur : new Limited(limit, newBucket(limit)));
