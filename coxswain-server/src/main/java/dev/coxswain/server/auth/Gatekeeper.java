@@ -5,6 +5,8 @@ import dev.coxswain.server.ratelimit.RateLimiter;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -53,6 +55,19 @@ public final class Gatekeeper {
                         ? new Denied(429, "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute", d)
                         : new Denied(401, f.reason(), d);
             }
+        };
+    }
+
+    /**
+     * Admits the request or throws the face's own error for the refusal (401 or 429). The
+     * rate-limit headers are set on the response either way.
+     */
+    public Principal require(ServerRequest req, ServerResponse res, java.util.function.Function<Denied, RuntimeException> refusal) {
+        Outcome o = admit(req);
+        RateLimitHeaders.apply(res, o.limit());
+        return switch (o) {
+            case Admitted a -> a.principal();
+            case Denied d -> throw refusal.apply(d);
         };
     }
 

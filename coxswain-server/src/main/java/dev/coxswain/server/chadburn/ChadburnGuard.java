@@ -9,10 +9,10 @@ import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.auth.GuardedRoute;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.MalformedJsonException;
 import dev.coxswain.server.http.Respond;
-import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -42,10 +42,6 @@ final class ChadburnGuard {
         }
     }
 
-    @FunctionalInterface
-    interface Route {
-        void handle(ServerRequest req, ServerResponse res, Principal who) throws Exception;
-    }
 
     private final Gatekeeper gate;
 
@@ -53,16 +49,12 @@ final class ChadburnGuard {
         this.gate = gate;
     }
 
-    Handler guard(Access access, Route route) {
+    Handler guard(Access access, GuardedRoute route) {
         return (req, res) -> {
             try {
-                Gatekeeper.Outcome outcome = gate.admit(req);
-                RateLimitHeaders.apply(res, outcome.limit());
-                Principal who = switch (outcome) {
-                    case Gatekeeper.Admitted a -> a.principal();
-                    case Gatekeeper.Denied d when d.status() == 429 -> throw new ChadburnError(429, "rate_limit_exceeded", d.reason());
-                    case Gatekeeper.Denied d -> throw new ChadburnError(401, "unauthorized", d.reason());
-                };
+                Principal who = gate.require(req, res, d -> d.status() == 429
+                        ? new ChadburnError(429, "rate_limit_exceeded", d.reason())
+                        : new ChadburnError(401, "unauthorized", d.reason()));
                 if (!access.allows(who)) {
                     throw new ChadburnError(403, "forbidden", "this credential needs the " + access.needs() + " scope");
                 }

@@ -9,7 +9,7 @@ import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.domain.Scopes;
 import dev.coxswain.core.schedule.InvalidScheduleException;
 import dev.coxswain.server.auth.Gatekeeper;
-import dev.coxswain.server.ratelimit.RateLimitHeaders;
+import dev.coxswain.server.auth.GuardedRoute;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.MalformedJsonException;
 import dev.coxswain.server.http.Respond;
@@ -46,10 +46,6 @@ final class NativeGuard {
         }
     }
 
-    @FunctionalInterface
-    interface Route {
-        void handle(ServerRequest req, ServerResponse res, Principal who) throws Exception;
-    }
 
     private final Gatekeeper gate;
 
@@ -57,17 +53,13 @@ final class NativeGuard {
         this.gate = gate;
     }
 
-    Handler guard(Access access, Route route) {
+    Handler guard(Access access, GuardedRoute route) {
         return (req, res) -> {
             try {
                 checkVersion(req);
-                Gatekeeper.Outcome outcome = gate.admit(req);
-                RateLimitHeaders.apply(res, outcome.limit());
-                Principal who = switch (outcome) {
-                    case Gatekeeper.Admitted a -> a.principal();
-                    case Gatekeeper.Denied d when d.status() == 429 -> throw new NativeError(429, "rate_limited", d.reason(), null);
-                    case Gatekeeper.Denied d -> throw new NativeError(401, "unauthorized", d.reason(), null);
-                };
+                Principal who = gate.require(req, res, d -> d.status() == 429
+                        ? new NativeError(429, "rate_limited", d.reason(), null)
+                        : new NativeError(401, "unauthorized", d.reason(), null));
                 if (!access.allows(who)) {
                     throw new NativeError(403, "forbidden", "this credential lacks the '" + access.scope + "' scope", null);
                 }

@@ -9,9 +9,9 @@ import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.auth.GuardedRoute;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.Respond;
-import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -46,10 +46,6 @@ final class SchedulerGuard {
         }
     }
 
-    @FunctionalInterface
-    interface Route {
-        void handle(ServerRequest req, ServerResponse res, Principal who) throws Exception;
-    }
 
     private final Gatekeeper gate;
 
@@ -57,19 +53,14 @@ final class SchedulerGuard {
         this.gate = gate;
     }
 
-    Handler guard(Access access, Route route) {
+    Handler guard(Access access, GuardedRoute route) {
         return (req, res) -> {
             try {
-                Gatekeeper.Outcome outcome = gate.admit(req);
-                RateLimitHeaders.apply(res, outcome.limit());
-                Principal who = switch (outcome) {
-                    case Gatekeeper.Admitted a -> a.principal();
-                    case Gatekeeper.Denied d when d.status() == 429 -> throw new SchedulerError(429, d.reason());
-                    case Gatekeeper.Denied d -> {
-                        res.header(HeaderNames.WWW_AUTHENTICATE, "ApiKey");
-                        throw new SchedulerError(401, d.reason());
-                    }
-                };
+                Principal who = gate.require(req, res, d -> {
+                    if (d.status() == 429) return new SchedulerError(429, d.reason());
+                    res.header(HeaderNames.WWW_AUTHENTICATE, "ApiKey");
+                    return new SchedulerError(401, d.reason());
+                });
                 if (!access.allows(who)) {
                     throw new SchedulerError(403, "this credential needs the " + access.needs() + " scope");
                 }
