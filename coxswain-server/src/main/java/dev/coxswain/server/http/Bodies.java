@@ -17,6 +17,15 @@ public final class Bodies {
     /** One JSON value and nothing after it: {@code {...} trailing} is malformed, not a valid object. */
     private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * How much of an over-limit body is still read (and thrown away) before the 413 goes out.
+     * Answering while the client is still sending and then closing makes the kernel reset the
+     * connection, and the client loses the 413 it was sent (seen as "header parser received no
+     * bytes"). Draining a bounded amount first lets ordinary clients read the answer; anything
+     * larger than this is cut off at once.
+     */
+    static final long DRAIN_LIMIT = 16L << 20;
+
     private final long maxBytes;
 
     public Bodies(long maxBytes) {
@@ -29,13 +38,11 @@ public final class Bodies {
 
     /** The raw body; empty when there is none. Rejects a declared or actual size over the limit. */
     public byte[] read(ServerRequest req) {
-        req.headers().first(HeaderNames.CONTENT_LENGTH).ifPresent(v -> {
-            try {
-                if (Long.parseLong(v.trim()) > maxBytes) throw new BodyTooLargeException(maxBytes);
-            } catch (NumberFormatException ignored) {
-                // Helidon rejects a malformed Content-Length itself
-            }
-        });
+        long declared = declaredLength(req);
+        if (declared > maxBytes) {
+            if (declared <= DRAIN_LIMIT && req.content().hasEntity()) drain(req, DRAIN_LIMIT);
+            throw new BodyTooLargeException(maxBytes);
+        }
         if (!req.content().hasEntity()) return new byte[0];
         try (InputStream in = req.content().inputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -44,12 +51,48 @@ public final class Bodies {
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
-                if (total > maxBytes) throw new BodyTooLargeException(maxBytes);
+                if (total > maxBytes) {
+                    discard(in, DRAIN_LIMIT - total);
+                    throw new BodyTooLargeException(maxBytes);
+                }
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long declaredLength(ServerRequest req) {
+        return req.headers().first(HeaderNames.CONTENT_LENGTH).map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                return -1L; // Helidon rejects a malformed Content-Length itself
+            }
+        }).orElse(-1L);
+    }
+
+    private static void drain(ServerRequest req, long limit) {
+        try (InputStream in = req.content().inputStream()) {
+            discard(in, limit);
+        } catch (IOException | RuntimeException e) {
+            // closing a half-read stream may fail too; the 413 is still the answer
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code limit} bytes; stops early at the end of the stream. A broken
+     * stream ends the drain quietly: the 413 is still the answer.
+     */
+    private static void discard(InputStream in, long limit) {
+        byte[] buf = new byte[8192];
+        long left = limit;
+        int n;
+        try {
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
+        } catch (IOException | RuntimeException e) {
+            // nothing to do: see above
         }
     }
 
