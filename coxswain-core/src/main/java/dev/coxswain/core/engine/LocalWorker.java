@@ -33,6 +33,15 @@ public final class LocalWorker {
     private final Signal slotFreed;
     private final Signal timeoutWatch;
     private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+    /**
+     * Stops that arrived for an attempt not (yet) running here: a cancel can commit between the
+     * dispatcher's claim commit and {@link #start}, and must still kill the attempt at once rather
+     * than at the next heartbeat. Keyed by task id and attempt, so a later attempt of the same task
+     * is never hit; entries for attempts that run elsewhere expire after {@link #EARLY_STOP_TTL}.
+     * Guarded by {@code this}, together with the registration in {@link #start}.
+     */
+    private final Map<Long, EarlyStop> earlyStops = new HashMap<>();
+    static final Duration EARLY_STOP_TTL = Duration.ofMinutes(1);
     private final EngineObserver observer;
 
     public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
@@ -70,11 +79,19 @@ public final class LocalWorker {
         return running.values();
     }
 
+    private record EarlyStop(int attempt, StopReason why, Instant at) {
+    }
+
     /** Runs a task this worker has just claimed (the claim is committed). */
     public void start(Task t) {
         Instant now = clock.instant();
         Execution ex = new Execution(t, new ExecutionControl(), now, now.plusSeconds(t.timeoutSeconds()));
-        running.put(t.id(), ex);
+        synchronized (this) {
+            running.put(t.id(), ex);
+            EarlyStop early = earlyStops.remove(t.id());
+            // The executor sees the stop before it spawns anything and reports the attempt stopped.
+            if (early != null && early.attempt() == t.attempt()) ex.control().stop(early.why());
+        }
         logs.open(t.id(), t.attempt(), t.logCount());
         timeoutWatch.raise();
         Instant due = t.runAt() == null ? t.createdAt() : t.runAt();
@@ -136,10 +153,21 @@ public final class LocalWorker {
         };
     }
 
-    /** Stops one running attempt here, if it runs here. */
-    public boolean stop(long taskId, StopReason why) {
-        Execution ex = running.get(taskId);
-        if (ex == null) return false;
+    /**
+     * Stops attempt {@code attempt} of a task if it runs here; if it has been claimed but not started
+     * yet, it is stopped as it starts. @return whether it was running here
+     */
+    public boolean stop(long taskId, int attempt, StopReason why) {
+        Execution ex;
+        synchronized (this) {
+            ex = running.get(taskId);
+            if (ex == null || ex.task().attempt() != attempt) {
+                Instant now = clock.instant();
+                earlyStops.values().removeIf(e -> e.at().plus(EARLY_STOP_TTL).isBefore(now));
+                earlyStops.put(taskId, new EarlyStop(attempt, why, now));
+                return false;
+            }
+        }
         ex.control().stop(why);
         return true;
     }

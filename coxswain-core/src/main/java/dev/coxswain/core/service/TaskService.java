@@ -100,7 +100,7 @@ public final class TaskService {
     public void cancelIn(Tx tx, Task t, Instant now) throws SQLException {
         if (t.status().terminal()) return;
         transitions.cancel(tx, t, now);
-        if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(t.id(), StopReason.CANCELLED));
+        if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(t.id(), t.attempt(), StopReason.CANCELLED));
     }
 
     /** The task, read inside the caller's transaction with a row lock (null when absent). */
@@ -202,7 +202,7 @@ public final class TaskService {
             }
             if (!t.status().terminal()) {
                 transitions.cancel(tx, t, clock.instant());
-                if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, StopReason.CANCELLED));
+                if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, t.attempt(), StopReason.CANCELLED));
             }
             tasks.delete(tx, id);
             return null;
@@ -216,7 +216,7 @@ public final class TaskService {
                 throw new ConflictException(ref(id) + " is already " + t.status().wire() + " and cannot be cancelled");
             }
             transitions.cancel(tx, t, clock.instant());
-            if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, StopReason.CANCELLED));
+            if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, t.attempt(), StopReason.CANCELLED));
             return tasks.findForUpdate(tx, id);
         });
     }

@@ -1,0 +1,97 @@
+package dev.coxswain.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.exec.ExecutionContext;
+import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cancel can commit between the dispatcher's claim and the worker's start; the attempt must
+ * still be stopped as it starts, not run on until the next heartbeat notices.
+ */
+class LocalWorkerTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    /** Reports, per attempt, whether the stop had already arrived when the executor was entered. */
+    private static final class Probe implements TaskExecutor {
+        final CompletableFuture<StopReason> seen = new CompletableFuture<>();
+
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionContext ctx) {
+            seen.complete(ctx.control().stopReason());
+            return ExecutionResult.ok(0, "ran");
+        }
+    }
+
+    private final class Outcomes implements EngineObserver {
+        final CompletableFuture<AttemptOutcome> finished = new CompletableFuture<>();
+
+        @Override
+        public void attemptFinished(Task t, AttemptOutcome outcome, Duration took) {
+            finished.complete(outcome);
+        }
+    }
+
+    private LocalWorker worker(Probe probe, Outcomes outcomes) {
+        TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
+        // Not started: completions just queue, which is all these tests need.
+        Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
+        return new LocalWorker("w", 2, List.of(probe), clock, logs, completer, new Signal(), new Signal(), outcomes);
+    }
+
+    private static Task claimed(long id, int attempt) {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        return new Task(id, "probe", "n", null, null, TaskStatus.RUNNING, 5, t, null, t, t, t, null, 0, 3, "exponential",
+                attempt, 60, List.of(), List.of(), "w", t.plusSeconds(30), null, null, null, false, null, 0, null, null);
+    }
+
+    @Test
+    void aStopBeforeTheStartStopsThatAttemptAsItStarts() throws Exception {
+        Probe probe = new Probe();
+        Outcomes outcomes = new Outcomes();
+        LocalWorker w = worker(probe, outcomes);
+        assertThat(w.stop(7, 1, StopReason.CANCELLED)).isFalse();
+        w.start(claimed(7, 1));
+        assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.CANCELLED);
+        assertThat(outcomes.finished.get(5, TimeUnit.SECONDS)).isEqualTo(EngineObserver.AttemptOutcome.CANCELLED);
+    }
+
+    @Test
+    void anEarlyStopNeverHitsAnotherAttempt() throws Exception {
+        Probe probe = new Probe();
+        Outcomes outcomes = new Outcomes();
+        LocalWorker w = worker(probe, outcomes);
+        w.stop(7, 1, StopReason.CANCELLED);
+        w.start(claimed(7, 2));
+        assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(outcomes.finished.get(5, TimeUnit.SECONDS)).isEqualTo(EngineObserver.AttemptOutcome.COMPLETED);
+    }
+
+    @Test
+    void anEarlyStopForAnAttemptThatRunsElsewhereExpires() throws Exception {
+        Probe probe = new Probe();
+        Outcomes outcomes = new Outcomes();
+        LocalWorker w = worker(probe, outcomes);
+        w.stop(7, 1, StopReason.CANCELLED);
+        clock.advance(LocalWorker.EARLY_STOP_TTL.plusSeconds(1));
+        w.stop(8, 1, StopReason.CANCELLED); // any later stop sweeps expired entries
+        w.start(claimed(7, 1));
+        assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isNull();
+    }
+}
