@@ -17,15 +17,21 @@ public final class LogStore {
     public record Line(long taskId, long ts, LogLevel level, String message) {
     }
 
+    /**
+     * Writes buffered lines. Lines of a task deleted meanwhile (a running task can be deleted while
+     * its last output is still buffered) are dropped rather than left behind without their task.
+     */
     public void append(Tx tx, List<Line> lines) throws SQLException {
         if (lines.isEmpty()) return;
         try (PreparedStatement ps = tx.connection().prepareStatement(
-                "INSERT INTO task_logs (task_id, ts, level, message) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO task_logs (task_id, ts, level, message) SELECT ?, ?, ?, ? "
+                        + "WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?)")) {
             for (Line l : lines) {
                 ps.setLong(1, l.taskId());
                 ps.setLong(2, l.ts());
                 ps.setString(3, l.level().wire());
                 ps.setString(4, l.message());
+                ps.setLong(5, l.taskId());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -447,6 +447,15 @@ abstract class StoreContract {
         assertThat(count("SELECT COUNT(*) FROM task_tags WHERE task_id = ?", id)).isZero();
         assertThat(count("SELECT COUNT(*) FROM task_logs WHERE task_id = ?", id)).isZero();
         assertThat(find(a)).isNotNull();
+
+        // Output still buffered when a running task was deleted arrives afterwards: it is dropped.
+        db.write(tx -> {
+            logs.append(tx, List.of(new Line(id, T0.toEpochMilli(), LogLevel.INFO, "late"),
+                    new Line(a, T0.toEpochMilli(), LogLevel.INFO, "kept")));
+            return null;
+        });
+        assertThat(count("SELECT COUNT(*) FROM task_logs WHERE task_id = ?", id)).isZero();
+        assertThat(count("SELECT COUNT(*) FROM task_logs WHERE task_id = ?", a)).isEqualTo(1);
     }
 
     @Test
