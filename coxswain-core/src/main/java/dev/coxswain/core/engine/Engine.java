@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
     private boolean started;
+    private boolean stopped;
 
     public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
                   RandomGenerator random) {
@@ -113,8 +114,10 @@ public final class Engine implements AutoCloseable {
         this.firerRunner = new DutyRunner(firer, scheduleSignal, Duration.ofSeconds(5));
     }
 
+    /** Starts the duties. An engine runs once: after {@link #shutdown} a new Engine takes over the store. */
     public synchronized void start() {
         if (started) return;
+        if (stopped) throw new IllegalStateException("this engine was shut down; create a new Engine to start again");
         started = true;
         heartbeat.runOnce(); // register the local worker before anything can be claimed
         completer.start();
@@ -131,6 +134,7 @@ public final class Engine implements AutoCloseable {
     public synchronized void shutdown(Duration grace) {
         if (!started) return;
         started = false;
+        stopped = true;
         dispatcher.pause();
         dispatchRunner.stop();
         firerRunner.stop(); // no new runs once shutdown begins

@@ -123,6 +123,14 @@ class ShutdownTest extends EngineTestBase {
     }
 
     @Test
+    void aShutDownEngineRefusesToStartAgain() {
+        Engine e = h.start();
+        e.shutdown(Duration.ZERO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(e::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("create a new Engine");
+    }
+
+    @Test
     void attemptFinishingWithinTheGraceCompletesAndNothingNewIsClaimed() throws Exception {
         Engine e = h.start(c -> c.withConcurrency(1));
         Task running = h.create(block("short"));
