@@ -1,5 +1,7 @@
 package dev.coxswain.core.pganalysis.stats;
 
+import dev.coxswain.core.pganalysis.Lang;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
