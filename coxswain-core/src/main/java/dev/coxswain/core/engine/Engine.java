@@ -7,6 +7,7 @@ import dev.coxswain.core.service.SystemService;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.service.WorkerService;
 import dev.coxswain.core.store.ApiKeyStore;
+import dev.coxswain.core.store.ClusterBus;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.LogStore;
@@ -59,6 +60,7 @@ public final class Engine implements AutoCloseable {
     private final Signal scheduleSignal = new Signal();
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
+    private final ClusterBus bus;
     private boolean started;
     private boolean stopped;
 
@@ -71,6 +73,12 @@ public final class Engine implements AutoCloseable {
                   RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings) {
         this.db = db;
         this.cfg = cfg;
+        this.bus = db.openBus();
+        // Tasks became queued: claim here now and tell the other nodes on this store.
+        Runnable queued = () -> {
+            dispatchSignal.raise();
+            bus.tasksQueued();
+        };
         TaskStore tasks = new TaskStore(db.dialect());
         LogStore logs = new LogStore();
         WebhookStore webhookStore = new WebhookStore();
@@ -91,7 +99,7 @@ public final class Engine implements AutoCloseable {
                 new SystemResources(cfg.resourcesPath()), clock, cfg.lease(), cfg.heartbeat());
         this.dispatchRunner = new DutyRunner(dispatcher, dispatchSignal, cfg.fallbackPoll());
         this.runners = List.of(
-                new DutyRunner(new Promoter(db, tasks, clock, dispatchSignal, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
+                new DutyRunner(new Promoter(db, tasks, clock, queued, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
                 new DutyRunner(new LeaseReaper(db, tasks, transitions, clock, promoteSignal, cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
                 new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
@@ -100,7 +108,7 @@ public final class Engine implements AutoCloseable {
                         HttpClient.newBuilder().connectTimeout(webhookSettings.timeout())
                                 .followRedirects(HttpClient.Redirect.NEVER).build(),
                         clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
-        this.taskService = new TaskService(db, tasks, logs, transitions, worker, dispatchSignal, promoteSignal, clock);
+        this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
@@ -122,6 +130,23 @@ public final class Engine implements AutoCloseable {
         heartbeat.runOnce(); // register the local worker before anything can be claimed
         completer.start();
         for (DutyRunner r : runners) r.start();
+        bus.start(new ClusterBus.Listener() {
+            @Override
+            public void tasksQueued() {
+                dispatchSignal.raise();
+            }
+
+            @Override
+            public void stop(long taskId, int attempt) {
+                worker.stop(taskId, attempt, StopReason.CANCELLED);
+            }
+
+            @Override
+            public void reconnected() {
+                dispatchSignal.raise();
+                promoteSignal.raise();
+            }
+        });
         firerRunner.start();
         dispatchRunner.start();
         LOG.info("engine started: worker " + cfg.workerId() + ", concurrency " + cfg.concurrency() + ", store " + db.description());
@@ -148,6 +173,9 @@ public final class Engine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         completer.stop();
+        // Attempts released above are queued again: another node can take them at once.
+        bus.tasksQueued();
+        bus.close();
         for (DutyRunner r : runners) r.stop();
         LOG.info("engine stopped");
     }

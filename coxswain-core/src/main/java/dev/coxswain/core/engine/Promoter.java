@@ -15,14 +15,15 @@ public final class Promoter implements Duty {
     private final Database db;
     private final TaskStore tasks;
     private final Clock clock;
-    private final Signal dispatch;
+    private final Runnable queued;
     private final Duration fallbackPoll;
 
-    public Promoter(Database db, TaskStore tasks, Clock clock, Signal dispatch, Duration fallbackPoll) {
+    /** @param queued what to do once tasks became queued (wake the dispatcher, tell the other nodes) */
+    public Promoter(Database db, TaskStore tasks, Clock clock, Runnable queued, Duration fallbackPoll) {
         this.db = db;
         this.tasks = tasks;
         this.clock = clock;
-        this.dispatch = dispatch;
+        this.queued = queued;
         this.fallbackPoll = fallbackPoll;
     }
 
@@ -37,7 +38,7 @@ public final class Promoter implements Duty {
         Instant next = db.read(tasks::nextDue);
         if (next != null && !next.isAfter(now)) {
             int moved = db.write(tx -> tasks.promoteDue(tx, now));
-            if (moved > 0) dispatch.raise();
+            if (moved > 0) queued.run();
             next = db.read(tasks::nextDue);
         }
         if (next == null) return fallbackPoll;

@@ -13,6 +13,7 @@ import dev.coxswain.core.engine.LocalWorker;
 import dev.coxswain.core.engine.Signal;
 import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.store.ClusterBus;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.LogStore;
 import dev.coxswain.core.store.TaskStore;
@@ -41,20 +42,32 @@ public final class TaskService {
     private final LogStore logs;
     private final TaskTransitions transitions;
     private final LocalWorker worker;
-    private final Signal dispatch;
+    private final Runnable queued;
     private final Signal promote;
+    private final ClusterBus bus;
     private final Clock clock;
 
+    /**
+     * @param queued  what to do once tasks became queued (wake the dispatcher, tell the other nodes)
+     * @param promote wakes the promoter, whose timer may need an earlier time
+     * @param bus     reaches attempts running on other nodes
+     */
     public TaskService(Database db, TaskStore tasks, LogStore logs, TaskTransitions transitions, LocalWorker worker,
-                       Signal dispatch, Signal promote, Clock clock) {
+                       Runnable queued, Signal promote, ClusterBus bus, Clock clock) {
         this.db = db;
         this.tasks = tasks;
         this.logs = logs;
         this.transitions = transitions;
         this.worker = worker;
-        this.dispatch = dispatch;
+        this.queued = queued;
         this.promote = promote;
+        this.bus = bus;
         this.clock = clock;
+    }
+
+    /** Stops a cancelled attempt here, or asks the node that runs it. */
+    private void stopAttempt(Task t) {
+        if (!worker.stop(t.id(), t.attempt(), StopReason.CANCELLED)) bus.stop(t.id(), t.attempt());
     }
 
     public Task create(NewTask t) {
@@ -89,7 +102,7 @@ public final class TaskService {
         TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
         long id = tasks.insert(tx, t, status, runAt, open, now, slotAt);
         transitions.created(tx, id, status, now);
-        tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
+        tx.afterCommit(status == TaskStatus.QUEUED ? queued::run : promote::raise);
         return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,
                 t.scheduledAt() == null ? null : runAt, now, now, null, null, 0, t.maxRetries(), t.backoff(), 0,
                 t.timeoutSeconds(), List.copyOf(t.tags()), t.dependencies().stream().distinct().sorted().toList(), null,
@@ -100,7 +113,7 @@ public final class TaskService {
     public void cancelIn(Tx tx, Task t, Instant now) throws SQLException {
         if (t.status().terminal()) return;
         transitions.cancel(tx, t, now);
-        if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(t.id(), t.attempt(), StopReason.CANCELLED));
+        if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> stopAttempt(t));
     }
 
     /** The task, read inside the caller's transaction with a row lock (null when absent). */
@@ -114,17 +127,17 @@ public final class TaskService {
         return db.write(tx -> {
             Instant now = clock.instant();
             List<Long> ids = new ArrayList<>(batch.size());
-            boolean queued = false;
+            boolean anyQueued = false;
             for (NewTask t : batch) {
                 int open = openDependencies(tx, t.dependencies(), null);
                 Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
                 TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
                 long id = tasks.insert(tx, t, status, runAt, open, now);
                 transitions.created(tx, id, status, now);
-                queued |= status == TaskStatus.QUEUED;
+                anyQueued |= status == TaskStatus.QUEUED;
                 ids.add(id);
             }
-            tx.afterCommit(queued ? dispatch::raise : promote::raise);
+            tx.afterCommit(anyQueued ? queued::run : promote::raise);
             return ids;
         });
     }
@@ -186,7 +199,7 @@ public final class TaskService {
             sets.put("status", status);
             sets.put("updated_at", now);
             if (!tasks.update(tx, id, sets, t.status())) throw new ConflictException(ref(id) + " changed state meanwhile");
-            tx.afterCommit(status == TaskStatus.QUEUED ? dispatch::raise : promote::raise);
+            tx.afterCommit(status == TaskStatus.QUEUED ? queued::run : promote::raise);
             return tasks.findForUpdate(tx, id);
         });
     }
@@ -202,7 +215,7 @@ public final class TaskService {
             }
             if (!t.status().terminal()) {
                 transitions.cancel(tx, t, clock.instant());
-                if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, t.attempt(), StopReason.CANCELLED));
+                if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> stopAttempt(t));
             }
             tasks.delete(tx, id);
             return null;
@@ -216,7 +229,7 @@ public final class TaskService {
                 throw new ConflictException(ref(id) + " is already " + t.status().wire() + " and cannot be cancelled");
             }
             transitions.cancel(tx, t, clock.instant());
-            if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> worker.stop(id, t.attempt(), StopReason.CANCELLED));
+            if (t.status() == TaskStatus.RUNNING) tx.afterCommit(() -> stopAttempt(t));
             return tasks.findForUpdate(tx, id);
         });
     }

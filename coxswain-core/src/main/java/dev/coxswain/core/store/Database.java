@@ -7,9 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -26,12 +29,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readers;
     private final GroupCommitter writer;
     private final String description;
+    private final Supplier<ClusterBus> buses;
 
-    private Database(SqlDialect dialect, HikariDataSource readers, GroupCommitter writer, String description) {
+    private Database(SqlDialect dialect, HikariDataSource readers, GroupCommitter writer, String description,
+                     Supplier<ClusterBus> buses) {
         this.dialect = dialect;
         this.readers = readers;
         this.writer = writer;
         this.description = description;
+        this.buses = buses;
     }
 
     /**
@@ -69,7 +75,7 @@ public final class Database implements AutoCloseable {
 
         GroupCommitter writer = new GroupCommitter("sqlite", () -> open(writeDs::getConnection), 1, MAX_BATCH,
                 Database::sqliteBusy);
-        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"));
+        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), () -> ClusterBus.NONE);
     }
 
     private static SQLiteConfig baseSqliteConfig(boolean fullSync) {
@@ -101,7 +107,13 @@ public final class Database implements AutoCloseable {
         migrate(dialect, pool::getConnection);
         GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH,
                 Database::postgresRetryable);
-        return new Database(dialect, pool, writer, "postgres " + redact(url));
+        Properties direct = new Properties();
+        if (user != null) direct.setProperty("user", user);
+        if (password != null) direct.setProperty("password", password);
+        direct.setProperty("ApplicationName", "coxswain-bus");
+        direct.setProperty("tcpKeepAlive", "true");
+        return new Database(dialect, pool, writer, "postgres " + redact(url),
+                () -> new PostgresBus(() -> DriverManager.getConnection(url, direct), pool::getConnection));
     }
 
     /**
@@ -146,6 +158,14 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("schema migration failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A new bus to the other nodes on this store (each engine owns and closes its own). Nothing
+     * to tell on SQLite; LISTEN/NOTIFY on PostgreSQL.
+     */
+    public ClusterBus openBus() {
+        return buses.get();
     }
 
     public SqlDialect dialect() {

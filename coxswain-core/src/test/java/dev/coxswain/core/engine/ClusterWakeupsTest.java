@@ -1,0 +1,129 @@
+package dev.coxswain.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.exec.StopReason;
+import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.store.Database;
+import dev.coxswain.core.testing.TestDatabases;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nodes on one PostgreSQL database hear each other through LISTEN/NOTIFY. Every node here polls
+ * and heartbeats only once a minute, so each step below can only happen within its bound because
+ * the other node told this one: a task created on one node starts on the other, a cancel on one
+ * node stops the attempt running on the other, and a node shutting down hands its released
+ * attempt to the other.
+ */
+class ClusterWakeupsTest {
+    /** Far below the one-minute poll and heartbeat, far above any real delivery time. */
+    private static final Duration BOUND = Duration.ofSeconds(10);
+    private static final Duration SLOW = Duration.ofMinutes(1);
+
+    @TempDir
+    Path dir;
+    private TestDatabases.PgDatabase pg;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void database() {
+        pg = TestDatabases.freshPostgres();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+        pg.close();
+    }
+
+    /** One node: its own Database (its own pool and bus), wall-clock time, slow fallbacks. */
+    private Engine node(String workerId, TaskExecutor... executors) {
+        Database db = pg.open();
+        open.add(db);
+        EngineConfig cfg = new EngineConfig(workerId, "test-host", "test", List.of("local"), 4, 16,
+                Duration.ofMinutes(5), SLOW, Duration.ofMinutes(5), SLOW, EngineConfig.DEFAULT_MAX_LOG_LINES,
+                Duration.ofMillis(50), dir);
+        Engine e = new Engine(db, cfg, List.of(executors), Clock.systemUTC(), ZoneOffset.UTC, new SplittableRandom(7));
+        open.add(() -> e.shutdown(Duration.ZERO));
+        e.start();
+        return e;
+    }
+
+    @Test
+    void aTaskCreatedOnOneNodeStartsAtOnceOnTheNodeThatCanRunIt() throws Exception {
+        BlockingExecutor block = new BlockingExecutor("block");
+        Engine api = node("worker-api", new ScriptedExecutor("script"));
+        node("worker-runner", block);
+        Task t = api.tasks().create(EngineHarness.block("over there").build());
+        assertThat(block.run(t.id()).started.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+                .as("started on the other node well before its one-minute poll").isTrue();
+        block.release(t.id(), true);
+        await().atMost(BOUND).until(() -> api.tasks().get(t.id()).status() == TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void aCancelOnOneNodeStopsTheAttemptRunningOnTheOther() throws Exception {
+        BlockingExecutor block = new BlockingExecutor("block");
+        Engine api = node("worker-api", new ScriptedExecutor("script"));
+        node("worker-runner", block);
+        Task t = api.tasks().create(EngineHarness.block("cancel me").build());
+        block.awaitStarted(t.id());
+        api.tasks().cancel(t.id());
+        await("the attempt on the other node stopped").atMost(BOUND)
+                .until(() -> block.run(t.id()).stoppedFor == StopReason.CANCELLED);
+        assertThat(api.tasks().get(t.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void aNodeShuttingDownHandsItsReleasedAttemptToAnotherNode() throws Exception {
+        BlockingExecutor first = new BlockingExecutor("block");
+        Engine leaving = node("worker-leaving", first);
+        Task t = leaving.tasks().create(EngineHarness.block("hand over").build());
+        first.awaitStarted(t.id());
+        BlockingExecutor second = new BlockingExecutor("block");
+        node("worker-staying", second);
+        leaving.shutdown(Duration.ZERO);
+        assertThat(first.run(t.id()).stoppedFor).isEqualTo(StopReason.SHUTDOWN);
+        assertThat(second.run(t.id(), 2).started.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+                .as("the released attempt started on the staying node").isTrue();
+        second.release(t.id(), 2, true);
+    }
+
+    @Test
+    void aNodeWhoseListeningConnectionDiesReconnectsAndCatchesUp() throws Exception {
+        BlockingExecutor block = new BlockingExecutor("block");
+        Engine api = node("worker-api", new ScriptedExecutor("script"));
+        node("worker-runner", block);
+        Task warm = api.tasks().create(EngineHarness.block("before").build());
+        block.awaitStarted(warm.id());
+        int killed;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url());
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     + "WHERE datname = current_database() AND application_name = 'coxswain-bus'")) {
+            rs.next();
+            killed = rs.getInt(1);
+        }
+        assertThat(killed).as("both nodes' listening connections").isEqualTo(2);
+        // Created while the runner may still be reconnecting: the reconnect itself makes it look.
+        Task t = api.tasks().create(EngineHarness.block("after").build());
+        assertThat(block.run(t.id()).started.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+                .as("started after the listener came back").isTrue();
+        block.release(warm.id(), true);
+        block.release(t.id(), true);
+    }
+}
