@@ -8,7 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Task log lines. Bounding them per task is the writer's job (see the engine's TaskLogBuffer). */
 public final class LogStore {
@@ -17,25 +20,49 @@ public final class LogStore {
     public record Line(long taskId, long ts, LogLevel level, String message) {
     }
 
+    /** Task ids per existence check; far below either database's bound on parameters. */
+    private static final int CHECK_CHUNK = 500;
+
     /**
      * Writes buffered lines. Lines of a task deleted meanwhile (a running task can be deleted while
-     * its last output is still buffered) are dropped rather than left behind without their task.
+     * its last output is still buffered) are dropped rather than left behind without their task:
+     * one existence check per flush, then a plain multi-row insert (which the PostgreSQL driver
+     * sends as a few statements instead of one per line).
      */
     public void append(Tx tx, List<Line> lines) throws SQLException {
         if (lines.isEmpty()) return;
+        Set<Long> live = existing(tx.connection(), lines);
         try (PreparedStatement ps = tx.connection().prepareStatement(
-                "INSERT INTO task_logs (task_id, ts, level, message) SELECT ?, ?, ?, ? "
-                        + "WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?)")) {
+                "INSERT INTO task_logs (task_id, ts, level, message) VALUES (?, ?, ?, ?)")) {
+            int n = 0;
             for (Line l : lines) {
+                if (!live.contains(l.taskId())) continue;
                 ps.setLong(1, l.taskId());
                 ps.setLong(2, l.ts());
                 ps.setString(3, l.level().wire());
                 ps.setString(4, l.message());
-                ps.setLong(5, l.taskId());
                 ps.addBatch();
+                n++;
             }
-            ps.executeBatch();
+            if (n > 0) ps.executeBatch();
         }
+    }
+
+    /** Which of the lines' tasks still exist. */
+    private static Set<Long> existing(Connection c, List<Line> lines) throws SQLException {
+        List<Long> ids = new ArrayList<>(new LinkedHashSet<>(lines.stream().map(Line::taskId).toList()));
+        Set<Long> live = new HashSet<>();
+        for (int from = 0; from < ids.size(); from += CHECK_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHECK_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE id IN ("
+                    + Sql.placeholders(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) ps.setLong(i + 1, chunk.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) live.add(rs.getLong(1));
+                }
+            }
+        }
+        return live;
     }
 
     public Page<TaskLog> list(Connection c, long taskId, LogLevel level, int offset, int limit) throws SQLException {

@@ -169,6 +169,17 @@ public final class TaskStore {
     }
 
     /**
+     * The worker is compared through {@code coalesce} (a running task always has one, so it changes
+     * nothing) because a plain {@code worker_id = ?} let PostgreSQL's cached generic plan pick the
+     * {@code (worker_id, status)} index over the primary key and walk every running row of the
+     * worker, dead versions included, for each completion (seen: backlog drain down from ~4,700 to
+     * ~450 tasks/s). V6 does the same for {@code status} by dropping its statistics.
+     */
+    static final String COMPLETE = "UPDATE tasks SET status = 'completed', completed_at = ?, updated_at = ?,"
+            + " lease_until = NULL, result = ?, exit_code = ?, error = NULL, log_count = log_count + 1"
+            + " WHERE id = ? AND status = 'running' AND attempt = ? AND coalesce(worker_id, '') = ?";
+
+    /**
      * Marks successful attempts completed, each guarded by "still running this attempt on the
      * reporting worker", and counts the completion's lifecycle log line.
      *
@@ -177,9 +188,7 @@ public final class TaskStore {
     public boolean[] completeAll(Tx tx, List<dev.coxswain.core.engine.Completion> done) throws SQLException {
         boolean[] applied = new boolean[done.size()];
         if (done.isEmpty()) return applied;
-        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'completed',"
-                + " completed_at = ?, updated_at = ?, lease_until = NULL, result = ?, exit_code = ?, error = NULL,"
-                + " log_count = log_count + 1 WHERE id = ? AND status = 'running' AND attempt = ? AND worker_id = ?")) {
+        try (PreparedStatement ps = tx.connection().prepareStatement(COMPLETE)) {
             for (var c : done) {
                 ps.setLong(1, c.finishedAt().toEpochMilli());
                 ps.setLong(2, c.finishedAt().toEpochMilli());

@@ -1,7 +1,14 @@
 package dev.coxswain.core.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.coxswain.core.testing.TestDatabases;
 import dev.coxswain.core.testing.TestDatabases.PgDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on the cluster store: a new PostgreSQL database per test, dropped after it.
@@ -33,5 +40,28 @@ class PostgresStoreTest extends StoreContract {
     @Override
     protected boolean multiNode() {
         return true;
+    }
+
+    /**
+     * The plan PostgreSQL caches for completing an attempt stays a primary-key lookup even when
+     * ANALYZE ran while no task was running (the queue's usual worst moment): V6 keeps the
+     * status column out of the statistics that once made the status index win, and the worker is
+     * compared in a form no index serves.
+     */
+    @Test
+    void completingAnAttemptLooksUpThePrimaryKeyWhateverTheStatisticsSaw() throws Exception {
+        for (int i = 0; i < 2_000; i++) queued("shell", 5, T0);
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement()) {
+            st.execute("ANALYZE tasks");
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            String sql = TaskStore.COMPLETE;
+            for (int n = 1; sql.contains("?"); n++) sql = sql.replaceFirst("\\?", "\\$" + n);
+            st.execute("PREPARE complete AS " + sql);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE complete(1, 1, 'r', 0, 42, 1, 'worker-a')")) {
+                while (rs.next()) plan.append(rs.getString(1)).append('\n');
+            }
+            assertThat(plan.toString()).contains("tasks_pkey").doesNotContain("ix_tasks_status_created", "ix_tasks_worker");
+        }
     }
 }
