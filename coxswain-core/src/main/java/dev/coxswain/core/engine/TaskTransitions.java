@@ -118,7 +118,8 @@ public final class TaskTransitions {
         for (long id : tasks.withDependents(tx.connection(), done)) tasks.dependencyCompleted(tx, id, batch.get(0).finishedAt());
         for (var e : perWorker.entrySet()) workers.addOutcomes(tx, e.getKey(), e.getValue()[0], e.getValue()[1]);
         events.append(tx, ev);
-        logs.append(tx, lines);
+        // Holds the buffered output of attempts, whose tasks may have been deleted meanwhile.
+        logs.appendBuffered(tx, lines);
         // completeAll already counted each success's own line; count the rest.
         List<Line> uncounted = new ArrayList<>(lines.size());
         java.util.Set<Long> doneSet = new java.util.HashSet<>(done);

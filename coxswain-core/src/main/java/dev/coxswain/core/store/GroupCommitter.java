@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,10 +22,9 @@ import java.util.logging.Logger;
  * are waiting (one when load is low, up to {@code maxBatch} when it is high) and commits them in
  * one transaction, so a burst of writes costs one commit (one fsync) instead of many.
  *
- * <p>Each op runs inside its own savepoint when it shares the transaction with others, so one op
- * that fails (a constraint, a business rule thrown as an exception) rolls back only itself. The
- * hot engine paths batch at the domain level (one op claims or completes hundreds of tasks), so
- * the number of savepoints per transaction stays small.
+ * <p>One op that fails (a constraint, a business rule thrown as an exception) fails only itself:
+ * the batch is then applied again with each op in its own savepoint. Batches without failures,
+ * the usual case, take no savepoints at all (see {@link #applyAll}).
  *
  * <p>SQLite runs one writer thread (it has one writer anyway); PostgreSQL can run several.
  */
@@ -183,11 +184,60 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Applies each op in its own savepoint (when it shares the transaction); failures go to op.error. */
+    /**
+     * Applies the batch; failures go to op.error. Ops are first applied back to back without
+     * savepoints: a savepoint and its release cost PostgreSQL two round trips per op, more than a
+     * typical op's own statements. Only when an op fails (rare: a business rule thrown inside the
+     * transaction) is the batch rolled back and applied again with each op in its own savepoint,
+     * so the failure stays the failing op's alone. Re-running is safe for the same reason the
+     * transient retry is: every op is a function of the store alone.
+     */
     private void applyAll(Connection c, List<Op<?>> batch, List<Tx> txs) throws SQLException {
-        boolean alone = batch.size() == 1;
+        if (batch.size() > 1) {
+            if (applyWithoutSavepoints(c, batch, txs)) return;
+            txs.clear();
+            for (Op<?> op : batch) op.error = null;
+        }
+        applyInSavepoints(c, batch, txs);
+    }
+
+    /**
+     * @return true when every op applied, or one met a transient failure (recorded in op.error;
+     *         the caller retries the whole batch); false when one failed otherwise and the
+     *         transaction was rolled back
+     */
+    private boolean applyWithoutSavepoints(Connection c, List<Op<?>> batch, List<Tx> txs) throws SQLException {
+        Map<Object, Object> memo = new HashMap<>();
         for (Op<?> op : batch) {
-            Tx tx = new Tx(c);
+            Tx tx = new Tx(c, memo);
+            txs.add(tx);
+            try {
+                op.apply(tx);
+            } catch (Throwable e) {
+                if (isTransient(e)) {
+                    op.error = e;
+                    return true;
+                }
+                c.rollback();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && transientFailure.test(sql)) return true;
+        }
+        return false;
+    }
+
+    /** Applies each op in its own savepoint (when it shares the transaction); failures go to op.error. */
+    private void applyInSavepoints(Connection c, List<Op<?>> batch, List<Tx> txs) throws SQLException {
+        boolean alone = batch.size() == 1;
+        Map<Object, Object> memo = new HashMap<>();
+        for (Op<?> op : batch) {
+            Tx tx = new Tx(c, memo);
             txs.add(tx);
             Savepoint sp = alone ? null : c.setSavepoint();
             try {
@@ -197,6 +247,7 @@ public final class GroupCommitter implements AutoCloseable {
                 // Errors too: an op's Error must reach its caller (run() rethrows it), not kill
                 // this writer thread and leave every waiting future unanswered.
                 if (sp != null) c.rollback(sp);
+                memo.clear(); // it may hold what the rolled-back op read of its own writes
                 op.error = e;
                 if (alone) c.rollback();
             }

@@ -23,20 +23,29 @@ public final class LogStore {
     /** Task ids per existence check; far below either database's bound on parameters. */
     private static final int CHECK_CHUNK = 500;
 
-    /**
-     * Writes buffered lines. Lines of a task deleted meanwhile (a running task can be deleted while
-     * its last output is still buffered) are dropped rather than left behind without their task:
-     * one existence check per flush, then a plain multi-row insert (which the PostgreSQL driver
-     * sends as a few statements instead of one per line).
-     */
+    /** Writes lines of tasks the caller's transaction holds (inserted, claimed or locked by it). */
     public void append(Tx tx, List<Line> lines) throws SQLException {
+        insert(tx, lines, null);
+    }
+
+    /**
+     * Writes lines buffered while attempts ran. A running task can be deleted while its last
+     * output is still buffered; its lines are dropped rather than left behind without their task
+     * (one existence check per flush, not per line).
+     */
+    public void appendBuffered(Tx tx, List<Line> lines) throws SQLException {
         if (lines.isEmpty()) return;
-        Set<Long> live = existing(tx.connection(), lines);
+        insert(tx, lines, existing(tx.connection(), lines));
+    }
+
+    /** A plain multi-row insert, which the PostgreSQL driver sends as a few statements, not one per line. */
+    private static void insert(Tx tx, List<Line> lines, Set<Long> onlyFor) throws SQLException {
+        if (lines.isEmpty()) return;
         try (PreparedStatement ps = tx.connection().prepareStatement(
                 "INSERT INTO task_logs (task_id, ts, level, message) VALUES (?, ?, ?, ?)")) {
             int n = 0;
             for (Line l : lines) {
-                if (!live.contains(l.taskId())) continue;
+                if (onlyFor != null && !onlyFor.contains(l.taskId())) continue;
                 ps.setLong(1, l.taskId());
                 ps.setLong(2, l.ts());
                 ps.setString(3, l.level().wire());

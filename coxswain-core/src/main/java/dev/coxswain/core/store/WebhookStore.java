@@ -19,6 +19,8 @@ import java.util.TreeSet;
 
 /** Webhook subscriptions and the delivery outbox. */
 public final class WebhookStore {
+    /** Memo key of the event types someone subscribes to; every subscription change forgets it. */
+    private static final Object SUBSCRIBED = new Object();
 
     /** A subscription with its secret, for the deliverer only. */
     public record Target(long id, String url, String secret, boolean enabled) {
@@ -30,6 +32,7 @@ public final class WebhookStore {
 
     public long insert(Tx tx, String url, String secret, Set<String> events, boolean enabled, String description,
                        Instant now) throws SQLException {
+        tx.forget(SUBSCRIBED);
         long id;
         try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO webhooks (url, secret, enabled,"
                 + " description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
@@ -50,6 +53,7 @@ public final class WebhookStore {
 
     /** Changes the given columns (url, secret, enabled, description) and, when non-null, the events. */
     public boolean update(Tx tx, long id, Map<String, Object> sets, Set<String> events, Instant now) throws SQLException {
+        tx.forget(SUBSCRIBED);
         Map<String, Object> all = new LinkedHashMap<>(sets);
         all.put("updated_at", now.toEpochMilli());
         StringBuilder sql = new StringBuilder("UPDATE webhooks SET ");
@@ -80,6 +84,7 @@ public final class WebhookStore {
 
     /** Deletes the subscription and its outbox and log. */
     public boolean delete(Tx tx, long id) throws SQLException {
+        tx.forget(SUBSCRIBED);
         Connection c = tx.connection();
         TaskStore.exec(c, "DELETE FROM webhook_events WHERE webhook_id = ?", id);
         TaskStore.exec(c, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
@@ -137,9 +142,9 @@ public final class WebhookStore {
      * caller's transaction has left it. @return how many deliveries were queued
      */
     public int fanOut(Tx tx, List<EventStore.Event> events, Instant now) throws SQLException {
-        // One look at which event types anyone subscribes to, so the common case (no webhooks, or
-        // none for these events) costs one small query per transaction instead of one per event.
-        Set<String> subscribed = subscribedEvents(tx.connection());
+        // One look per transaction at which event types anyone subscribes to, so the common case
+        // (no webhooks, or none for these events) costs no statement per event or per op.
+        Set<String> subscribed = tx.memo(SUBSCRIBED, () -> subscribedEvents(tx.connection()));
         List<EventStore.Event> wanted = events.stream().filter(e -> subscribed.contains(e.type())).toList();
         if (wanted.isEmpty()) return 0;
         int queued = 0;

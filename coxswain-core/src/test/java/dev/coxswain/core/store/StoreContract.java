@@ -450,7 +450,7 @@ abstract class StoreContract {
 
         // Output still buffered when a running task was deleted arrives afterwards: it is dropped.
         db.write(tx -> {
-            logs.append(tx, List.of(new Line(id, T0.toEpochMilli(), LogLevel.INFO, "late"),
+            logs.appendBuffered(tx, List.of(new Line(id, T0.toEpochMilli(), LogLevel.INFO, "late"),
                     new Line(a, T0.toEpochMilli(), LogLevel.INFO, "kept")));
             return null;
         });
@@ -1067,6 +1067,28 @@ abstract class StoreContract {
         assertThat(db.read(c -> logs.list(c, other, null, 0, 10)).items()).extracting(TaskLog::message)
                 .containsExactly("other task");
         assertThat(db.read(c -> logs.list(c, 404_404, null, 0, 10)).total()).isZero();
+    }
+
+    @Test
+    void aSubscriptionMadeEarlierInTheSameTransactionGetsTheLaterEvents() {
+        // Which events have subscribers is looked up once per transaction; a subscription change
+        // inside it must be seen by the events after it, in the same op and in the next ones.
+        WebhookStore hooks = new WebhookStore();
+        EventStore withOutbox = new EventStore(hooks, () -> { });
+        long before = db.write(tx -> {
+            withOutbox.append(tx, List.of(new Event(T0.toEpochMilli(), "task.created", null, null, null)));
+            long hook = hooks.insert(tx, "http://127.0.0.1:9/", "s3cret-s3cret-s3cret", Set.of("task.created"), true, null, T0);
+            withOutbox.append(tx, List.of(new Event(T0.toEpochMilli(), "task.created", null, null, null)));
+            return hook;
+        });
+        assertThat(count("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?", before)).isEqualTo(1);
+        db.write(tx -> {
+            withOutbox.append(tx, List.of(new Event(T0.toEpochMilli(), "task.created", null, null, null)));
+            hooks.update(tx, before, Map.of("enabled", false), null, T0);
+            withOutbox.append(tx, List.of(new Event(T0.toEpochMilli(), "task.created", null, null, null)));
+            return null;
+        });
+        assertThat(count("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?", before)).isEqualTo(2);
     }
 
     @Test
