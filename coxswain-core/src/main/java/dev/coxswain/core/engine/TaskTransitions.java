@@ -2,6 +2,7 @@ package dev.coxswain.core.engine;
 
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.LogLevel;
+import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.store.EventStore;
@@ -45,10 +46,30 @@ public final class TaskTransitions {
         return "task-" + taskId;
     }
 
-    public void created(Tx tx, long id, TaskStatus status, Instant now) throws SQLException {
-        // The insert starts log_count at 1 for this line.
-        events.append(tx, List.of(event(now, "task.created", id, null, status, null)));
-        logs.append(tx, List.of(new Line(id, now.toEpochMilli(), LogLevel.INFO, "Task created (" + status.wire() + ")")));
+    /**
+     * Inserts a new task with its creation records: the {@code task.created} event and the first
+     * log line (the insert starts log_count at 1 for it). On PostgreSQL all three are one
+     * statement; the event's webhook deliveries are queued either way.
+     *
+     * @return the new task's id
+     */
+    public long insertCreated(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now,
+                              Instant slotAt) throws SQLException {
+        Event created = event(now, "task.created", 0, null, status, null);
+        Line firstLine = new Line(0, now.toEpochMilli(), LogLevel.INFO, "Task created (" + status.wire() + ")");
+        if (tasks.writesCreationRecords()) {
+            long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt, created, firstLine);
+            events.fanOut(tx, List.of(withTask(created, id)));
+            return id;
+        }
+        long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt);
+        events.append(tx, List.of(withTask(created, id)));
+        logs.append(tx, List.of(new Line(id, firstLine.ts(), firstLine.level(), firstLine.message())));
+        return id;
+    }
+
+    private static Event withTask(Event e, long taskId) {
+        return new Event(e.ts(), e.type(), taskId, e.workerId(), e.data());
     }
 
     /** Records the start of freshly claimed attempts. */

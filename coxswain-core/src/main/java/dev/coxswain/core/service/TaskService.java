@@ -100,8 +100,7 @@ public final class TaskService {
         int open = openDependencies(tx, t.dependencies(), null);
         Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
         TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
-        long id = tasks.insert(tx, t, status, runAt, open, now, slotAt);
-        transitions.created(tx, id, status, now);
+        long id = transitions.insertCreated(tx, t, status, runAt, open, now, slotAt);
         tx.afterCommit(status == TaskStatus.QUEUED ? queued::run : promote::raise);
         return new Task(id, t.type(), t.name(), t.description(), t.payload(), status, t.priority(), runAt,
                 t.scheduledAt() == null ? null : runAt, now, now, null, null, 0, t.maxRetries(), t.backoff(), 0,
@@ -132,8 +131,7 @@ public final class TaskService {
                 int open = openDependencies(tx, t.dependencies(), null);
                 Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
                 TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
-                long id = tasks.insert(tx, t, status, runAt, open, now);
-                transitions.created(tx, id, status, now);
+                long id = transitions.insertCreated(tx, t, status, runAt, open, now, null);
                 anyQueued |= status == TaskStatus.QUEUED;
                 ids.add(id);
             }

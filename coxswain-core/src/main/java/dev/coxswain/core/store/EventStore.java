@@ -45,6 +45,12 @@ public final class EventStore {
             }
             ps.executeBatch();
         }
+        fanOut(tx, events);
+    }
+
+    /** Queues the webhook deliveries of events whose rows another statement wrote in this transaction. */
+    public void fanOut(Tx tx, List<Event> events) throws SQLException {
+        if (events.isEmpty()) return;
         if (outbox != null && outbox.fanOut(tx, events, java.time.Instant.ofEpochMilli(events.get(0).ts())) > 0) {
             tx.afterCommit(deliveriesQueued);
         }

@@ -70,4 +70,13 @@ public final class PostgresDialect implements SqlDialect {
     public boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
     }
+
+    /** One round trip instead of three for every task created (data-modifying CTEs). */
+    @Override
+    public String insertTaskWithCreation(String insertReturningId) {
+        return "WITH t AS (" + insertReturningId + "),"
+                + " e AS (INSERT INTO events (ts, type, task_id, worker_id, data) SELECT ?, ?, id, NULL, ? FROM t),"
+                + " l AS (INSERT INTO task_logs (task_id, ts, level, message) SELECT id, ?, ?, ? FROM t)"
+                + " SELECT id FROM t";
+    }
 }

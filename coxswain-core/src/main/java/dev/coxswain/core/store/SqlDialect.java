@@ -37,4 +37,15 @@ public interface SqlDialect {
 
     /** Whether the connection's error means "unique constraint violated". */
     boolean isUniqueViolation(SQLException e);
+
+    /**
+     * Wraps a task's {@code INSERT … RETURNING id} into one statement that also writes its creation
+     * records, the {@code task.created} event and the first log line, and returns the id. Six
+     * parameters follow the insert's own: event ts, event type, event data, log ts, log level, log
+     * message. Null when the database needs separate statements (SQLite, where statements cost no
+     * round trip anyway).
+     */
+    default String insertTaskWithCreation(String insertReturningId) {
+        return null;
+    }
 }

@@ -47,13 +47,29 @@ public final class TaskStore {
     /** @param slotAt the schedule slot this task is the run of, or null */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt)
             throws SQLException {
+        return insert(tx, t, status, runAt, depsPending, now, slotAt, null, null);
+    }
+
+    /** Whether {@link #insert} with creation records writes them itself (see {@link SqlDialect#insertTaskWithCreation}). */
+    public boolean writesCreationRecords() {
+        return dialect.insertTaskWithCreation(INSERT) != null;
+    }
+
+    private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
+            + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
+            + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+
+    /**
+     * Inserts the task with its dependency and tag rows and, when {@link #writesCreationRecords},
+     * its creation event and log line in the same statement (their task ids are the new id).
+     */
+    public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt,
+                       EventStore.Event created, LogStore.Line firstLine) throws SQLException {
         Connection c = tx.connection();
+        String withRecords = created == null ? null : dialect.insertTaskWithCreation(INSERT);
         long id;
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tasks (type, name, description, payload, status, priority, run_at, scheduled_at,"
-                        + " created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-                        + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
+        try (PreparedStatement ps = c.prepareStatement(withRecords != null ? withRecords : INSERT)) {
             ps.setString(1, t.type());
             ps.setString(2, t.name());
             ps.setString(3, t.description());
@@ -73,6 +89,14 @@ public final class TaskStore {
             ps.setString(17, t.originKind());
             ps.setString(18, t.originId());
             Sql.setMillis(ps, 19, slotAt);
+            if (withRecords != null) {
+                ps.setLong(20, created.ts());
+                ps.setString(21, created.type());
+                ps.setString(22, created.data());
+                ps.setLong(23, firstLine.ts());
+                ps.setString(24, firstLine.level().wire());
+                ps.setString(25, firstLine.message());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);

@@ -31,6 +31,30 @@ class TaskLogTest extends EngineTestBase {
     }
 
     @Test
+    void creatingATaskRecordsItsEventItsFirstLineAndItsWebhookDelivery() {
+        // On PostgreSQL the three rows come from one statement; the delivery is queued after it.
+        h.build(c -> c); // not started: nothing but the create runs
+        long hook = h.db.write(tx -> new dev.coxswain.core.store.WebhookStore().insert(tx, "http://127.0.0.1:9/",
+                "a-test-secret-0123456789", java.util.Set.of("task.created"), true, null, EngineHarness.T0));
+        Task t = h.create(script("recorded").scheduledAt(EngineHarness.T0.plusSeconds(3600)));
+        assertThat(messages(h.logs(t.id()))).containsExactly("Task created (pending)");
+        assertThat(h.task(t.id()).logCount()).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM events WHERE type = 'task.created' AND task_id = " + t.id()
+                + " AND data = '{\"status\":\"pending\"}' AND worker_id IS NULL")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM webhook_deliveries WHERE event = 'task.created' AND webhook_id = " + hook
+                + " AND task_id = " + t.id())).isEqualTo(1);
+    }
+
+    private long count(String sql) {
+        return h.db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Test
     void lifecycleAndOutputLinesAreStoredInOrderWithLevels() {
         h.start();
         Task t = h.create(shell("talk", "echo out1; echo err1 >&2; echo out2"));
