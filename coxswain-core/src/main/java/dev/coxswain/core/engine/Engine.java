@@ -142,7 +142,7 @@ public final class Engine implements AutoCloseable {
             }
 
             @Override
-            public void reconnected() {
+            public void listening() {
                 dispatchSignal.raise();
                 promoteSignal.raise();
             }

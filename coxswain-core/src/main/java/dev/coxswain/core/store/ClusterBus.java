@@ -19,8 +19,11 @@ public interface ClusterBus extends AutoCloseable {
         /** Stop this attempt if it runs here (it was cancelled on another node). */
         void stop(long taskId, int attempt);
 
-        /** The bus was cut off for a while and messages may have been missed. */
-        void reconnected();
+        /**
+         * The bus has just started listening, for the first time or after a broken connection:
+         * messages sent before may have been missed, so look for work now.
+         */
+        void listening();
     }
 
     /** Tell the other nodes that tasks became queued. Cheap and non-blocking: announcements coalesce. */

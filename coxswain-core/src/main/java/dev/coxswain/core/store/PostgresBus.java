@@ -107,11 +107,10 @@ public final class PostgresBus implements ClusterBus {
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
-                if (connectedBefore) {
-                    LOG.info("cluster bus: listening again");
-                    l.reconnected();
-                }
+                if (connectedBefore) LOG.info("cluster bus: listening again");
                 connectedBefore = true;
+                // Whatever was announced before this LISTEN (at start-up, or while cut off) is lost.
+                l.listening();
                 backoff = FIRST_BACKOFF;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {

@@ -118,7 +118,8 @@ class ClusterWakeupsTest {
             rs.next();
             killed = rs.getInt(1);
         }
-        assertThat(killed).as("both nodes' listening connections").isEqualTo(2);
+        // The runner's listener is connected (the first task reached it); the other node's may still be connecting.
+        assertThat(killed).as("listening connections ended").isBetween(1, 2);
         // Created while the runner may still be reconnecting: the reconnect itself makes it look.
         Task t = api.tasks().create(EngineHarness.block("after").build());
         assertThat(block.run(t.id()).started.await(BOUND.toSeconds(), TimeUnit.SECONDS))

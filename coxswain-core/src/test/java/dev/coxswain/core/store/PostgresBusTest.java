@@ -11,7 +11,7 @@ class PostgresBusTest {
     private static final class Heard implements ClusterBus.Listener {
         int queued;
         final List<String> stops = new ArrayList<>();
-        int reconnects;
+        int listening;
 
         @Override
         public void tasksQueued() {
@@ -24,8 +24,8 @@ class PostgresBusTest {
         }
 
         @Override
-        public void reconnected() {
-            reconnects++;
+        public void listening() {
+            listening++;
         }
     }
 
