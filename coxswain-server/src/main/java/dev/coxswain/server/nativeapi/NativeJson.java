@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.core.domain.TaskLog;
 import dev.coxswain.core.domain.Worker;
 import java.time.Instant;
@@ -71,7 +72,9 @@ final class NativeJson {
         if (t.originKind() != null) {
             ObjectNode o = n.putObject("origin");
             o.put("kind", t.originKind());
-            o.put("id", t.originId());
+            // A schedule's run names it the way this API does, so a client can follow it to /api/schedules/{id}.
+            o.put("id", ScheduleStore.ORIGIN.equals(t.originKind()) && t.originId() != null
+                    ? NativeScheduleRoutes.PREFIX + t.originId() : t.originId());
         }
         return n;
     }

@@ -138,7 +138,7 @@ class ChadburnExecutionsTest {
         assertThat(t.get("status").asText()).isEqualTo("completed");
         assertThat(t.get("result").asText()).isEqualTo("hi");
         assertThat(t.get("origin").get("kind").asText()).isEqualTo("schedule");
-        assertThat(t.get("origin").get("id").asText()).isEqualTo(Long.toString(number(j.get("id").asText())));
+        assertThat(t.get("origin").get("id").asText()).isEqualTo("sch-" + number(j.get("id").asText()));
         assertThat(t.get("name").asText()).isEqualTo("echo-hi");
     }
 

@@ -475,7 +475,8 @@ class NativeSchedulesTest {
         assertThat(t.get("name").asText()).isEqualTo("run-schedule");
         assertThat(t.get("command").asText()).isEqualTo("echo manual");
         assertThat(t.get("origin")).isEqualTo(JSON.createObjectNode().put("kind", "schedule")
-                .put("id", s.get("id").asText().substring("sch-".length())));
+                .put("id", s.get("id").asText()));
+        Shapes.ok(api.get(SCHEDULES + "/" + t.get("origin").get("id").asText()), 200); // it leads to the schedule
         JsonNode done = api.awaitStatus(t.get("id").asText(), "completed");
         assertThat(done.get("result").asText()).isEqualTo("manual");
 
