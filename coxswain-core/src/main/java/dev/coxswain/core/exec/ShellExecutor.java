@@ -54,6 +54,18 @@ public final class ShellExecutor implements TaskExecutor {
         return "shell";
     }
 
+    /** Prefix of the server's own settings in its environment (see the README's configuration table). */
+    static final String SERVER_SETTINGS_PREFIX = "COXSWAIN_";
+
+    /**
+     * Tasks inherit the server's environment (PATH, HOME, locale…) but not the server's own
+     * settings: {@code COXSWAIN_DB_PASSWORD}, {@code COXSWAIN_JWT_SECRET}, {@code COXSWAIN_SECRET_KEY}
+     * and the like would otherwise be one {@code env} away from any task's result and logs.
+     */
+    static void withoutServerSettings(Map<String, String> env) {
+        env.keySet().removeIf(k -> k.startsWith(SERVER_SETTINGS_PREFIX));
+    }
+
     @Override
     public ExecutionResult execute(ExecutionContext ctx) throws InterruptedException {
         JsonNode node = ctx.payload() == null ? null : ctx.payload().get("command");
@@ -68,6 +80,7 @@ public final class ShellExecutor implements TaskExecutor {
         }
 
         ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command);
+        withoutServerSettings(pb.environment());
         // The task's own environment ({"env": {...}}) goes on top of the server's; values are
         // secrets and are never logged. A working directory ({"working_directory": "..."}) must exist.
         JsonNode env = ctx.payload().get("env");

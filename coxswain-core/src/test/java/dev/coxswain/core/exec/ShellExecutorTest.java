@@ -455,4 +455,12 @@ class ShellExecutorTest {
         assertThat(r.success()).isFalse();
         assertThat(r.error()).isEqualTo("stopped: TIMED_OUT");
     }
+
+    @Test
+    void tasksDoNotInheritTheServersOwnSettings() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin", "HOME", "/root",
+                "COXSWAIN_DB_PASSWORD", "hunter2", "COXSWAIN_JWT_SECRET", "s", "MY_COXSWAIN_NOTE", "kept"));
+        ShellExecutor.withoutServerSettings(env);
+        assertThat(env).containsOnlyKeys("PATH", "HOME", "MY_COXSWAIN_NOTE");
+    }
 }

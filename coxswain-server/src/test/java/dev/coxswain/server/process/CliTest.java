@@ -3,6 +3,7 @@ package dev.coxswain.server.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coxswain.core.Json;
+import dev.coxswain.server.testing.SecretLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -48,6 +49,21 @@ class CliTest extends ProcessTestBase {
         ServerProcess sub = launch("unknown-command", List.of("serf"), Map.of(), null);
         assertThat(sub.awaitExit(EXIT_TIMEOUT)).as(sub.output()).isNotZero();
         assertThat(sub.stderrText()).contains("serf");
+    }
+
+    @Test
+    void shellTasksDoNotSeeTheServersOwnSettings() throws Exception {
+        // The server's settings (keys, passwords, secrets) are in its environment; a task's `env`
+        // must not print them into its result and logs. The ledger also scans every response.
+        String jwtSecret = "cli-test-jwt-secret-" + "x".repeat(24);
+        SecretLedger.secret(jwtSecret);
+        ServerProcess p = serve("task-env", tmp.resolve("data"), ServerProcess.env("COXSWAIN_JWT_SECRET", jwtSecret));
+        String id = p.createTask(Json.object().put("name", "env").put("command", "env; echo done"));
+        p.await(id + " completed", Duration.ofSeconds(30), () -> "completed".equals(p.task(id).get("status").asText()));
+        String result = p.task(id).get("result").asText();
+        assertThat(result).contains("PATH=", "HOME=", "done").doesNotContain("COXSWAIN_", jwtSecret,
+                ServerProcess.ADMIN_KEY);
+        assertThat(String.join("\n", p.logMessages(id))).doesNotContain("COXSWAIN_");
     }
 
     @Test
