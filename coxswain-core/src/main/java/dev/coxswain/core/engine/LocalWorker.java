@@ -87,7 +87,10 @@ public final class LocalWorker {
         Instant now = clock.instant();
         Execution ex = new Execution(t, new ExecutionControl(), now, now.plusSeconds(t.timeoutSeconds()));
         synchronized (this) {
-            running.put(t.id(), ex);
+            Execution previous = running.put(t.id(), ex);
+            // Still running an attempt whose lease was lost and which the store has retried: the
+            // old one's result would be ignored, and it would run on with nothing tracking it.
+            if (previous != null) previous.control().stop(StopReason.SUPERSEDED);
             EarlyStop early = earlyStops.remove(t.id());
             // The executor sees the stop before it spawns anything and reports the attempt stopped.
             if (early != null && early.attempt() == t.attempt()) ex.control().stop(early.why());
@@ -126,6 +129,11 @@ public final class LocalWorker {
             c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.CANCELLED, result, ex.startedAt(), end);
         } else if (stop == StopReason.SHUTDOWN) {
             c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RELEASED, result, ex.startedAt(), end);
+        } else if (stop == StopReason.SUPERSEDED) {
+            // The store moved on to a newer attempt; the completion guard drops this one.
+            c = new Completion(t.id(), t.attempt(), id, Completion.Outcome.RESULT,
+                    ExecutionResult.failed(result.exitCode(), result.result(), "attempt superseded after its lease was lost"),
+                    ex.startedAt(), end);
         } else if (stop == StopReason.TIMED_OUT) {
             ExecutionResult timedOut = ExecutionResult.failed(result.exitCode(), result.result(),
                     "Task timed out after " + t.timeoutSeconds() + " s; its process tree was killed");

@@ -94,4 +94,51 @@ class LocalWorkerTest {
         w.start(claimed(7, 1));
         assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isNull();
     }
+
+    /** Runs until stopped; reports each attempt's stop reason. */
+    private static final class Stubborn implements TaskExecutor {
+        final java.util.Map<Integer, CompletableFuture<StopReason>> stopped = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Map<Integer, java.util.concurrent.CountDownLatch> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionContext ctx) throws InterruptedException {
+            CompletableFuture<StopReason> stop = stopped.computeIfAbsent(ctx.attempt(), a -> new CompletableFuture<>());
+            ctx.control().onStop(() -> stop.complete(ctx.control().stopReason()));
+            started.computeIfAbsent(ctx.attempt(), a -> new java.util.concurrent.CountDownLatch(1)).countDown();
+            try {
+                stop.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return ExecutionResult.failed(null, null, "never stopped");
+            }
+            return ExecutionResult.failed(null, null, "stopped");
+        }
+
+        void awaitStarted(int attempt) throws InterruptedException {
+            assertThat(started.computeIfAbsent(attempt, a -> new java.util.concurrent.CountDownLatch(1))
+                    .await(5, TimeUnit.SECONDS)).as("attempt %d started", attempt).isTrue();
+        }
+    }
+
+    @Test
+    void aNewerAttemptOfTheSameTaskStopsTheOldOneInsteadOfLeavingItUntracked() throws Exception {
+        Stubborn exec = new Stubborn();
+        TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
+        Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
+        LocalWorker w = new LocalWorker("w", 2, List.of(exec), clock, logs, completer, new Signal(), new Signal(),
+                EngineObserver.NONE);
+        w.start(claimed(7, 1));
+        exec.awaitStarted(1);
+        // The lease of attempt 1 was lost, the store retried the task, and this worker claimed attempt 2.
+        w.start(claimed(7, 2));
+        assertThat(exec.stopped.get(1).get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.SUPERSEDED);
+        exec.awaitStarted(2);
+        assertThat(w.running()).extracting(ex -> ex.task().attempt()).containsExactly(2);
+        assertThat(w.stop(7, 2, StopReason.CANCELLED)).as("the new attempt is the tracked one").isTrue();
+        assertThat(exec.stopped.get(2).get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.CANCELLED);
+    }
 }
