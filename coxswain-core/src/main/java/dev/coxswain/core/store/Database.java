@@ -24,6 +24,8 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
     /** Ops per group commit; bounds the time one transaction holds SQLite's write lock. */
     private static final int MAX_BATCH = 256;
+    /** Compiled statements the SQLite writer keeps; well above the number of distinct write statements. */
+    private static final int STATEMENT_CACHE = 256;
 
     private final SqlDialect dialect;
     private final HikariDataSource readers;
@@ -73,7 +75,9 @@ public final class Database implements AutoCloseable {
         hc.setMinimumIdle(1);
         HikariDataSource readers = new HikariDataSource(hc);
 
-        GroupCommitter writer = new GroupCommitter("sqlite", () -> open(writeDs::getConnection), 1, MAX_BATCH,
+        // The writer reuses its compiled statements (see StatementCache); readers are pooled and shared.
+        GroupCommitter writer = new GroupCommitter("sqlite",
+                () -> open(() -> StatementCache.wrap(writeDs.getConnection(), STATEMENT_CACHE)), 1, MAX_BATCH,
                 Database::sqliteBusy);
         return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), () -> ClusterBus.NONE);
     }
