@@ -2,7 +2,6 @@ package dev.coxswain.core.engine;
 
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.store.Database;
-import dev.coxswain.core.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.util.List;
  */
 public final class Dispatcher implements Duty {
     private final Database db;
-    private final TaskStore tasks;
     private final TaskTransitions transitions;
     private final LocalWorker worker;
     private final Clock clock;
@@ -24,10 +22,9 @@ public final class Dispatcher implements Duty {
     private final Duration fallbackPoll;
     private volatile boolean paused;
 
-    public Dispatcher(Database db, TaskStore tasks, TaskTransitions transitions, LocalWorker worker, Clock clock,
+    public Dispatcher(Database db, TaskTransitions transitions, LocalWorker worker, Clock clock,
                       Duration lease, int maxBatch, Duration fallbackPoll) {
         this.db = db;
-        this.tasks = tasks;
         this.transitions = transitions;
         this.worker = worker;
         this.clock = clock;
@@ -53,9 +50,7 @@ public final class Dispatcher implements Duty {
         if (want == 0) return fallbackPoll; // a finishing attempt raises the signal
         Instant now = clock.instant();
         List<Task> claimed = db.write(tx -> {
-            List<Task> got = tasks.claim(tx, worker.id(), worker.types(), want, now, now.plus(lease));
-            transitions.started(tx, got, now);
-            return got;
+            return transitions.claimAndStart(tx, worker.id(), worker.types(), want, now, now.plus(lease));
         });
         for (Task t : claimed) worker.start(t);
         return claimed.size() == want ? Duration.ZERO : fallbackPoll;

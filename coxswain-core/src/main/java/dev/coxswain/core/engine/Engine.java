@@ -92,7 +92,7 @@ public final class Engine implements AutoCloseable {
         });
         this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), executors, clock, logBuffer, completer,
                 dispatchSignal, timeoutSignal, observer);
-        this.dispatcher = new Dispatcher(db, tasks, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
+        this.dispatcher = new Dispatcher(db, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
         var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
                 cfg.version(), cfg.workerTags(), null);
         this.heartbeat = new WorkerHeartbeat(db, workers, tasks, events, worker, identity,

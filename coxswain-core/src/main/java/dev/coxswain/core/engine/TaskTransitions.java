@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,15 +73,43 @@ public final class TaskTransitions {
         return new Event(e.ts(), e.type(), taskId, e.workerId(), e.data());
     }
 
+    /** The start records, as the claim statement writes them where the dialect can (one text for both paths). */
+    private static final TaskStore.StartRecords START = new TaskStore.StartRecords("task.started",
+            Json.object().put("status", TaskStatus.RUNNING.wire()).toString(), LogLevel.INFO,
+            "Task started execution (attempt ", " on ", ")");
+
+    /**
+     * Claims up to {@code limit} queued tasks for the worker and records their start (the
+     * {@code task.started} event and log line); on PostgreSQL the claim and the records are one
+     * statement. The event's webhook deliveries are queued either way.
+     */
+    public List<Task> claimAndStart(Tx tx, String workerId, Collection<String> types, int limit, Instant now,
+                                    Instant leaseUntil) throws SQLException {
+        if (!tasks.writesStartRecords()) {
+            List<Task> got = tasks.claim(tx, workerId, types, limit, now, leaseUntil);
+            started(tx, got, now);
+            return got;
+        }
+        List<Task> got = tasks.claim(tx, workerId, types, limit, now, leaseUntil, START);
+        List<Event> ev = new ArrayList<>(got.size());
+        for (Task t : got) ev.add(startEvent(t, now));
+        events.fanOut(tx, ev);
+        return got;
+    }
+
+    private static Event startEvent(Task t, Instant now) {
+        return new Event(now.toEpochMilli(), START.eventType(), t.id(), t.workerId(), START.eventData());
+    }
+
     /** Records the start of freshly claimed attempts. */
-    public void started(Tx tx, List<Task> claimed, Instant now) throws SQLException {
+    private void started(Tx tx, List<Task> claimed, Instant now) throws SQLException {
         if (claimed.isEmpty()) return;
         List<Event> ev = new ArrayList<>(claimed.size());
         List<Line> lines = new ArrayList<>(claimed.size());
         for (Task t : claimed) {
-            ev.add(event(now, "task.started", t.id(), t.workerId(), TaskStatus.RUNNING, null));
-            lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Task started execution (attempt "
-                    + t.attempt() + " on " + t.workerId() + ")"));
+            ev.add(startEvent(t, now));
+            lines.add(new Line(t.id(), now.toEpochMilli(), START.level(), START.before() + t.attempt() + START.between()
+                    + t.workerId() + START.after()));
         }
         events.append(tx, ev);
         logs.append(tx, lines); // the claim statement already counted these lines

@@ -79,4 +79,14 @@ public final class PostgresDialect implements SqlDialect {
                 + " l AS (INSERT INTO task_logs (task_id, ts, level, message) SELECT id, ?, ?, ? FROM t)"
                 + " SELECT id FROM t";
     }
+
+    /** One round trip instead of three for every claim (data-modifying CTEs). */
+    @Override
+    public String claimWithStart(String claimSql) {
+        return "WITH c AS (" + claimSql + "),"
+                + " e AS (INSERT INTO events (ts, type, task_id, worker_id, data) SELECT ?, ?, id, worker_id, ? FROM c),"
+                + " l AS (INSERT INTO task_logs (task_id, ts, level, message)"
+                + " SELECT id, ?, ?, ? || attempt || ? || worker_id || ? FROM c)"
+                + " SELECT * FROM c";
+    }
 }

@@ -48,4 +48,15 @@ public interface SqlDialect {
     default String insertTaskWithCreation(String insertReturningId) {
         return null;
     }
+
+    /**
+     * Wraps the batch claim ({@link #claimSql}) into one statement that also writes, for each
+     * claimed task, its {@code task.started} event and log line, and returns the claimed rows.
+     * Seven parameters follow the claim's own: event ts, event type, event data, log ts, log
+     * level, and the log message's text before the attempt number and between it and the worker
+     * id, then after it. Null when the database needs separate statements.
+     */
+    default String claimWithStart(String claimSql) {
+        return null;
+    }
 }

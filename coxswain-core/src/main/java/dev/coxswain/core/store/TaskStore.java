@@ -2,6 +2,7 @@ package dev.coxswain.core.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.LogLevel;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Task;
@@ -172,16 +173,50 @@ public final class TaskStore {
     /** Claims up to {@code limit} queued tasks of the given types for one worker, highest priority then oldest first. */
     public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil)
             throws SQLException {
+        return claim(tx, workerId, types, limit, now, leaseUntil, null);
+    }
+
+    /**
+     * What a claim records for each task it starts, when the dialect writes it in the same
+     * statement: the event, and the log line {@code before + attempt + between + worker + after}.
+     */
+    public record StartRecords(String eventType, String eventData, LogLevel level, String before, String between,
+                               String after) {
+    }
+
+    /** Whether {@link #claim} with start records writes them itself (see {@link SqlDialect#claimWithStart}). */
+    public boolean writesStartRecords() {
+        return dialect.claimWithStart(dialect.claimSql(1, COLUMNS)) != null;
+    }
+
+    /**
+     * Claims up to {@code limit} queued tasks of these types for the worker; with {@code start}
+     * (only when {@link #writesStartRecords}) also writes their start records in the same statement.
+     */
+    public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil,
+                            StartRecords start) throws SQLException {
         List<Task> out = new ArrayList<>(limit);
         dialect.beforeClaim(tx.connection());
-        try (PreparedStatement ps = tx.connection().prepareStatement(dialect.claimSql(types.size(), COLUMNS))) {
+        String claim = dialect.claimSql(types.size(), COLUMNS);
+        String sql = start == null ? claim : dialect.claimWithStart(claim);
+        try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, workerId);
             ps.setLong(i++, now.toEpochMilli());
             ps.setLong(i++, now.toEpochMilli());
             ps.setLong(i++, leaseUntil.toEpochMilli());
             for (String t : types) ps.setString(i++, t);
-            ps.setInt(i, limit);
+            ps.setInt(i++, limit);
+            if (start != null) {
+                ps.setLong(i++, now.toEpochMilli());
+                ps.setString(i++, start.eventType());
+                ps.setString(i++, start.eventData());
+                ps.setLong(i++, now.toEpochMilli());
+                ps.setString(i++, start.level().wire());
+                ps.setString(i++, start.before());
+                ps.setString(i++, start.between());
+                ps.setString(i, start.after());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(map(rs));
             }

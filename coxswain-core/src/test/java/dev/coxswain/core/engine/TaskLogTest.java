@@ -63,6 +63,9 @@ class TaskLogTest extends EngineTestBase {
 
         assertThat(logs.getFirst().message()).isEqualTo("Task created (queued)");
         assertThat(logs.get(1).message()).isEqualTo("Task started execution (attempt 1 on " + EngineHarness.WORKER_ID + ")");
+        // On PostgreSQL the claim writes this line and the event in the same statement.
+        assertThat(count("SELECT COUNT(*) FROM events WHERE type = 'task.started' AND task_id = " + t.id()
+                + " AND worker_id = '" + EngineHarness.WORKER_ID + "' AND data = '{\"status\":\"running\"}'")).isEqualTo(1);
         assertThat(logs.getLast().message()).startsWith("Task completed successfully (exit code 0) in ");
         assertThat(logs).filteredOn(l -> l.level() == LogLevel.INFO).extracting(TaskLog::message)
                 .containsSubsequence("Task created (queued)", "out1", "out2");
