@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.EventStore;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,8 +71,14 @@ public final class WorkerHeartbeat implements Duty {
         });
         if (local.isEmpty()) return interval;
         Set<Long> stillRunning = new HashSet<>(db.read(c -> tasks.runningIds(c, worker.id())));
-        for (Execution ex : local) {
-            if (!stillRunning.contains(ex.task().id())) ex.control().stop(StopReason.CANCELLED);
+        List<Execution> takenAway = local.stream().filter(ex -> !stillRunning.contains(ex.task().id())).toList();
+        if (takenAway.isEmpty()) return interval;
+        // Cancelled (on another node, its message missed) or deleted: a cancel. Otherwise the lease
+        // was lost and the task retried: the attempt is superseded, and must not be logged as cancelled.
+        Map<Long, TaskStatus> statusNow = db.read(c -> tasks.statuses(c, takenAway.stream().map(ex -> ex.task().id()).toList(), false));
+        for (Execution ex : takenAway) {
+            TaskStatus st = statusNow.get(ex.task().id());
+            ex.control().stop(st == null || st == TaskStatus.CANCELLED ? StopReason.CANCELLED : StopReason.SUPERSEDED);
         }
         return interval;
     }

@@ -9,8 +9,9 @@ public enum StopReason {
     /** The server is shutting down and the grace period is over; the task goes back to the queue. */
     SHUTDOWN,
     /**
-     * The attempt lost its lease (it counts as failed) and a newer attempt of the same task has
-     * started on this worker: the old one must not run on untracked, without timeout or cancel.
+     * The attempt lost its lease (it counts as failed) and the task has moved on: retried, or a
+     * newer attempt has started on this worker. Its result would be ignored; it must not run on
+     * untracked, beyond timeout and cancel.
      */
     SUPERSEDED
 }

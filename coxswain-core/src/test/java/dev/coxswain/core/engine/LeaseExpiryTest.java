@@ -227,4 +227,28 @@ class LeaseExpiryTest extends EngineTestBase {
             }
         });
     }
+
+    @Test
+    void anAttemptStillRunningHereAfterItsLeaseWasReapedIsStoppedAsSupersededNotAsCancelled() throws Exception {
+        h.start(); // heartbeat every 100 ms
+        Task t = h.create(EngineHarness.block("reaped"));
+        h.block.awaitStarted(t.id());
+        // What the reaper of another node does when this worker's lease looks expired: the attempt
+        // counts as failed and the task waits for its retry (far in the future here).
+        h.db.write(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'pending',"
+                    + " worker_id = NULL, lease_until = NULL, run_at = ?, retry_count = 1 WHERE id = ?")) {
+                ps.setLong(1, h.now().plusSeconds(3_600).toEpochMilli());
+                ps.setLong(2, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        await("the heartbeat stops the stale attempt").atMost(EngineHarness.WAIT)
+                .until(() -> h.block.run(t.id()).stoppedFor != null);
+        assertThat(h.block.run(t.id()).stoppedFor).isEqualTo(dev.coxswain.core.exec.StopReason.SUPERSEDED);
+        // Its end is dropped by the attempt guard: the task is untouched and nothing says "cancel".
+        h.holds(t.id(), "still pending, retry untouched", x -> x.status() == TaskStatus.PENDING && x.retryCount() == 1);
+        assertThat(h.logs(t.id())).extracting(l -> l.message()).noneMatch(m -> m.contains("cancel"));
+    }
 }
