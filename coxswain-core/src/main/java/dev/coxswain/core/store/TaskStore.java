@@ -33,9 +33,13 @@ public final class TaskStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final SqlDialect dialect;
+    private final boolean writesCreationRecords;
+    private final boolean writesStartRecords;
 
     public TaskStore(SqlDialect dialect) {
         this.dialect = dialect;
+        this.writesCreationRecords = dialect.insertTaskWithCreation(INSERT) != null;
+        this.writesStartRecords = dialect.claimWithStart(dialect.claimSql(1, COLUMNS)) != null;
     }
 
     // ---- writes ----------------------------------------------------------------------------
@@ -53,7 +57,7 @@ public final class TaskStore {
 
     /** Whether {@link #insert} with creation records writes them itself (see {@link SqlDialect#insertTaskWithCreation}). */
     public boolean writesCreationRecords() {
-        return dialect.insertTaskWithCreation(INSERT) != null;
+        return writesCreationRecords;
     }
 
     private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
@@ -186,7 +190,7 @@ public final class TaskStore {
 
     /** Whether {@link #claim} with start records writes them itself (see {@link SqlDialect#claimWithStart}). */
     public boolean writesStartRecords() {
-        return dialect.claimWithStart(dialect.claimSql(1, COLUMNS)) != null;
+        return writesStartRecords;
     }
 
     /**
