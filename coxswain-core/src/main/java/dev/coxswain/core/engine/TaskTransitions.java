@@ -56,21 +56,21 @@ public final class TaskTransitions {
      */
     public long insertCreated(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now,
                               Instant slotAt) throws SQLException {
-        Event created = event(now, "task.created", 0, null, status, null);
-        Line firstLine = new Line(0, now.toEpochMilli(), LogLevel.INFO, "Task created (" + status.wire() + ")");
+        var records = new TaskStore.CreationRecords("task.created", Json.object().put("status", status.wire()).toString(),
+                LogLevel.INFO, "Task created (" + status.wire() + ")");
         if (tasks.writesCreationRecords()) {
-            long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt, created, firstLine);
-            events.fanOut(tx, List.of(withTask(created, id)));
+            long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt, records);
+            events.fanOut(tx, List.of(createdEvent(records, id, now)));
             return id;
         }
         long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt);
-        events.append(tx, List.of(withTask(created, id)));
-        logs.append(tx, List.of(new Line(id, firstLine.ts(), firstLine.level(), firstLine.message())));
+        events.append(tx, List.of(createdEvent(records, id, now)));
+        logs.append(tx, List.of(new Line(id, now.toEpochMilli(), records.level(), records.message())));
         return id;
     }
 
-    private static Event withTask(Event e, long taskId) {
-        return new Event(e.ts(), e.type(), taskId, e.workerId(), e.data());
+    private static Event createdEvent(TaskStore.CreationRecords r, long taskId, Instant now) {
+        return new Event(now.toEpochMilli(), r.eventType(), taskId, null, r.eventData());
     }
 
     /** The start records, as the claim statement writes them where the dialect can (one text for both paths). */

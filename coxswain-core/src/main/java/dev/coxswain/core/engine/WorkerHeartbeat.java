@@ -75,7 +75,8 @@ public final class WorkerHeartbeat implements Duty {
         if (takenAway.isEmpty()) return interval;
         // Cancelled (on another node, its message missed) or deleted: a cancel. Otherwise the lease
         // was lost and the task retried: the attempt is superseded, and must not be logged as cancelled.
-        Map<Long, TaskStatus> statusNow = db.read(c -> tasks.statuses(c, takenAway.stream().map(ex -> ex.task().id()).toList(), false));
+        List<Long> ids = takenAway.stream().map(ex -> ex.task().id()).toList();
+        Map<Long, TaskStatus> statusNow = db.read(c -> tasks.statuses(c, ids, false));
         for (Execution ex : takenAway) {
             TaskStatus st = statusNow.get(ex.task().id());
             ex.control().stop(st == null || st == TaskStatus.CANCELLED ? StopReason.CANCELLED : StopReason.SUPERSEDED);

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -226,10 +226,15 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private boolean isTransient(Throwable e) {
+        return transientCause(e) != null;
+    }
+
+    /** The transient failure somewhere in {@code e}'s causes, or null. */
+    private SQLException transientCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && transientFailure.test(sql)) return true;
+            if (t instanceof SQLException sql && transientFailure.test(sql)) return sql;
         }
-        return false;
+        return null;
     }
 
     /** Applies each op in its own savepoint (when it shares the transaction); failures go to op.error. */
@@ -257,9 +262,8 @@ public final class GroupCommitter implements AutoCloseable {
     /** The transient failure one of the ops ran into, or null. */
     private SQLException transientIn(List<Op<?>> batch) {
         for (Op<?> op : batch) {
-            for (Throwable t = op.error; t != null; t = t.getCause()) {
-                if (t instanceof SQLException sql && transientFailure.test(sql)) return sql;
-            }
+            SQLException cause = transientCause(op.error);
+            if (cause != null) return cause;
         }
         return null;
     }

@@ -30,6 +30,10 @@ public final class TaskStore {
             + " created_at, updated_at, started_at, completed_at, retry_count, max_retries, backoff, attempt,"
             + " timeout_seconds, tags, worker_id, lease_until, result, error, exit_code, checkpoint_enabled,"
             + " checkpoint_data, log_count, origin_kind, origin_id";
+    private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
+            + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
+            + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final SqlDialect dialect;
@@ -52,7 +56,7 @@ public final class TaskStore {
     /** @param slotAt the schedule slot this task is the run of, or null */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt)
             throws SQLException {
-        return insert(tx, t, status, runAt, depsPending, now, slotAt, null, null);
+        return insert(tx, t, status, runAt, depsPending, now, slotAt, null);
     }
 
     /** Whether {@link #insert} with creation records writes them itself (see {@link SqlDialect#insertTaskWithCreation}). */
@@ -60,17 +64,19 @@ public final class TaskStore {
         return writesCreationRecords;
     }
 
-    private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
-            + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-            + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+    /**
+     * What an insert records for the new task, when the dialect writes it in the same statement:
+     * the event and the first log line, both stamped with the task's creation time.
+     */
+    public record CreationRecords(String eventType, String eventData, LogLevel level, String message) {
+    }
 
     /**
-     * Inserts the task with its dependency and tag rows and, when {@link #writesCreationRecords},
-     * its creation event and log line in the same statement (their task ids are the new id).
+     * Inserts the task with its dependency and tag rows and, with {@code created} (only when
+     * {@link #writesCreationRecords}), its creation records in the same statement.
      */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt,
-                       EventStore.Event created, LogStore.Line firstLine) throws SQLException {
+                       CreationRecords created) throws SQLException {
         Connection c = tx.connection();
         String withRecords = created == null ? null : dialect.insertTaskWithCreation(INSERT);
         long id;
@@ -95,12 +101,12 @@ public final class TaskStore {
             ps.setString(18, t.originId());
             Sql.setMillis(ps, 19, slotAt);
             if (withRecords != null) {
-                ps.setLong(20, created.ts());
-                ps.setString(21, created.type());
-                ps.setString(22, created.data());
-                ps.setLong(23, firstLine.ts());
-                ps.setString(24, firstLine.level().wire());
-                ps.setString(25, firstLine.message());
+                ps.setLong(20, now.toEpochMilli());
+                ps.setString(21, created.eventType());
+                ps.setString(22, created.eventData());
+                ps.setLong(23, now.toEpochMilli());
+                ps.setString(24, created.level().wire());
+                ps.setString(25, created.message());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -10,6 +10,10 @@ import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -63,11 +67,19 @@ class ClusterWakeupsTest {
         return e;
     }
 
-    @Test
-    void aTaskCreatedOnOneNodeStartsAtOnceOnTheNodeThatCanRunIt() throws Exception {
-        BlockingExecutor block = new BlockingExecutor("block");
+    /** The runner's executor: only the runner node can run "block" tasks. */
+    private final BlockingExecutor block = new BlockingExecutor("block");
+
+    /** Starts an API node (which cannot run "block" tasks) and a runner node that can; returns the API node. */
+    private Engine apiAndRunner() {
         Engine api = node("worker-api", new ScriptedExecutor("script"));
         node("worker-runner", block);
+        return api;
+    }
+
+    @Test
+    void aTaskCreatedOnOneNodeStartsAtOnceOnTheNodeThatCanRunIt() throws Exception {
+        Engine api = apiAndRunner();
         Task t = api.tasks().create(EngineHarness.block("over there").build());
         assertThat(block.run(t.id()).started.await(BOUND.toSeconds(), TimeUnit.SECONDS))
                 .as("started on the other node well before its one-minute poll").isTrue();
@@ -77,9 +89,7 @@ class ClusterWakeupsTest {
 
     @Test
     void aCancelOnOneNodeStopsTheAttemptRunningOnTheOther() throws Exception {
-        BlockingExecutor block = new BlockingExecutor("block");
-        Engine api = node("worker-api", new ScriptedExecutor("script"));
-        node("worker-runner", block);
+        Engine api = apiAndRunner();
         Task t = api.tasks().create(EngineHarness.block("cancel me").build());
         block.awaitStarted(t.id());
         api.tasks().cancel(t.id());
@@ -105,15 +115,13 @@ class ClusterWakeupsTest {
 
     @Test
     void aNodeWhoseListeningConnectionDiesReconnectsAndCatchesUp() throws Exception {
-        BlockingExecutor block = new BlockingExecutor("block");
-        Engine api = node("worker-api", new ScriptedExecutor("script"));
-        node("worker-runner", block);
+        Engine api = apiAndRunner();
         Task warm = api.tasks().create(EngineHarness.block("before").build());
         block.awaitStarted(warm.id());
         int killed;
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url());
-             java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        try (Connection c = DriverManager.getConnection(pg.url());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND application_name = 'coxswain-bus'")) {
             rs.next();
             killed = rs.getInt(1);

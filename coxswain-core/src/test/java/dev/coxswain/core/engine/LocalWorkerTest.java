@@ -12,16 +12,24 @@ import dev.coxswain.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A cancel can commit between the dispatcher's claim and the worker's start; the attempt must
- * still be stopped as it starts, not run on until the next heartbeat notices.
+ * Stops that race the worker: a cancel can commit between the dispatcher's claim and the
+ * worker's start, and a retry can start while a lease-lost attempt still runs. Either way the
+ * attempt concerned must be stopped now, not run on until the next heartbeat notices.
  */
 class LocalWorkerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Probe probe = new Probe();
+    private final Outcomes outcomes = new Outcomes();
 
     /** Reports, per attempt, whether the stop had already arrived when the executor was entered. */
     private static final class Probe implements TaskExecutor {
@@ -48,11 +56,11 @@ class LocalWorkerTest {
         }
     }
 
-    private LocalWorker worker(Probe probe, Outcomes outcomes) {
+    private LocalWorker worker(TaskExecutor executor) {
         TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
         // Not started: completions just queue, which is all these tests need.
         Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
-        return new LocalWorker("w", 2, List.of(probe), clock, logs, completer, new Signal(), new Signal(), outcomes);
+        return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes);
     }
 
     private static Task claimed(long id, int attempt) {
@@ -63,9 +71,7 @@ class LocalWorkerTest {
 
     @Test
     void aStopBeforeTheStartStopsThatAttemptAsItStarts() throws Exception {
-        Probe probe = new Probe();
-        Outcomes outcomes = new Outcomes();
-        LocalWorker w = worker(probe, outcomes);
+        LocalWorker w = worker(probe);
         assertThat(w.stop(7, 1, StopReason.CANCELLED)).isFalse();
         w.start(claimed(7, 1));
         assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.CANCELLED);
@@ -74,9 +80,7 @@ class LocalWorkerTest {
 
     @Test
     void anEarlyStopNeverHitsAnotherAttempt() throws Exception {
-        Probe probe = new Probe();
-        Outcomes outcomes = new Outcomes();
-        LocalWorker w = worker(probe, outcomes);
+        LocalWorker w = worker(probe);
         w.stop(7, 1, StopReason.CANCELLED);
         w.start(claimed(7, 2));
         assertThat(probe.seen.get(5, TimeUnit.SECONDS)).isNull();
@@ -85,9 +89,7 @@ class LocalWorkerTest {
 
     @Test
     void anEarlyStopForAnAttemptThatRunsElsewhereExpires() throws Exception {
-        Probe probe = new Probe();
-        Outcomes outcomes = new Outcomes();
-        LocalWorker w = worker(probe, outcomes);
+        LocalWorker w = worker(probe);
         w.stop(7, 1, StopReason.CANCELLED);
         clock.advance(LocalWorker.EARLY_STOP_TTL.plusSeconds(1));
         w.stop(8, 1, StopReason.CANCELLED); // any later stop sweeps expired entries
@@ -97,8 +99,8 @@ class LocalWorkerTest {
 
     /** Runs until stopped; reports each attempt's stop reason. */
     private static final class Stubborn implements TaskExecutor {
-        final java.util.Map<Integer, CompletableFuture<StopReason>> stopped = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.Map<Integer, java.util.concurrent.CountDownLatch> started = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Integer, CompletableFuture<StopReason>> stopped = new ConcurrentHashMap<>();
+        final Map<Integer, CountDownLatch> started = new ConcurrentHashMap<>();
 
         @Override
         public String type() {
@@ -109,17 +111,17 @@ class LocalWorkerTest {
         public ExecutionResult execute(ExecutionContext ctx) throws InterruptedException {
             CompletableFuture<StopReason> stop = stopped.computeIfAbsent(ctx.attempt(), a -> new CompletableFuture<>());
             ctx.control().onStop(() -> stop.complete(ctx.control().stopReason()));
-            started.computeIfAbsent(ctx.attempt(), a -> new java.util.concurrent.CountDownLatch(1)).countDown();
+            started.computeIfAbsent(ctx.attempt(), a -> new CountDownLatch(1)).countDown();
             try {
                 stop.get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 return ExecutionResult.failed(null, null, "never stopped");
             }
             return ExecutionResult.failed(null, null, "stopped");
         }
 
         void awaitStarted(int attempt) throws InterruptedException {
-            assertThat(started.computeIfAbsent(attempt, a -> new java.util.concurrent.CountDownLatch(1))
+            assertThat(started.computeIfAbsent(attempt, a -> new CountDownLatch(1))
                     .await(5, TimeUnit.SECONDS)).as("attempt %d started", attempt).isTrue();
         }
     }
@@ -127,10 +129,7 @@ class LocalWorkerTest {
     @Test
     void aNewerAttemptOfTheSameTaskStopsTheOldOneInsteadOfLeavingItUntracked() throws Exception {
         Stubborn exec = new Stubborn();
-        TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
-        Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
-        LocalWorker w = new LocalWorker("w", 2, List.of(exec), clock, logs, completer, new Signal(), new Signal(),
-                EngineObserver.NONE);
+        LocalWorker w = worker(exec);
         w.start(claimed(7, 1));
         exec.awaitStarted(1);
         // The lease of attempt 1 was lost, the store retried the task, and this worker claimed attempt 2.
