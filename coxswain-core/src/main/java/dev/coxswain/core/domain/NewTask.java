@@ -9,7 +9,7 @@ import java.util.List;
  * (each face has its own defaults), so every field here is final.
  *
  * @param scheduledAt null = as soon as possible
- * @param backoff     see {@link dev.coxswain.core.engine.Backoff}
+ * @param backoff     see {@code engine.Backoff}
  */
 public record NewTask(String type, String name, String description, JsonNode payload, int priority,
                       int maxRetries, String backoff, Instant scheduledAt, int timeoutSeconds,

@@ -10,7 +10,7 @@ import java.util.List;
  * @param runAt        when the task becomes due (scheduled time, or the end of a retry backoff)
  * @param scheduledAt  the time the client asked for, null for "as soon as possible"
  * @param attempt      how many times a worker has claimed it; guards completions of stale attempts
- * @param backoff      retry delay rule, see {@link dev.coxswain.core.engine.Backoff}
+ * @param backoff      retry delay rule, see {@code engine.Backoff}
  * @param leaseUntil   while running: the worker must renew before this or the attempt counts as lost
  */
 public record Task(

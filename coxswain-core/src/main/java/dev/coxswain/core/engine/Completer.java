@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.LogStore.Line;
 import java.time.Duration;

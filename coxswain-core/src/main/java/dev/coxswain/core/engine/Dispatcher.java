@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.runtime.Duty;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.store.Database;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.runtime.Duty;
+import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.store.Database;

@@ -1,5 +1,8 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.exec.Completion;
+import dev.coxswain.core.runtime.EngineObserver;
+import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionControl;

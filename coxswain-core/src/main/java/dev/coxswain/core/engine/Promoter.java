@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.runtime.Duty;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.TaskStore;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.LogLevel;
 import dev.coxswain.core.domain.NewTask;

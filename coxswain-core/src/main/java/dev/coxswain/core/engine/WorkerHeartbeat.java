@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.runtime.Duty;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.store.Database;

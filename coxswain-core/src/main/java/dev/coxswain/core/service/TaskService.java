@@ -10,7 +10,7 @@ import dev.coxswain.core.domain.TaskPatch;
 import dev.coxswain.core.domain.TaskQuery;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.engine.LocalWorker;
-import dev.coxswain.core.engine.Signal;
+import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.store.ClusterBus;

@@ -23,7 +23,7 @@ import java.util.StringJoiner;
 
 /**
  * SQL for the tasks table and its side tables (dependencies, tags). Reads take a connection,
- * writes a {@link Tx}; deciding what a transition means is {@link dev.coxswain.core.engine.TaskTransitions}'s job.
+ * writes a {@link Tx}; deciding what a transition means is {@code engine.TaskTransitions}'s job.
  */
 public final class TaskStore {
     static final String COLUMNS = "id, type, name, description, payload, status, priority, run_at, scheduled_at,"
@@ -254,7 +254,7 @@ public final class TaskStore {
      *
      * @return for each completion, whether it applied
      */
-    public boolean[] completeAll(Tx tx, List<dev.coxswain.core.engine.Completion> done) throws SQLException {
+    public boolean[] completeAll(Tx tx, List<dev.coxswain.core.exec.Completion> done) throws SQLException {
         boolean[] applied = new boolean[done.size()];
         if (done.isEmpty()) return applied;
         try (PreparedStatement ps = tx.connection().prepareStatement(COMPLETE)) {

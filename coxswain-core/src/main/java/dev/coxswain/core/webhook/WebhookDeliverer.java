@@ -1,8 +1,8 @@
 package dev.coxswain.core.webhook;
 
 import dev.coxswain.core.domain.WebhookDelivery;
-import dev.coxswain.core.engine.Duty;
-import dev.coxswain.core.engine.EngineObserver;
+import dev.coxswain.core.runtime.Duty;
+import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.WebhookStore;
 import java.io.IOException;

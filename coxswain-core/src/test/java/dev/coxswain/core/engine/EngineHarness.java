@@ -1,5 +1,7 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.node.Engine;
+import dev.coxswain.core.node.EngineConfig;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.exec.Completion;
 import static dev.coxswain.core.engine.EngineHarness.script;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

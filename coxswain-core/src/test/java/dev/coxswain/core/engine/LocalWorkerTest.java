@@ -1,5 +1,7 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.runtime.EngineObserver;
+import dev.coxswain.core.runtime.Signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coxswain.core.domain.Task;

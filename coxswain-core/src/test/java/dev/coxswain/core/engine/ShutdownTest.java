@@ -1,5 +1,6 @@
 package dev.coxswain.core.engine;
 
+import dev.coxswain.core.node.Engine;
 import static dev.coxswain.core.engine.EngineHarness.block;
 import static dev.coxswain.core.engine.EngineHarness.shell;
 import static org.assertj.core.api.Assertions.assertThat;

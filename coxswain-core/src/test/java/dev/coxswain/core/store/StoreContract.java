@@ -20,7 +20,7 @@ import dev.coxswain.core.domain.TaskSort;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.domain.Worker;
 import dev.coxswain.core.domain.WorkerStatus;
-import dev.coxswain.core.engine.Completion;
+import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.exec.ExecutionResult;
 import dev.coxswain.core.service.ApiKeyService;
 import dev.coxswain.core.store.EventStore.Event;

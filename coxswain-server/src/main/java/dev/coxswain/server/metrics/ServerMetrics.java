@@ -3,7 +3,7 @@ package dev.coxswain.server.metrics;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.domain.WorkerStatus;
-import dev.coxswain.core.engine.EngineObserver;
+import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.service.SystemService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,7 +1,7 @@
 package dev.coxswain.server.nativeapi;
 
 import dev.coxswain.core.connection.ConnectionService;
-import dev.coxswain.core.engine.Engine;
+import dev.coxswain.core.node.Engine;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.RouteTable;

@@ -1,4 +1,4 @@
-package dev.coxswain.core.engine;
+package dev.coxswain.core.node;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.coxswain.core.engine;
+package dev.coxswain.core.runtime;
 
 import java.time.Duration;
 

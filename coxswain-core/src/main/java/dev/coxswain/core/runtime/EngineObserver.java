@@ -1,4 +1,4 @@
-package dev.coxswain.core.engine;
+package dev.coxswain.core.runtime;
 
 import dev.coxswain.core.domain.Task;
 import java.time.Duration;

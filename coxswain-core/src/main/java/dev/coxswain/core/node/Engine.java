@@ -1,5 +1,20 @@
-package dev.coxswain.core.engine;
+package dev.coxswain.core.node;
 
+import dev.coxswain.core.engine.Backoff;
+import dev.coxswain.core.engine.Completer;
+import dev.coxswain.core.engine.Dispatcher;
+import dev.coxswain.core.engine.LeaseReaper;
+import dev.coxswain.core.engine.LocalWorker;
+import dev.coxswain.core.engine.Promoter;
+import dev.coxswain.core.engine.SystemResources;
+import dev.coxswain.core.engine.TaskLogBuffer;
+import dev.coxswain.core.engine.TaskTransitions;
+import dev.coxswain.core.engine.TimeoutWatcher;
+import dev.coxswain.core.engine.WorkerHeartbeat;
+import dev.coxswain.core.engine.WorkerLiveness;
+import dev.coxswain.core.runtime.DutyRunner;
+import dev.coxswain.core.runtime.EngineObserver;
+import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.service.ApiKeyService;

@@ -1,4 +1,4 @@
-package dev.coxswain.core.engine;
+package dev.coxswain.core.exec;
 
 import dev.coxswain.core.exec.ExecutionResult;
 import java.time.Instant;
