@@ -59,12 +59,13 @@ final class RefusedFunctions {
 
     /** @return the refused call in the tokens of one statement and why ("lo_export(), which …"), or null */
     static String find(List<Token> s) {
-        for (int i = 0; i + 1 < s.size(); i++) {
+        for (int i = 0; i < s.size(); i++) {
             Token t = s.get(i);
-            if (s.get(i + 1).kind() != Kind.LPAREN) continue;
+            // Escapes can spell any name, and UESCAPE puts a string between the name and its "(".
             if (t.kind() == Kind.QUOTED_IDENT && t.text().startsWith("U&")) {
-                return "a function named with Unicode escapes (U&\"…\"), which cannot be checked";
+                return "an identifier with Unicode escapes (U&\"…\"), which could spell any function's name";
             }
+            if (i + 1 == s.size() || s.get(i + 1).kind() != Kind.LPAREN) continue;
             String name = t.name();
             String why = name == null ? null : reason(name);
             if (why != null) return name + "(), which " + why;

@@ -99,6 +99,7 @@ class ReadOnlySqlGuardTest {
             "SELECT count(*) FROM (SELECT lo_from_bytea(0, 'x')) s", "WITH x AS (SELECT pg_terminate_backend(pid) FROM pg_stat_activity) SELECT 1",
             "SELECT 1 WHERE EXISTS (SELECT pg_advisory_lock(1))", "EXPLAIN SELECT lo_export(1, '/tmp/x')",
             "SELECT * FROM ROWS FROM (pg_ls_dir('.'))", "SELECT U&\"lo\\005fexport\"(16400, '/tmp/x')",
+            "SELECT U&\"lo!005fexport\" UESCAPE '!' (16400, '/tmp/x')", "SELECT * FROM U&\"pg_ls_dir\" ('.')",
     })
     void refuses_functions_with_side_effects_or_server_access(String sql) {
         assertThat(ReadOnlySqlGuard.refusal(sql)).as(sql).isNotNull();
