@@ -159,6 +159,11 @@ class NativeAnalysisTasksTest {
         dev.coxswain.server.testing.SecretLedger.secret(sqlKey);
         Shapes.ok(api.call("POST", "/api/schedules").key(sqlKey).body(body.formatted("sql-allowed")).send(), 201);
         Shapes.ok(api.call("POST", "/api/schedules/" + id + "/run").key(sqlKey).send(), 201);
+
+        // /api/tasks makes shell tasks only: a "type" in its body is not read, so custom_sql cannot come in that way.
+        JsonNode t = Shapes.ok(api.post("/api/tasks", "{\"name\":\"typed\",\"command\":\"true\",\"type\":\"custom_sql\","
+                + "\"scheduled_at\":\"2999-01-01T00:00:00Z\"}"), 201);
+        assertThat(t.path("type").asText()).isEqualTo("shell");
     }
 
     @Test
