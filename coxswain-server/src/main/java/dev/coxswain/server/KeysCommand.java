@@ -83,7 +83,7 @@ final class KeysCommand implements Runnable {
         @Option(names = "--name", required = true, description = "what the key is for")
         String name;
         @Option(names = "--scopes", split = ",", required = true,
-                description = "comma-separated: admin, tasks:write, tasks:read, jobs:write, workers, read")
+                description = "comma-separated: admin, tasks:write, tasks:read, jobs:write, sql:custom, workers, read")
         List<String> scopes;
         @Option(names = "--tier", defaultValue = "starter", description = "starter, pro, team, business or unlimited (default starter)")
         String tier;

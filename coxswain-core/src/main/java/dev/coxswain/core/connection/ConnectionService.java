@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Connections to the PostgreSQL servers users analyse: validation, encrypted passwords, the
@@ -23,6 +25,9 @@ import java.util.Map;
  */
 public final class ConnectionService {
     static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** The privilege check on create and update: short, as the request waits for it. */
+    static final int PROBE_TIMEOUT_SECONDS = 3;
+    private static final Logger LOG = Logger.getLogger(ConnectionService.class.getName());
 
     private final Database db;
     private final ConnectionStore store;
@@ -45,8 +50,11 @@ public final class ConnectionService {
         }
     }
 
-    /** The outcome of a connection test: the server's version, or the exact error. */
-    public record TestResult(boolean ok, String serverVersion, String error, long millis) {
+    /**
+     * The outcome of a connection test: the server's version, or the exact error; {@code warnings}
+     * say what the role may do beyond reading (empty when it is ordinary or the test failed).
+     */
+    public record TestResult(boolean ok, String serverVersion, String error, long millis, List<String> warnings) {
     }
 
     public TargetConnection create(Spec s, String source) {
@@ -114,21 +122,66 @@ public final class ConnectionService {
                 CONNECT_TIMEOUT_SECONDS, 0);
     }
 
-    /** Connects (read-only session) and asks the server's version; a failure reports the exact error, never the password. */
+    /**
+     * Connects (read-only session), asks the server's version and checks the role's privileges; a
+     * failure reports the exact error, never the password.
+     */
     public TestResult test(long id) {
         PgTarget t = target(id);
         long t0 = System.nanoTime();
-        try (PgSession session = PgSession.open(t); Statement s = session.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
-            rs.next();
-            return new TestResult(true, rs.getString(1), null, (System.nanoTime() - t0) / 1_000_000);
+        try (PgSession session = PgSession.open(t)) {
+            String version;
+            try (Statement s = session.connection().createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            return new TestResult(true, version, null, millis, roleWarnings(session, id, t));
         } catch (PgAnalysisException e) {
-            return new TestResult(false, null, e.getMessage(), (System.nanoTime() - t0) / 1_000_000);
+            return new TestResult(false, null, e.getMessage(), (System.nanoTime() - t0) / 1_000_000, List.of());
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (t.password() != null && !t.password().isEmpty()) msg = msg.replace(t.password(), "******");
-            return new TestResult(false, null, msg, (System.nanoTime() - t0) / 1_000_000);
+            return new TestResult(false, null, msg, (System.nanoTime() - t0) / 1_000_000, List.of());
         }
+    }
+
+    /**
+     * What the connection's role may do beyond reading, checked by connecting now (a short
+     * timeout: it runs inside a create or update request). Empty when the server cannot be reached
+     * yet: creating a connection never depends on it, and the test endpoint checks again.
+     */
+    public List<String> privilegeWarnings(long id) {
+        PgTarget t;
+        try {
+            PgTarget full = target(id);
+            t = new PgTarget(full.host(), full.port(), full.database(), full.user(), full.password(), full.sslmode(),
+                    PROBE_TIMEOUT_SECONDS, PROBE_TIMEOUT_SECONDS);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return List.of(); // a password sealed with another key: every run will say so
+        }
+        try (PgSession session = PgSession.open(t)) {
+            return roleWarnings(session, id, t);
+        } catch (PgAnalysisException e) {
+            return List.of();
+        }
+    }
+
+    /** The warnings, each also logged (the target's address and role, never its password). */
+    private static List<String> roleWarnings(PgSession session, long id, PgTarget t) {
+        List<String> warnings;
+        try {
+            warnings = RoleWarnings.of(session.connection());
+        } catch (SQLException e) {
+            LOG.log(Level.INFO, "connection " + id + ": the role's privileges could not be checked: "
+                    + session.failure(e).getMessage());
+            return List.of();
+        }
+        for (String w : warnings) {
+            LOG.warning("connection " + id + " (" + t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database() + "): " + w);
+        }
+        return warnings;
     }
 
     private static ConnectionStore.Row row(Spec s, String sealedPassword, String source) {

@@ -151,7 +151,8 @@ public final class TaskTransitions {
                     Task t = tasks.findForUpdate(tx, c.taskId());
                     if (t == null || t.status() != TaskStatus.RUNNING || t.attempt() != c.attempt()) continue;
                     perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[1]++;
-                    failAttempt(tx, t, c.result().error(), c.result().exitCode(), c.result().result(), now, ev, lines);
+                    failAttempt(tx, t, c.result().error(), c.result().exitCode(), c.result().result(), c.result().permanent(),
+                            now, ev, lines);
                 }
             }
         }
@@ -187,7 +188,13 @@ public final class TaskTransitions {
      */
     public void failAttempt(Tx tx, Task t, String error, Integer exitCode, String result, Instant now,
                             List<Event> ev, List<Line> lines) throws SQLException {
-        if (t.retryCount() < t.maxRetries()) {
+        failAttempt(tx, t, error, exitCode, result, false, now, ev, lines);
+    }
+
+    /** @param permanent the executor said no retry can succeed: fail now, retries left or not */
+    public void failAttempt(Tx tx, Task t, String error, Integer exitCode, String result, boolean permanent, Instant now,
+                            List<Event> ev, List<Line> lines) throws SQLException {
+        if (!permanent && t.retryCount() < t.maxRetries()) {
             int retry = t.retryCount() + 1;
             Duration delay = backoff.delay(t.backoff(), retry);
             tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", retry, "run_at", now.plus(delay),
@@ -201,7 +208,8 @@ public final class TaskTransitions {
                     "lease_until", null, "error", error, "exit_code", exitCode, "result", result), null);
             ev.add(event(now, "task.failed", t.id(), t.workerId(), TaskStatus.FAILED, error));
             lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error
-                    + (t.maxRetries() > 0 ? " (after " + t.retryCount() + " retries)" : "")));
+                    + (permanent && t.retryCount() < t.maxRetries() ? " (not retried: a retry would fail the same way)"
+                    : t.maxRetries() > 0 ? " (after " + t.retryCount() + " retries)" : "")));
             failDependents(tx, t.id(), "failed", now, ev, lines);
         }
     }

@@ -13,7 +13,10 @@ import java.util.function.LongFunction;
 /**
  * Runs one analyzer as a task type: the payload is {@code {"connection_id": n, "params": {...}}};
  * the result is the analyzer's JSON report. A refused statement, a timeout or a connection
- * failure fails the attempt with the analyzer's message (never a password).
+ * failure fails the attempt with the analyzer's message (never a password). What no retry can
+ * change (a refusal, bad params, a connection that does not exist or cannot be opened, an error the
+ * statement meets every time) fails permanently, so the task is not retried minutes later only to
+ * be refused again.
  */
 public final class AnalysisExecutor implements TaskExecutor {
     private final String type;
@@ -39,15 +42,16 @@ public final class AnalysisExecutor implements TaskExecutor {
     public ExecutionResult execute(ExecutionContext ctx) {
         JsonNode id = ctx.payload().get("connection_id");
         if (id == null || !id.canConvertToLong()) {
-            return ExecutionResult.failed(null, null, type + " needs a connection_id in its payload");
+            return ExecutionResult.failedPermanently(null, null, type + " needs a connection_id in its payload");
         }
         PgTarget target;
         try {
             target = targets.apply(id.asLong());
         } catch (NotFoundException e) {
-            return ExecutionResult.failed(null, null, "connection " + id.asLong() + " does not exist");
+            return ExecutionResult.failedPermanently(null, null, "connection " + id.asLong() + " does not exist");
         } catch (IllegalStateException | IllegalArgumentException e) {
-            return ExecutionResult.failed(null, null, "connection " + id.asLong() + " cannot be used: " + e.getMessage());
+            // A stored row that does not make a target, or a password sealed with another key.
+            return ExecutionResult.failedPermanently(null, null, "connection " + id.asLong() + " cannot be used: " + e.getMessage());
         }
         JsonNode params = ctx.payload().path("params").isObject() ? ctx.payload().get("params") : Json.object();
         ctx.log().line(dev.coxswain.core.domain.LogLevel.INFO, type + " on " + target.user() + "@" + target.host() + ":"
@@ -55,7 +59,8 @@ public final class AnalysisExecutor implements TaskExecutor {
         try {
             return ExecutionResult.ok(null, analyzer.apply(target, params).toString());
         } catch (PgAnalysisException e) {
-            return ExecutionResult.failed(null, null, e.code() + ": " + e.getMessage());
+            String error = e.code() + ": " + e.getMessage();
+            return e.permanent() ? ExecutionResult.failedPermanently(null, null, error) : ExecutionResult.failed(null, null, error);
         }
     }
 }

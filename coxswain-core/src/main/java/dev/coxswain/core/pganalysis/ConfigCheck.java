@@ -19,7 +19,7 @@ public record ConfigCheck(String id, String category, Severity severity, String 
         }
     }
 
-    /** The line that goes into the report's warnings/errors lists. */
+    /** The line that goes into the report's warning_details/error_details lists. */
     public String summary() {
         return id + " = " + current + ": " + why;
     }

@@ -15,9 +15,11 @@ import java.util.Map;
  *
  * <p>Params: {@code check_performance}, {@code check_security} (both default true),
  * {@code language} {@code ru} (default) or {@code en}. Result: the seed's keys
- * {@code checks_performed}, {@code warnings}, {@code errors} (lists of strings) and
- * {@code recommendations}, plus {@code checks:[{id,category,severity,current,recommended,why}]},
- * {@code summary} (count per severity), {@code server} and {@code language}.
+ * {@code checks_performed}, {@code warnings} and {@code errors} (counts, as the seed prints them:
+ * a client reads them as numbers) and {@code recommendations}; the lines behind the counts are
+ * {@code warning_details} and {@code error_details} ({@code "<setting> = <value>: <why>"}), plus
+ * {@code checks:[{id,category,severity,current,recommended,why}]}, {@code summary} (count per
+ * severity), {@code server} and {@code language}.
  */
 public final class ConfigCheckAnalyzer {
     public ObjectNode run(PgTarget target, JsonNode params) {
@@ -40,9 +42,12 @@ public final class ConfigCheckAnalyzer {
     public static ObjectNode report(Map<String, String> facts, List<ConfigCheck> checks, Lang lang) {
         ObjectNode out = Json.object();
         out.put("checks_performed", checks.size());
-        ArrayNode warnings = out.putArray("warnings");
-        ArrayNode errors = out.putArray("errors");
+        // The seed's keys first, in its order; the counts are filled in once the checks are walked.
+        out.put("warnings", 0);
+        out.put("errors", 0);
         ArrayNode recommendations = out.putArray("recommendations");
+        ArrayNode warnings = out.putArray("warning_details");
+        ArrayNode errors = out.putArray("error_details");
         ArrayNode checkArray = out.putArray("checks");
         ObjectNode summary = Json.object();
         for (Severity s : Severity.values()) summary.put(s.json(), 0);
@@ -53,6 +58,8 @@ public final class ConfigCheckAnalyzer {
             if (c.severity() == Severity.ERROR) errors.add(c.summary());
             if (c.severity() != Severity.OK && c.recommendation() != null) recommendations.add(c.recommendation());
         }
+        out.put("warnings", warnings.size());
+        out.put("errors", errors.size());
         out.set("summary", summary);
         ObjectNode server = out.putObject("server");
         server.put("version", facts.get("server_version"));

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The {@code custom_sql} task: one read-only query with a timeout and a row cap.
+ * The {@code custom_sql} task: one read-only query with a timeout and a row cap. Three walls stand
+ * in front of the server: {@link ReadOnlySqlGuard} (one query, no function that acts outside the
+ * transaction), the read-only session, and a transaction that is rolled back, never committed.
  *
  * <p>Params: {@code custom_sql} (required), {@code query_timeout} seconds (default 300, as the
  * seed), {@code max_rows} (default 1000). Result:
@@ -38,7 +41,29 @@ public final class CustomSqlAnalyzer {
         }
     }
 
-    private static ObjectNode execute(PgSession session, String sql, int maxRows) {
+    /**
+     * Runs the statement inside a transaction that is always rolled back: whatever a function
+     * writes below the read-only check (a large object, say) is never committed.
+     */
+    static ObjectNode execute(PgSession session, String sql, int maxRows) {
+        Connection c = session.connection();
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw session.failure(e);
+        }
+        try {
+            return query(session, sql, maxRows);
+        } finally {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // A broken connection commits nothing either; the session is closed next.
+            }
+        }
+    }
+
+    private static ObjectNode query(PgSession session, String sql, int maxRows) {
         long start = System.nanoTime();
         try (Statement st = session.connection().createStatement()) {
             // One row past the cap tells us whether there were more, without fetching them all.

@@ -18,13 +18,25 @@ public final class PgAnalysisException extends RuntimeException {
     public static final String SQL_ERROR = "sql_error";
 
     private final String code;
+    private final boolean permanent;
 
+    /** A refusal or bad params is permanent; anything else may pass on another attempt. */
     public PgAnalysisException(String code, String message) {
+        this(code, message, REFUSED.equals(code) || INVALID_PARAMS.equals(code));
+    }
+
+    public PgAnalysisException(String code, String message, boolean permanent) {
         super(message);
         this.code = code;
+        this.permanent = permanent;
     }
 
     public String code() {
         return code;
+    }
+
+    /** True when running the same analysis again would fail the same way, so retrying is pointless. */
+    public boolean permanent() {
+        return permanent;
     }
 }

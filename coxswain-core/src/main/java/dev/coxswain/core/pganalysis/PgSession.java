@@ -85,7 +85,18 @@ public final class PgSession implements AutoCloseable {
                     "query timed out after " + statementTimeoutSeconds + " s and was cancelled (PostgreSQL: "
                             + describe(e, target) + ")");
         }
-        return new PgAnalysisException(PgAnalysisException.SQL_ERROR, "PostgreSQL error: " + describe(e, target));
+        return new PgAnalysisException(PgAnalysisException.SQL_ERROR, "PostgreSQL error: " + describe(e, target),
+                permanent(e.getSQLState()));
+    }
+
+    /**
+     * Errors the same statement meets on every run: a syntax error, an unknown table or column, a
+     * missing privilege (class 42), bad data (22), or a write refused by the read-only session
+     * (25006). Lost connections, lock conflicts and resource shortages may pass, so they are retried.
+     */
+    static boolean permanent(String sqlState) {
+        if (sqlState == null || sqlState.length() != 5) return false;
+        return sqlState.startsWith("42") || sqlState.startsWith("22") || sqlState.equals("25006");
     }
 
     /**

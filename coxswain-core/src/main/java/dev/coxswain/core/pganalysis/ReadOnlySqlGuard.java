@@ -10,9 +10,12 @@ import java.util.Set;
 /**
  * Decides, before anything reaches the server, whether user SQL is one read-only query. It is an
  * allow-list on the leading keyword plus a scan for the few ways a query can still write or lock
- * (data-modifying CTEs, {@code SELECT ... INTO}, {@code FOR UPDATE/SHARE}, {@code EXPLAIN ANALYZE}).
- * The read-only session is the second wall; this one gives the user a clear reason instead of a
- * server error, and stops locks and session changes that read-only mode does not.
+ * (data-modifying CTEs, {@code SELECT ... INTO}, {@code FOR UPDATE/SHARE}, {@code EXPLAIN ANALYZE})
+ * and for calls of functions that act outside a read-only transaction ({@link RefusedFunctions}:
+ * large objects, server files, signals, advisory locks, SQL run from a string…).
+ * The read-only session, and a transaction that is always rolled back, are the walls behind it;
+ * this one gives the user a clear reason instead of a server error, and stops what read-only
+ * mode does not.
  */
 public final class ReadOnlySqlGuard {
     static final String ALLOWED = "only one read-only query is allowed: SELECT, WITH … SELECT, VALUES, TABLE, SHOW or EXPLAIN (without ANALYZE)";
@@ -44,7 +47,10 @@ public final class ReadOnlySqlGuard {
         if (statements.size() > 1) {
             return "it contains " + statements.size() + " statements; " + ALLOWED;
         }
-        return checkStatement(statements.get(0));
+        String reason = checkStatement(statements.get(0));
+        if (reason != null) return reason;
+        String call = RefusedFunctions.find(statements.get(0));
+        return call == null ? null : "it calls " + call;
     }
 
     /** Statements separated by top-level semicolons; empty ones (a trailing {@code ;}) are dropped. */

@@ -14,10 +14,25 @@ import java.util.Locale;
 final class SqlLexer {
     enum Kind { WORD, QUOTED_IDENT, STRING, SEMICOLON, LPAREN, RPAREN, OTHER }
 
-    /** {@code text} of a WORD is upper-cased so callers compare keywords directly. */
+    /**
+     * {@code text} of a WORD is upper-cased so callers compare keywords directly; a QUOTED_IDENT
+     * keeps its quotes (and a {@code U&} prefix).
+     */
     record Token(Kind kind, String text) {
         boolean isWord(String upper) {
             return kind == Kind.WORD && text.equals(upper);
+        }
+
+        /**
+         * The name an identifier token stands for, folded to lower case (quoted names too: folding
+         * can only make a refused name match more often), or null when it is no plain identifier.
+         */
+        String name() {
+            if (kind == Kind.WORD) return text.toLowerCase(Locale.ROOT);
+            if (kind == Kind.QUOTED_IDENT && text.startsWith("\"")) {
+                return text.substring(1, text.length() - 1).replace("\"\"", "\"").toLowerCase(Locale.ROOT);
+            }
+            return null;
         }
     }
 
@@ -66,7 +81,8 @@ final class SqlLexer {
                 } else if (word.equalsIgnoreCase("u") && peek(0) == '&' && (peek(1) == '\'' || peek(1) == '"')) {
                     char q = peek(1);
                     pos++;
-                    out.add(new Token(q == '\'' ? Kind.STRING : Kind.QUOTED_IDENT, readQuoted(q, false)));
+                    // The prefix stays on the text: escapes can spell any name, which the guard must know.
+                    out.add(new Token(q == '\'' ? Kind.STRING : Kind.QUOTED_IDENT, "U&" + readQuoted(q, false)));
                 } else {
                     out.add(new Token(Kind.WORD, word.toUpperCase(Locale.ROOT)));
                 }

@@ -80,9 +80,14 @@ class ConfigCheckAnalyzerTest {
         assertThat(checks.get("track_counts").get("severity").asText()).isEqualTo("error");
         assertThat(checks.get("idle_in_transaction_session_timeout").get("severity").asText()).isEqualTo("warning");
 
-        assertThat(r.get("warnings").toString()).contains("work_mem = 64kB", "maintenance_work_mem = 1MB", "random_page_cost = 8",
+        // The seed's warnings and errors are counts; the sentences are under *_details.
+        assertThat(r.get("warnings").isIntegralNumber()).isTrue();
+        assertThat(r.get("errors").isIntegralNumber()).isTrue();
+        assertThat(r.get("warnings").asInt()).isEqualTo(r.get("warning_details").size()).isEqualTo(r.get("summary").get("warning").asInt());
+        assertThat(r.get("errors").asInt()).isEqualTo(r.get("error_details").size()).isEqualTo(r.get("summary").get("error").asInt());
+        assertThat(r.get("warning_details").toString()).contains("work_mem = 64kB", "maintenance_work_mem = 1MB", "random_page_cost = 8",
                 "password_encryption = md5", "log_min_duration_statement = 0");
-        assertThat(r.get("errors").toString()).contains("track_counts = off");
+        assertThat(r.get("error_details").toString()).contains("track_counts = off");
         assertThat(r.get("recommendations").toString()).contains("Raise work_mem to 4MB", "Turn track_counts on");
         assertThat(r.get("server").get("version_num").asInt()).isGreaterThanOrEqualTo(100000);
         // The test connects as the local superuser: RAM and the privileged facts are readable.

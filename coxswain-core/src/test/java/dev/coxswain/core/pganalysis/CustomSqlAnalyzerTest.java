@@ -156,9 +156,38 @@ class CustomSqlAnalyzerTest {
         assertThat(rowsInT()).isEqualTo(20);
     }
 
+    private static long largeObjects() throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_largeobject_metadata")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void lo_from_bytea_commits_no_large_object() throws SQLException {
+        // A read-only session does not stop it: large objects are written below the executor's check.
+        assertThatThrownBy(() -> analyzer.run(target, params("SELECT lo_from_bytea(0, 'x')")))
+                .isInstanceOf(PgAnalysisException.class)
+                .hasMessageContaining("lo_from_bytea")
+                .satisfies(e -> assertThat(((PgAnalysisException) e).code()).isEqualTo(PgAnalysisException.REFUSED));
+        assertThat(largeObjects()).isZero();
+    }
+
+    @Test
+    void what_gets_past_the_guard_is_rolled_back() throws SQLException {
+        // Defence in depth: run past the guard, as if it had a hole; the statement's transaction is never committed.
+        try (PgSession s = PgSession.open(target)) {
+            ObjectNode r = CustomSqlAnalyzer.execute(s, "SELECT lo_from_bytea(0, 'x') AS oid", 10);
+            assertThat(r.get("row_count").asInt()).isEqualTo(1);
+        }
+        assertThat(largeObjects()).isZero();
+    }
+
     @Test
     void a_slow_query_is_cancelled_at_query_timeout() {
-        ObjectNode p = params("SELECT pg_sleep(5)");
+        // A set-returning function in the select list streams its rows (in FROM it would spill them to a temp file).
+        ObjectNode p = params("SELECT count(g) FROM (SELECT generate_series(1, 10000000000) AS g) s");
         p.put("query_timeout", 1);
         long start = System.nanoTime();
         assertThatThrownBy(() -> analyzer.run(target, p))

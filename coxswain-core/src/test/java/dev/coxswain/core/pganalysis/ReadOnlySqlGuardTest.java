@@ -32,6 +32,13 @@ class ReadOnlySqlGuardTest {
             "SELECT substring('abc' FROM 1 FOR 2)",
             "SELECT count(*) AS active_connections FROM pg_stat_activity WHERE state = 'active';",
             "SELECT a$b FROM t WHERE x = $1",
+            // Names that only look like refused functions: columns, a string, a comment, catalog lookups.
+            "SELECT lo_export, pg_read_file FROM t",
+            "SELECT 'lo_export(1, ''/tmp/x'')' AS s -- pg_read_file('x')",
+            "SELECT pg_relation_filepath('pg_class'), pg_relation_filenode('pg_class')",
+            "SELECT currval('s'), pg_current_wal_lsn(), pg_size_pretty(pg_database_size(current_database()))",
+            "SELECT \"pg_read_file\" FROM t",
+            "SELECT * FROM pg_file_settings",
     })
     void allows_read_only_queries(String sql) {
         assertThat(ReadOnlySqlGuard.refusal(sql)).as(sql).isNull();
@@ -57,6 +64,51 @@ class ReadOnlySqlGuardTest {
     })
     void refuses_everything_else(String sql) {
         assertThat(ReadOnlySqlGuard.refusal(sql)).as(sql).isNotNull();
+    }
+
+    /** Functions that write, touch server files, signal other sessions, lock or run SQL given as a string. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT lo_from_bytea(0, 'x')", "SELECT lo_export(16400, '/tmp/x')", "SELECT lo_import('/etc/passwd')",
+            "SELECT lo_create(0)", "SELECT lo_unlink(16400)", "SELECT lo_put(16400, 0, 'x')", "SELECT lo_open(16400, 131072)",
+            "SELECT lowrite(0, 'x')", "SELECT lo_truncate(0, 1)",
+            "SELECT pg_read_file('/etc/passwd')", "SELECT pg_read_binary_file('/etc/passwd')", "SELECT pg_ls_dir('.')",
+            "SELECT * FROM pg_ls_logdir()", "SELECT * FROM pg_ls_waldir()", "SELECT pg_stat_file('postgresql.conf')",
+            "SELECT pg_file_write('x', 'y', false)", "SELECT * FROM pg_logdir_ls()", "SELECT pg_current_logfile()",
+            "SELECT pg_terminate_backend(1)", "SELECT pg_cancel_backend(1)", "SELECT pg_reload_conf()",
+            "SELECT pg_rotate_logfile()", "SELECT pg_switch_wal()", "SELECT pg_create_restore_point('x')",
+            "SELECT pg_advisory_lock(1)", "SELECT pg_try_advisory_xact_lock(1)", "SELECT pg_advisory_unlock_all()",
+            "SELECT pg_advisory_lock_shared(1)",
+            "SELECT nextval('s')", "SELECT setval('s', 1)", "SELECT set_config('work_mem', '1GB', false)",
+            "SELECT txid_current()", "SELECT pg_current_xact_id()", "SELECT pg_notify('ch', 'x')",
+            "SELECT pg_sleep(3600)", "SELECT pg_sleep_for('1 hour')", "SELECT pg_sleep_until(now() + interval '1 hour')",
+            "SELECT dblink_exec('dbname=x', 'DROP TABLE t')", "SELECT * FROM dblink('dbname=x', 'SELECT 1') AS t(a int)",
+            "SELECT dblink_connect('c', 'dbname=x')",
+            "SELECT query_to_xml('SELECT lo_from_bytea(0, ''x'')', true, true, '')", "SELECT cursor_to_xml('c', 1, true, true, '')",
+            "SELECT database_to_xml(true, true, '')", "SELECT query_to_xml_and_xmlschema('SELECT 1', true, true, '')",
+            "SELECT ts_stat('SELECT to_tsvector(lo_from_bytea(0, ''x'')::text)')",
+            "SELECT pg_stat_reset()", "SELECT pg_stat_statements_reset()", "SELECT pg_import_system_collations('pg_catalog')",
+            "SELECT pg_promote()", "SELECT pg_drop_replication_slot('s')", "SELECT pg_logical_emit_message(true, 'p', 'x')",
+            "SELECT pg_backup_start('x')", "SELECT pg_log_backend_memory_contexts(1)",
+            "COPY (SELECT 1) TO '/tmp/x'", "copy t from program 'id'",
+            // The same call written other ways: schema-qualified, quoted, any case, spaced, commented, nested.
+            "SELECT pg_catalog.lo_export(16400, '/tmp/x')", "SELECT \"lo_export\"(16400, '/tmp/x')",
+            "SELECT \"pg_catalog\".\"lo_from_bytea\"(0, 'x')", "SELECT PG_CATALOG.LO_FROM_BYTEA(0, 'x')",
+            "SELECT Lo_From_Bytea (0, 'x')", "SELECT lo_from_bytea/* c */(0, 'x')", "SELECT lo_from_bytea\n(0, 'x')",
+            "SELECT pg_catalog . pg_read_file('/etc/passwd')", "SELECT \"PG_READ_FILE\"('/etc/passwd')",
+            "SELECT count(*) FROM (SELECT lo_from_bytea(0, 'x')) s", "WITH x AS (SELECT pg_terminate_backend(pid) FROM pg_stat_activity) SELECT 1",
+            "SELECT 1 WHERE EXISTS (SELECT pg_advisory_lock(1))", "EXPLAIN SELECT lo_export(1, '/tmp/x')",
+            "SELECT * FROM ROWS FROM (pg_ls_dir('.'))", "SELECT U&\"lo\\005fexport\"(16400, '/tmp/x')",
+            "SELECT U&\"lo!005fexport\" UESCAPE '!' (16400, '/tmp/x')", "SELECT * FROM U&\"pg_ls_dir\" ('.')",
+    })
+    void refuses_functions_with_side_effects_or_server_access(String sql) {
+        assertThat(ReadOnlySqlGuard.refusal(sql)).as(sql).isNotNull();
+    }
+
+    @Test
+    void a_refused_function_is_named() {
+        assertThat(ReadOnlySqlGuard.refusal("SELECT pg_catalog.\"lo_export\"(1, '/tmp/x')")).contains("lo_export");
+        assertThat(ReadOnlySqlGuard.refusal("SELECT PG_SLEEP(10)")).contains("pg_sleep");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * {@code /api/connections}: the PostgreSQL servers users analyse. The password is write-only:
  * accepted on create and update, encrypted at rest, never returned ({@code has_password} says
- * whether one is set).
+ * whether one is set). Create, update and test answer {@code warnings} too: what the role may do
+ * beyond reading (superuser, server files, signalling other sessions), which every analysis inherits.
  */
 final class NativeConnectionRoutes {
     static final String PREFIX = "conn-";
@@ -36,9 +37,11 @@ final class NativeConnectionRoutes {
         Respond.json(res, 200, NativeJson.pageOf(result, NativeConnectionRoutes::connection, page, limit));
     }
 
+    /** Created whether or not the server answers; {@code warnings} name a role that can do more than read. */
     void create(ServerRequest req, ServerResponse res, Principal who) {
         ConnectionService.Spec s = spec(bodies.readJson(req), true);
-        Respond.json(res, 201, NativeJson.data(connection(connections.create(s, "api"))));
+        TargetConnection c = connections.create(s, "api");
+        Respond.json(res, 201, NativeJson.data(withWarnings(connection(c), connections.privilegeWarnings(c.id()))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -49,7 +52,8 @@ final class NativeConnectionRoutes {
         long id = id(req);
         JsonNode body = bodies.readJson(req);
         if (body.isObject() && body.isEmpty()) throw NativeError.validation(java.util.Map.of("body", "no updatable field given"));
-        Respond.json(res, 200, NativeJson.data(connection(connections.update(id, spec(body, false)))));
+        TargetConnection c = connections.update(id, spec(body, false));
+        Respond.json(res, 200, NativeJson.data(withWarnings(connection(c), connections.privilegeWarnings(c.id()))));
     }
 
     void delete(ServerRequest req, ServerResponse res, Principal who) {
@@ -63,7 +67,12 @@ final class NativeConnectionRoutes {
         ConnectionService.TestResult r = connections.test(id);
         ObjectNode d = Json.object().put("id", PREFIX + id).put("ok", r.ok()).put("server_version", r.serverVersion())
                 .put("error", r.error()).put("duration_ms", r.millis());
-        Respond.json(res, 200, NativeJson.data(d));
+        Respond.json(res, 200, NativeJson.data(withWarnings(d, r.warnings())));
+    }
+
+    private static ObjectNode withWarnings(ObjectNode n, List<String> warnings) {
+        n.set("warnings", Json.MAPPER.valueToTree(warnings));
+        return n;
     }
 
     static ObjectNode connection(TargetConnection c) {

@@ -72,9 +72,18 @@ final class NativeGuard {
 
     /** Refuses a principal that may not run shell commands (403, native format). */
     static void requireShell(Principal who) {
-        if (!who.has(Scopes.JOBS_WRITE)) {
-            throw new NativeError(403, "forbidden", "running a shell command needs the '" + Scopes.JOBS_WRITE + "' scope", null);
-        }
+        requireToRun(who, "shell");
+    }
+
+    /**
+     * Refuses a principal that may not create, change or run a task of this type (403, native
+     * format): shell needs {@code jobs:write}, custom_sql {@code sql:custom}.
+     */
+    static void requireToRun(Principal who, String taskType) {
+        String scope = Scopes.toRun(taskType);
+        if (scope == null || who.has(scope)) return;
+        String what = taskType.equals("custom_sql") ? "running SQL of your own (custom_sql)" : "running a shell command";
+        throw new NativeError(403, "forbidden", what + " needs the '" + scope + "' scope", null);
     }
 
     /** The answer for a path under /api that no route serves. */

@@ -47,7 +47,7 @@ final class NativeScheduleRoutes {
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
         var s = NativeScheduleRequest.create(bodies.readJson(req));
-        if (s.taskType().equals("shell")) NativeGuard.requireShell(who);
+        NativeGuard.requireToRun(who, s.taskType());
         Respond.json(res, 201, NativeJson.data(schedule(schedules.create(s))));
     }
 
@@ -59,7 +59,7 @@ final class NativeScheduleRoutes {
         Schedule cur = schedules.get(id(req));
         JsonNode body = bodies.readJson(req);
         var patch = NativeScheduleRequest.patch(body, cur);
-        if (patch.payload() != null && cur.taskType().equals("shell")) NativeGuard.requireShell(who);
+        if (patch.payload() != null) NativeGuard.requireToRun(who, cur.taskType());
         Respond.json(res, 200, NativeJson.data(schedule(schedules.update(cur.id(), patch))));
     }
 
@@ -79,7 +79,7 @@ final class NativeScheduleRoutes {
     /** Runs it now, outside its schedule; the run is a task like any other. */
     void run(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = schedules.get(id(req));
-        if (s.taskType().equals("shell")) NativeGuard.requireShell(who);
+        NativeGuard.requireToRun(who, s.taskType());
         Task t = schedules.runNow(s.id());
         Respond.json(res, 201, NativeJson.data(NativeJson.task(t)));
     }

@@ -114,6 +114,7 @@ public final class SchedulerApi {
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
         SchedulerRequest.Create c = SchedulerRequest.create(Pydantic.body(bodies.read(req)));
+        SchedulerGuard.requireToRun(who, c.taskType());
         var schedule = c.toSchedule(); // validates the cron's form first (400), as the original does
         checkCron(schedule.expression(), null, c.cron());
         try {
@@ -137,6 +138,7 @@ public final class SchedulerApi {
     void update(ServerRequest req, ServerResponse res, Principal who) {
         Schedule cur = task(req);
         SchedulerRequest.Update u = SchedulerRequest.update(Pydantic.body(bodies.read(req)));
+        if (u.params() != null) SchedulerGuard.requireToRun(who, cur.taskType());
         if (u.cron() != null) checkCron(SchedulerRequest.toCoxswainCron(u.cron()), cur.timezone(), u.cron());
         Schedule s;
         try {
@@ -164,6 +166,7 @@ public final class SchedulerApi {
 
     void run(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = task(req);
+        SchedulerGuard.requireToRun(who, s.taskType());
         if (s.status() != ScheduleStatus.ACTIVE) throw SchedulerError.badRequest("Задача неактивна");
         Task t = schedules.runNow(s.id());
         Respond.json(res, 200, Json.object().put("message", "Задача добавлена в очередь выполнения")
@@ -173,6 +176,7 @@ public final class SchedulerApi {
     /** Like /run, but an inactive task is queued too (as the original does). */
     void queue(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = task(req);
+        SchedulerGuard.requireToRun(who, s.taskType());
         Task t = schedules.runNow(s.id());
         Respond.json(res, 200, Json.object().put("message", "Задача " + s.id() + " добавлена в очередь")
                 .put("task_id", s.id()).put("execution_id", t.id()));

@@ -30,8 +30,8 @@ final class SchedulerGuard {
 
     /**
      * Reads need {@code read} or {@code tasks:read} (or {@code tasks:write}, which manages the same
-     * tasks); writes need {@code tasks:write}. {@code custom_sql} needs nothing more: it runs one
-     * read-only statement in a read-only session, never a shell command.
+     * tasks); writes need {@code tasks:write}. Creating, changing the params of, or running a
+     * {@code custom_sql} task needs {@code sql:custom} as well ({@link #requireToRun}).
      */
     enum Access {
         READ, WRITE;
@@ -46,6 +46,18 @@ final class SchedulerGuard {
         }
     }
 
+
+    /**
+     * Refuses (403, {@code detail}) a principal that may not create, change or run a task of this
+     * type: a read-only session still reaches server functions and the role's privileges, so SQL
+     * of one's own takes {@code sql:custom}.
+     */
+    static void requireToRun(Principal who, String taskType) {
+        String scope = Scopes.toRun(taskType);
+        if (scope != null && !who.has(scope)) {
+            throw new SchedulerError(403, "this credential needs the '" + scope + "' scope for " + taskType + " tasks");
+        }
+    }
 
     private final Gatekeeper gate;
 

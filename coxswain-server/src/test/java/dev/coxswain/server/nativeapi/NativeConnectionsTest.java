@@ -85,6 +85,48 @@ class NativeConnectionsTest {
         assertThat(refused.path("error").asText()).isNotBlank().doesNotContain(PASSWORD);
     }
 
+    /** A role that can do more than read statistics is said so on create and on test (the analyses run as it). */
+    @Test
+    void aPowerfulRoleIsWarnedAboutOnCreateAndTest() throws Exception {
+        JsonNode su = Shapes.ok(api.post(BASE, body("as-superuser", 5432, "postgres")), 201);
+        assertThat(su.path("warnings").isArray()).as("%s", su).isTrue();
+        assertThat(su.path("warnings").toString()).contains("superuser");
+        JsonNode t = Shapes.ok(api.post(BASE + "/" + su.path("id").asText() + "/test"), 200);
+        assertThat(t.path("ok").asBoolean()).isTrue();
+        assertThat(t.path("warnings").toString()).contains("superuser");
+
+        String role = "cox_conn_warn_" + ProcessHandle.current().pid();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+             var s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS " + role);
+            s.execute("DROP ROLE IF EXISTS " + role + "_plain");
+            s.execute("CREATE ROLE " + role + " LOGIN IN ROLE pg_read_server_files, pg_write_server_files, pg_signal_backend");
+            s.execute("CREATE ROLE " + role + "_plain LOGIN IN ROLE pg_monitor");
+        }
+        try {
+            JsonNode files = Shapes.ok(api.post(BASE, "{\"name\":\"as-file-reader\",\"host\":\"127.0.0.1\",\"database\":\"postgres\","
+                    + "\"user\":\"" + role + "\",\"sslmode\":\"disable\"}"), 201);
+            assertThat(files.path("warnings").toString()).contains("pg_read_server_files", "pg_write_server_files",
+                    "pg_signal_backend").doesNotContain("superuser");
+            JsonNode ft = Shapes.ok(api.post(BASE + "/" + files.path("id").asText() + "/test"), 200);
+            assertThat(ft.path("warnings")).isEqualTo(files.path("warnings"));
+
+            JsonNode plain = Shapes.ok(api.post(BASE, "{\"name\":\"as-monitor\",\"host\":\"127.0.0.1\",\"database\":\"postgres\","
+                    + "\"user\":\"" + role + "_plain\",\"sslmode\":\"disable\"}"), 201);
+            assertThat(plain.path("warnings").isArray()).isTrue();
+            assertThat(plain.path("warnings").size()).as("%s", plain).isZero();
+        } finally {
+            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+                 var s = c.createStatement()) {
+                s.execute("DROP ROLE IF EXISTS " + role);
+                s.execute("DROP ROLE IF EXISTS " + role + "_plain");
+            }
+        }
+        // Unreachable: created all the same, nothing to warn about yet.
+        JsonNode closed = Shapes.ok(api.post(BASE, body("warn-closed-port", 1, "postgres")), 201);
+        assertThat(closed.path("warnings").size()).isZero();
+    }
+
     @Test
     void updateKeepsThePasswordUnlessOneIsSent() {
         String id = Shapes.ok(api.post(BASE, body("to-change", 5432, "postgres")), 201).path("id").asText();

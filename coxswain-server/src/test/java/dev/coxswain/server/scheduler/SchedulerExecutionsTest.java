@@ -125,9 +125,45 @@ class SchedulerExecutionsTest {
         assertThat(ok(srv.get("/scheduler/stats"), 200).path("executions_24h").path("running").asLong()).isGreaterThanOrEqualTo(1);
     }
 
+    /** A refusal is final: the run fails at once instead of waiting 60, 120 and 180 s to be refused again. */
+    @ParameterizedTest
+    @ValueSource(strings = {"DROP TABLE x", "SELECT 1; SELECT 2", "SELECT lo_from_bytea(0, 'x')"})
+    void aRefusedStatementFailsAtOnceWithoutRetries(String sql) {
+        JsonNode task = createTask("/scheduler", "custom_sql", pg, "{\"custom_sql\":\"" + sql + "\"}", true);
+        long execId = ok(srv.post("/scheduler/tasks/" + task.path("id").asLong() + "/run", null), 200).path("execution_id").asLong();
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = ok(srv.get("/scheduler/executions/" + execId), 200);
+            return !last[0].path("error_message").isNull() || last[0].path("status").asText().equals("completed");
+        });
+        JsonNode e = last[0];
+        assertThat(e.path("status").asText()).as("%s", e).isEqualTo("failed");
+        assertThat(e.path("error_message").asText()).startsWith("refused: custom_sql refused: ");
+        assertThat(e.path("completed_at").asText()).matches(NAIVE);
+        var t = srv.server.engine().tasks().get(execId);
+        assertThat(t.retryCount()).isZero();
+        assertThat(t.attempt()).isEqualTo(1);
+    }
+
+    /** The seed's counts: a client reads warnings and errors as numbers; the sentences are beside them. */
+    @Test
+    void configCheckResultCountsWarningsAndErrors() {
+        JsonNode task = createTask("/scheduler", "config_check", pg, "{\"language\":\"en\"}", true);
+        long execId = ok(srv.post("/scheduler/tasks/" + task.path("id").asLong() + "/run", null), 200).path("execution_id").asLong();
+        JsonNode r = awaitExecution("/scheduler", execId, "completed").path("result");
+        assertThat(r.path("checks_performed").isIntegralNumber()).as("%s", r).isTrue();
+        assertThat(r.path("warnings").isIntegralNumber()).as("%s", r).isTrue();
+        assertThat(r.path("errors").isIntegralNumber()).as("%s", r).isTrue();
+        assertThat(r.path("recommendations").isArray()).isTrue();
+        assertThat(r.path("warning_details").size()).isEqualTo(r.path("warnings").asInt());
+        assertThat(r.path("error_details").size()).isEqualTo(r.path("errors").asInt());
+        assertThat(r.path("warnings").asInt()).isEqualTo(r.path("summary").path("warning").asInt());
+        assertThat(r.path("errors").asInt()).isEqualTo(r.path("summary").path("error").asInt());
+    }
+
     @Test
     void runRefusesAnInactiveTaskQueueDoesNot() {
-        JsonNode task = createTask("/scheduler", "custom_sql", nowhere, "{}", false);
+        JsonNode task = createTask("/scheduler", "custom_sql", nowhere, "{\"custom_sql\":\"SELECT 1\"}", false);
         long id = task.path("id").asLong();
         assertThat(ok(srv.post("/scheduler/tasks/" + id + "/run", null), 400).toString())
                 .isEqualTo("{\"detail\":\"Задача неактивна\"}");
