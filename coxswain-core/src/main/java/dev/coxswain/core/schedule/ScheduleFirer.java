@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,12 +55,7 @@ public final class ScheduleFirer implements Duty {
                     : a.nextRunAt().compareTo(b.nextRunAt()));
     /** The slot each queued schedule waits for; timer entries that disagree are stale. */
     private final Map<Long, Instant> planned = new HashMap<>();
-    private final Map<String, CronExpression> parsed = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CronExpression> e) {
-            return size() > PARSED_CACHE;
-        }
-    };
+    private final ParsedCronCache parsed = new ParsedCronCache(PARSED_CACHE);
     private volatile boolean reloadRequested = true;
     private Instant nextLoad = Instant.MIN;
     private Instant loadedUntil = Instant.MIN;
@@ -189,7 +183,6 @@ public final class ScheduleFirer implements Duty {
     }
 
     private CronExpression cron(Schedule s) {
-        String key = s.expression() + '\u0000' + s.timezone();
-        return parsed.computeIfAbsent(key, k -> CronExpression.parse(s.expression(), ZoneId.of(s.timezone())));
+        return parsed.get(s.expression(), s.timezone());
     }
 }
