@@ -638,7 +638,7 @@ class NativeSchedulesTest {
             assertThat(d.get(b.field()).asText()).as("%s", r).containsIgnoringCase(b.says());
             fits(r, SCHEDULES + "/validate", "post", 422);
         }
-        // Every problem at once, the cron's too.
+        // Every bad field at once (the expression itself is checked once the fields are sound).
         Shapes.validation(validate("{\"cron\": \"61 * * * *\", \"from\": \"no\", \"count\": -1}"), "from", "count");
     }
 
