@@ -30,12 +30,16 @@ final class CalendarPattern {
      * whose weekday is in the day-of-week field; precomputed so a month costs one lookup.
      */
     private final long[] weekdayDaysByFirstWeekday = new long[7];
-    /** Vixie rule: when both day fields are restricted, a day matches if either one does. */
+    /** Vixie rule: unless either day field starts with *, a day matches if either one does. */
     private final boolean eitherDayField;
     private final int firstTimeOfDay;
 
-    CalendarPattern(BitSet seconds, BitSet minutes, BitSet hours, BitSet daysOfMonth, boolean domUnrestricted,
-                    BitSet months, BitSet daysOfWeek, boolean dowUnrestricted, BitSet years) {
+    /**
+     * @param daysAnded a day matches only when both day fields do (Vixie cron: when either field
+     *                  starts with {@code *}); otherwise when either does
+     */
+    CalendarPattern(BitSet seconds, BitSet minutes, BitSet hours, BitSet daysOfMonth, BitSet months,
+                    BitSet daysOfWeek, boolean daysAnded, BitSet years) {
         this.seconds = mask(seconds);
         this.minutes = mask(minutes);
         this.hours = mask(hours);
@@ -50,7 +54,7 @@ final class CalendarPattern {
                 }
             }
         }
-        this.eitherDayField = !domUnrestricted && !dowUnrestricted;
+        this.eitherDayField = !daysAnded;
         this.firstTimeOfDay = nextTimeOfDay(0);
     }
 
@@ -120,7 +124,7 @@ final class CalendarPattern {
 
     private long daysMatching(int year, int month) {
         long weekdayDays = weekdayDaysByFirstWeekday[dayOfWeek(year, month, 1)];
-        // An unrestricted field has all bits set, so AND leaves the other field deciding alone.
+        // A plain * has all bits set, so AND leaves the other field deciding alone.
         return eitherDayField ? daysOfMonth | weekdayDays : daysOfMonth & weekdayDays;
     }
 

@@ -18,9 +18,11 @@ import java.util.Optional;
  *       (from a to the end of the range), or a comma list of these. Months may be written JAN-DEC
  *       and weekdays SUN-SAT, in any case; Sunday is 0 or 7, and {@code FRI-SUN} is allowed.
  *       {@code ?} means {@code *} in day-of-month and day-of-week.</li>
- *   <li>Day-of-month and day-of-week (Vixie rule): when both are restricted, a day matches if either
- *       matches; when one is {@code *} or {@code ?}, the other alone decides. As in robfig/cron,
- *       {@code *}{@code /2} counts as a restriction, unlike Vixie's any-field-starting-with-* quirk.</li>
+ *   <li>Day-of-month and day-of-week (Vixie rule): when either field starts with {@code *} (or
+ *       {@code ?}), a day must match both, so a plain {@code *} leaves the other deciding alone and
+ *       {@code * * *}{@code /10 * Sun} fires only on Sundays that are the 1st, 11th, 21st or 31st;
+ *       otherwise a day matches if either field does ({@code 0 0 13 * FRI}: the 13th and every
+ *       Friday).</li>
  *   <li>{@code @yearly @annually @monthly @weekly @daily @midnight @hourly}, and {@code @every d}
  *       with a Go duration (units h, m, s; at least 1s). {@code @every} fires at {@code after + d}:
  *       the caller passes the previous fire time, and the zone plays no part.</li>
@@ -31,15 +33,18 @@ import java.util.Optional;
  * bounds every search.
  *
  * <h2>Daylight saving</h2>
- * Fields are matched against local wall-clock time in {@link #zone()}. A local time that does not
- * exist because the clock springs forward fires once, at the first instant after the gap (Berlin,
- * 2026-03-29: {@code 30 2 * * *} fires at 03:00 CEST); several slots in the same gap
- * ({@code *}{@code /15 2 * * *}) fire once in total, at that instant. A local time that occurs twice
- * because the clock falls back fires at its first occurrence only (New York, 2026-11-01:
- * {@code 30 1 * * *} fires at 01:30 EDT, not again at 01:30 EST) - unless the hour field starts
- * with {@code *} ({@code *} or {@code *}{@code /n}): such a schedule is defined by elapsed time, so it
- * fires in both occurrences and {@code 0 * * * *} or {@code *}{@code /15 * * * *} keep running through
- * the repeated hour. That is Vixie cron's split between "wildcard" and "fixed-time" jobs.
+ * Fields are matched against local wall-clock time in {@link #zone()}, with Vixie cron's split
+ * between two kinds of job. A <em>wildcard</em> job - its minute or hour field (or, with six or
+ * seven fields, its second field) starts with {@code *} - is defined by the wall clock as it runs:
+ * a local time that does not exist because the clock springs forward is skipped (London,
+ * 2027-03-28: {@code 7 * * * *} fires at 00:07Z, then 01:07Z = 02:07 BST, nothing for the missing
+ * 01:07 GMT), and a local time that occurs twice because the clock falls back fires in both
+ * occurrences ({@code 0 * * * *}, {@code *}{@code /30 3 * * *} in Athens keep running through the
+ * repeated hour). A <em>fixed-time</em> job (every other) fires each of its times once: a time in
+ * the gap fires at the first instant after the gap (Berlin, 2026-03-29: {@code 30 2 * * *} fires at
+ * 03:00 CEST; {@code 0,30 2 * * *} fires once in total there), and a repeated time fires at its
+ * first occurrence only (New York, 2026-11-01: {@code 30 1 * * *} fires at 01:30 EDT, not again at
+ * 01:30 EST).
  *
  * <h2>Why an own evaluator</h2>
  * cron-utils 9.2.1 was allowed, but its DST handling does not follow these rules: tried on the

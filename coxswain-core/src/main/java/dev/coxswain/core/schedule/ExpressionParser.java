@@ -91,14 +91,18 @@ final class ExpressionParser {
         FieldParser.Parsed dom = parsed[3];
         FieldParser.Parsed dow = parsed[5];
         CalendarPattern pattern = new CalendarPattern(parsed[0].values(), parsed[1].values(), parsed[2].values(),
-                dom.values(), dom.unrestricted(), parsed[4].values(), dow.values(), dow.unrestricted(), years);
+                dom.values(), parsed[4].values(), dow.values(), dom.starPrefixed() || dow.starPrefixed(), years);
         // The search is bounded, so this answers "does it ever fire?" cheaply. A year field entirely
         // in the past still matches here: such a schedule is valid, merely finished.
         if (pattern.nextMatch(LocalDateTime.of(CronField.YEAR.min, 1, 1, 0, 0)) == null) {
             throw invalid("the expression never fires (no date matches its day-of-month, month"
                     + (years == null ? "" : ", year") + " and day-of-week fields)");
         }
-        return new ZonedCronSchedule(pattern, zone, parsed[2].starPrefixed());
+        // Vixie cron's wildcard job: its minute or hour field starts with *. A seconds field is
+        // finer still, so one starting with * makes a wildcard job as well ("*/20 30 2 * * *" is
+        // every 20 s through 02:30, as "* 2 * * *" is every minute through 02:00).
+        boolean wildcardJob = parsed[0].starPrefixed() || parsed[1].starPrefixed() || parsed[2].starPrefixed();
+        return new ZonedCronSchedule(pattern, zone, wildcardJob);
     }
 
     private static ZoneId zone(String name, String prefix) {

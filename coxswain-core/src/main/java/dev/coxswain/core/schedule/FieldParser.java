@@ -13,34 +13,33 @@ final class FieldParser {
 
     /**
      * @param values       the matching values (day-of-week already folded to 0-6)
-     * @param unrestricted the field is {@code *} or {@code ?} with step 1; this is what decides the
-     *                     day-of-month/day-of-week AND-versus-OR rule (as in robfig/cron: {@code *}{@code /2}
-     *                     is a restriction)
-     * @param starPrefixed the field text starts with {@code *} ({@code *} or {@code *}{@code /n}); an hour
-     *                     field like that is an interval, which decides the fall-back rule
+     * @param starPrefixed the field text starts with {@code *} ({@code *}, {@code *}{@code /n},
+     *                     {@code *,5}) or with {@code ?}, which stands for {@code *}. Vixie cron decides
+     *                     by this first character alone: a day field like that makes the two day
+     *                     fields ANDed, and a second, minute or hour field like that makes a
+     *                     wildcard job, which follows the wall clock through daylight-saving changes
      */
-    record Parsed(BitSet values, boolean unrestricted, boolean starPrefixed) {}
+    record Parsed(BitSet values, boolean starPrefixed) {}
 
     private FieldParser() {}
 
     static Parsed parse(CronField field, String text) {
         BitSet values = new BitSet();
-        boolean unrestricted = false;
         for (String item : text.split(",", -1)) {
             if (item.isEmpty()) {
                 throw invalid(field, "empty element in list '" + text + "'");
             }
-            unrestricted |= parseItem(field, item, values);
+            parseItem(field, item, values);
         }
         if (field == CronField.DAY_OF_WEEK && values.get(7)) {
             values.clear(7);
             values.set(0);
         }
-        return new Parsed(values, unrestricted, text.startsWith("*"));
+        return new Parsed(values, text.startsWith("*") || text.startsWith("?"));
     }
 
-    /** Adds the values of one list element; true when it is a plain {@code *} or {@code ?}. */
-    private static boolean parseItem(CronField field, String item, BitSet values) {
+    /** Adds the values of one list element. */
+    private static void parseItem(CronField field, String item, BitSet values) {
         int slash = item.indexOf('/');
         String range = slash < 0 ? item : item.substring(0, slash);
         int step = slash < 0 ? 1 : parseStep(field, item.substring(slash + 1), item);
@@ -74,7 +73,6 @@ final class FieldParser {
         for (int v = low; v <= high; v += step) {
             values.set(v);
         }
-        return wildcard && step == 1;
     }
 
     private static int parseStep(CronField field, String text, String item) {

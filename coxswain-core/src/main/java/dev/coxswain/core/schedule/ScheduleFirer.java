@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,8 +34,9 @@ import java.util.logging.Logger;
  * <p>Firing a slot is one transaction: re-read the schedule, plan the slots (misfire policy),
  * advance {@code next_run_at} by compare-and-set from the slot this node expected, and create the
  * runs (overlap policy). Several nodes may hold the same slot in their timers; only the one whose
- * compare-and-set succeeds creates runs, so a slot fires exactly once. All slots due together are
- * submitted at once and share group commits.
+ * compare-and-set succeeds creates runs, so a slot fires exactly once. The others keep the slot the
+ * winner stored on their timers, so the next slot fires on time even if the winner dies. All slots
+ * due together are submitted at once and share group commits.
  */
 public final class ScheduleFirer implements Duty {
     private static final Logger LOG = Logger.getLogger(ScheduleFirer.class.getName());
@@ -56,12 +56,7 @@ public final class ScheduleFirer implements Duty {
                     : a.nextRunAt().compareTo(b.nextRunAt()));
     /** The slot each queued schedule waits for; timer entries that disagree are stale. */
     private final Map<Long, Instant> planned = new HashMap<>();
-    private final Map<String, CronExpression> parsed = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CronExpression> e) {
-            return size() > PARSED_CACHE;
-        }
-    };
+    private final ParsedCronCache parsed = new ParsedCronCache(PARSED_CACHE);
     private volatile boolean reloadRequested = true;
     private Instant nextLoad = Instant.MIN;
     private Instant loadedUntil = Instant.MIN;
@@ -149,14 +144,18 @@ public final class ScheduleFirer implements Duty {
         Schedule s = store.find(tx.connection(), d.id());
         if (s == null || s.status() != ScheduleStatus.ACTIVE || !d.nextRunAt().equals(s.nextRunAt())) {
             // Fired elsewhere, changed or deleted meanwhile: follow the stored state.
-            return new Fired(List.of(), s != null && s.status() == ScheduleStatus.ACTIVE ? s.nextRunAt() : null);
+            return new Fired(List.of(), storedNext(s));
         }
         CronExpression cron = cron(s);
         SlotPlanner.Plan plan = SlotPlanner.plan(cron, d.nextRunAt(), now, s.misfire());
         ScheduleStatus status = plan.next() == null ? ScheduleStatus.COMPLETED : ScheduleStatus.ACTIVE;
         Instant lastSlot = plan.fire().isEmpty() ? null : plan.fire().get(plan.fire().size() - 1);
         if (!store.advance(tx, s.id(), d.nextRunAt(), plan.next(), status, lastSlot, now)) {
-            return new Fired(List.of(), null);
+            // Another node won this slot between the read and the compare-and-set. Keep waiting
+            // for the slot it stored: if that node dies now, this one still fires the next slot
+            // on time instead of only after the next load. (PostgreSQL's read committed: this
+            // read sees the winner's commit, which the compare-and-set waited for.)
+            return new Fired(List.of(), storedNext(store.find(tx.connection(), d.id())));
         }
         Long last = s.lastTaskId();
         List<Instant> started = new ArrayList<>();
@@ -177,6 +176,10 @@ public final class ScheduleFirer implements Duty {
         return new Fired(started, plan.next());
     }
 
+    private static Instant storedNext(Schedule s) {
+        return s != null && s.status() == ScheduleStatus.ACTIVE ? s.nextRunAt() : null;
+    }
+
     /** Records a slot that came while the previous run was still going (overlap policy forbid). */
     private void skip(Tx tx, Schedule s, Instant slot, Task prev, Instant now) throws SQLException {
         Task run = tasks.createIn(tx, ScheduleService.runOf(s), now, slot);
@@ -189,7 +192,6 @@ public final class ScheduleFirer implements Duty {
     }
 
     private CronExpression cron(Schedule s) {
-        String key = s.expression() + '\u0000' + s.timezone();
-        return parsed.computeIfAbsent(key, k -> CronExpression.parse(s.expression(), ZoneId.of(s.timezone())));
+        return parsed.get(s.expression(), s.timezone());
     }
 }

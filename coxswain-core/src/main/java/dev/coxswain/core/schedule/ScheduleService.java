@@ -69,7 +69,12 @@ public final class ScheduleService {
 
     /** The next {@code n} fire times from now. */
     public List<Instant> preview(String expression, String timezone, int n) {
-        return parse(expression, timezone).next(clock.instant(), n);
+        return preview(expression, timezone, null, n);
+    }
+
+    /** The next {@code n} fire times strictly after {@code from} (null: now). */
+    public List<Instant> preview(String expression, String timezone, Instant from, int n) {
+        return parse(expression, timezone).next(from == null ? clock.instant() : from, n);
     }
 
     public Schedule create(NewSchedule s) {

@@ -9,19 +9,23 @@ import java.time.zone.ZoneRules;
 
 /**
  * Maps the local wall-clock matches of a {@link CalendarPattern} to instants in one zone, with the
- * daylight-saving rules spelled out in {@link CronExpression}:
+ * daylight-saving rules spelled out in {@link CronExpression} (Vixie cron's): a <em>wildcard</em>
+ * job (second, minute or hour field starting with {@code *}) follows the wall clock as it is, a
+ * <em>fixed-time</em> job runs each of its times once.
  * <ul>
- *   <li>a match in a spring-forward gap fires at the end of the gap (the transition instant), so
- *       all slots of one gap collapse into that single instant;</li>
- *   <li>a match in a fall-back overlap fires at its first occurrence; when the hour field is an
- *       interval ({@code *} or {@code *}{@code /n}) it fires at the second occurrence as well.</li>
+ *   <li>a match in a spring-forward gap does not exist: a wildcard job skips it; a fixed-time job
+ *       fires it at the end of the gap (the transition instant), so all its slots of one gap
+ *       collapse into that single instant;</li>
+ *   <li>a match in a fall-back overlap fires at its first occurrence, and a wildcard job's at the
+ *       second occurrence as well.</li>
  * </ul>
  *
  * <p>Why this works in two parts: mapping each local match to its earliest instant (gap end, or
- * the earlier offset) is monotone in local time, so the first local match after the right local
- * starting point gives the first such instant. The second occurrences of an overlap are the only
- * instants out of local order; they are looked for separately, only in overlaps that start before
- * the first candidate, which is usually none, and only for interval hour fields.
+ * the earlier offset; gap matches of a wildcard job left out) is monotone in local time, so the
+ * first local match after the right local starting point gives the first such instant. The second
+ * occurrences of an overlap are the only instants out of local order; they are looked for
+ * separately, only in overlaps that start before the first candidate, which is usually none, and
+ * only for wildcard jobs.
  */
 final class ZonedCronSchedule implements FireTimes {
     /** Nothing fires after this (the end of the last allowed year, with a day to spare for offsets). */
@@ -33,13 +37,14 @@ final class ZonedCronSchedule implements FireTimes {
     private final ZoneRules rules;
     /** Set for zones without transitions (UTC, fixed offsets): then the mapping is a plain shift. */
     private final ZoneOffset fixedOffset;
-    private final boolean repeatsInOverlap;
+    /** Skips gap matches and fires overlap matches twice, instead of moving and deduplicating them. */
+    private final boolean wildcardJob;
 
-    ZonedCronSchedule(CalendarPattern pattern, ZoneId zone, boolean hourIsInterval) {
+    ZonedCronSchedule(CalendarPattern pattern, ZoneId zone, boolean wildcardJob) {
         this.pattern = pattern;
         this.rules = zone.getRules();
         this.fixedOffset = rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH) : null;
-        this.repeatsInOverlap = hourIsInterval;
+        this.wildcardJob = wildcardJob;
     }
 
     @Override
@@ -61,7 +66,7 @@ final class ZonedCronSchedule implements FireTimes {
         // wall clock already lie in the past: resume first-occurrence matching at the overlap's end.
         LocalDateTime from = inRepeat ? around.getDateTimeBefore() : localAfter.plusSeconds(1);
         Instant first = firstOccurrence(from, afterSecond);
-        if (!repeatsInOverlap) {
+        if (!wildcardJob) {
             return first;
         }
         Instant repeat = secondOccurrence(afterSecond, inRepeat ? around : null, localAfter, first);
@@ -70,25 +75,24 @@ final class ZonedCronSchedule implements FireTimes {
 
     /** The earliest-instant mapping of the first local match at or after {@code from}. */
     private Instant firstOccurrence(LocalDateTime from, long afterSecond) {
-        for (LocalDateTime match = pattern.nextMatch(from); match != null;
-             match = pattern.nextMatch(match.plusSeconds(1))) {
-            long second = earliestSecond(match);
+        LocalDateTime match = pattern.nextMatch(from);
+        while (match != null) {
+            ZoneOffsetTransition transition = rules.getTransition(match);
+            if (transition != null && transition.isGap() && wildcardJob) {
+                // Never happens on the wall clock: a wildcard job skips it (and the rest of the gap).
+                match = pattern.nextMatch(transition.getDateTimeAfter());
+                continue;
+            }
+            long second = transition == null ? match.toEpochSecond(rules.getOffset(match))
+                    : transition.isGap() ? transition.toEpochSecond()
+                    : match.toEpochSecond(transition.getOffsetBefore());
             // Always true for zones with sane transitions; the loop only guards against odd ones.
             if (second > afterSecond) {
                 return Instant.ofEpochSecond(second);
             }
+            match = pattern.nextMatch(match.plusSeconds(1));
         }
         return null;
-    }
-
-    private long earliestSecond(LocalDateTime local) {
-        ZoneOffsetTransition transition = rules.getTransition(local);
-        if (transition == null) {
-            return local.toEpochSecond(rules.getOffset(local));
-        }
-        return transition.isGap()
-                ? transition.toEpochSecond()
-                : local.toEpochSecond(transition.getOffsetBefore());
     }
 
     /**

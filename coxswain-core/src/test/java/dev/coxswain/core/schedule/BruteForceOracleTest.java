@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class BruteForceOracleTest {
     private static final String[] MINUTES = {"*/15", "0", "30", "0,30", "*/7", "5-10", "45", "*"};
-    private static final String[] HOURS = {"*", "*/2", "1", "2", "1-3", "0,2", "*/5", "3"};
+    private static final String[] HOURS = {"*", "*/2", "1", "2", "1-3", "0,2", "*/5", "3", "1-23/2"};
     private static final String[] DAYS = {"*", "1", "13", "*/10", "29-31", "?"};
     private static final String[] MONTHS = {"*", "3", "10,11", "*/2", "APR", "*"};
     private static final String[] WEEKDAYS = {"*", "0", "1-5", "SUN,SAT", "?", "*", "FRI-SUN"};
@@ -65,7 +65,13 @@ class BruteForceOracleTest {
         return expected.size();
     }
 
-    /** The stated rules, one instant at a time (minute resolution, 5-field expressions). */
+    /**
+     * The stated rules (Vixie cron's), one instant at a time (minute resolution, 5-field
+     * expressions): a wildcard job (minute or hour field starting with {@code *}) runs by the wall
+     * clock as it is, skipping gap times and running both occurrences of overlap times; a
+     * fixed-time job runs gap times at the end of the gap and overlap times once. Day fields are
+     * ANDed when either starts with {@code *} (or {@code ?}), ORed otherwise.
+     */
     private static final class Reference {
         private final FieldParser.Parsed minute;
         private final FieldParser.Parsed hour;
@@ -73,9 +79,13 @@ class BruteForceOracleTest {
         private final FieldParser.Parsed month;
         private final FieldParser.Parsed dow;
         private final ZoneRules rules;
+        private final boolean wildcardJob;
+        private final boolean daysAnded;
 
         Reference(String expression, ZoneId zone) {
             String[] f = expression.split(" ");
+            wildcardJob = f[0].startsWith("*") || f[1].startsWith("*");
+            daysAnded = f[2].startsWith("*") || f[2].startsWith("?") || f[4].startsWith("*") || f[4].startsWith("?");
             minute = FieldParser.parse(CronField.MINUTE, f[0]);
             hour = FieldParser.parse(CronField.HOUR, f[1]);
             dom = FieldParser.parse(CronField.DAY_OF_MONTH, f[2]);
@@ -90,13 +100,13 @@ class BruteForceOracleTest {
             if (matches(local)) {
                 ZoneOffsetTransition overlap = rules.getTransition(local);
                 boolean secondOccurrence = overlap != null && offset.equals(overlap.getOffsetAfter());
-                if (!secondOccurrence || hour.starPrefixed()) {
+                if (!secondOccurrence || wildcardJob) {
                     return true;
                 }
             }
-            // The end of a gap also fires for every matching local time inside the gap.
+            // For a fixed-time job the end of a gap also fires for every matching local time inside it.
             ZoneOffsetTransition previous = rules.previousTransition(t.plusNanos(1));
-            if (previous != null && previous.isGap() && previous.getInstant().equals(t)) {
+            if (!wildcardJob && previous != null && previous.isGap() && previous.getInstant().equals(t)) {
                 for (LocalDateTime l = previous.getDateTimeBefore(); l.isBefore(previous.getDateTimeAfter());
                      l = l.plusMinutes(1)) {
                     if (matches(l)) {
@@ -110,7 +120,7 @@ class BruteForceOracleTest {
         private boolean matches(LocalDateTime l) {
             boolean domMatch = dom.values().get(l.getDayOfMonth());
             boolean dowMatch = dow.values().get(l.getDayOfWeek().getValue() % 7);
-            boolean day = dom.unrestricted() || dow.unrestricted() ? domMatch && dowMatch : domMatch || dowMatch;
+            boolean day = daysAnded ? domMatch && dowMatch : domMatch || dowMatch;
             return day && month.values().get(l.getMonthValue()) && hour.values().get(l.getHour())
                     && minute.values().get(l.getMinute()) && l.getSecond() == 0;
         }

@@ -11,6 +11,8 @@ final class Cron {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     static final ZoneId LORD_HOWE = ZoneId.of("Australia/Lord_Howe");
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
+    static final ZoneId ATHENS = ZoneId.of("Europe/Athens");
 
     private Cron() {}
 

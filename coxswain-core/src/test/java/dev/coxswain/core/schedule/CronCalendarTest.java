@@ -51,11 +51,18 @@ class CronCalendarTest {
     }
 
     @Test
-    void stepInDayOfMonthCountsAsRestriction() {
-        // Days 1, 11, 21, 31 or Mondays.
-        assertThat(fires("0 0 */10 * MON", UTC, START, 7)).isEqualTo(instants(
-                "2026-01-05T00:00:00Z", "2026-01-11T00:00:00Z", "2026-01-12T00:00:00Z", "2026-01-19T00:00:00Z",
-                "2026-01-21T00:00:00Z", "2026-01-26T00:00:00Z", "2026-01-31T00:00:00Z"));
+    void aDayFieldStartingWithStarIsAndedWithTheOther() {
+        // Vixie cron: */10 starts with *, so both fields must match - Mondays that are the 1st,
+        // 11th, 21st or 31st - not "those days or any Monday".
+        assertThat(fires("0 0 */10 * MON", UTC, START, 3)).isEqualTo(instants(
+                "2026-05-11T00:00:00Z", "2026-06-01T00:00:00Z", "2026-08-31T00:00:00Z"));
+        assertThat(fires("* * */10 * Sun", UTC, "2027-01-01T00:00:00Z", 2))
+                .isEqualTo(instants("2027-01-31T00:00:00Z", "2027-01-31T00:01:00Z"));
+        assertThat(fires("* * */10 * Sun", UTC, "2027-01-31T23:59:00Z", 1)).isEqualTo(instants("2027-02-21T00:00:00Z"));
+        assertThat(fires("* * */10 * Sun", UTC, "2027-02-21T23:59:00Z", 1)).isEqualTo(instants("2027-03-21T00:00:00Z"));
+        // The same with the star in day-of-week: the 1st of a month that is a Sunday, Tuesday, Thursday or Saturday.
+        assertThat(fires("0 0 1 * */2", UTC, START, 2))
+                .isEqualTo(instants("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"));
     }
 
     @Test

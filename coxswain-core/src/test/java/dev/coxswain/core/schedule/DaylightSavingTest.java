@@ -1,6 +1,8 @@
 package dev.coxswain.core.schedule;
 
+import static dev.coxswain.core.schedule.Cron.ATHENS;
 import static dev.coxswain.core.schedule.Cron.BERLIN;
+import static dev.coxswain.core.schedule.Cron.LONDON;
 import static dev.coxswain.core.schedule.Cron.LORD_HOWE;
 import static dev.coxswain.core.schedule.Cron.NEW_YORK;
 import static dev.coxswain.core.schedule.Cron.TOKYO;
@@ -20,13 +22,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The daylight-saving rules of {@link CronExpression}: a time in a spring-forward gap fires once at
- * the end of the gap; a time in a fall-back overlap fires at its first occurrence, and also at the
- * second when the hour field starts with {@code *}. 2026 transitions used here:
+ * The daylight-saving rules of {@link CronExpression}, which are Vixie cron's: a <em>wildcard</em>
+ * job (its minute or hour field starts with {@code *}) runs by the wall clock as it is, so a time in
+ * a spring-forward gap is skipped and a time in a fall-back overlap fires in both occurrences; a
+ * <em>fixed-time</em> job fires a gap time once at the end of the gap and an overlap time at its
+ * first occurrence only. 2026 transitions used here:
  * New York gap 2026-03-08 02:00-03:00 (07:00Z), overlap 2026-11-01 01:00-02:00 (06:00Z);
  * Berlin gap 2026-03-29 02:00-03:00 (01:00Z), overlap 2026-10-25 02:00-03:00 (01:00Z);
  * Lord Howe (30-minute shift) overlap 2026-04-05 01:30-02:00 (2026-04-04T15:00Z),
- * gap 2026-10-04 02:00-02:30 (2026-10-03T15:30Z).
+ * gap 2026-10-04 02:00-02:30 (2026-10-03T15:30Z); 2027: London gap 2027-03-28 01:00-02:00 (01:00Z),
+ * Athens overlap 2027-10-31 03:00-04:00 (01:00Z).
  */
 class DaylightSavingTest {
 
@@ -40,9 +45,16 @@ class DaylightSavingTest {
         }
 
         @Test
-        void severalSlotsInOneGapFireOnceInTotal() {
-            assertThat(fires("*/15 2 * * *", NEW_YORK, "2026-03-07T12:00:00Z", 3)).isEqualTo(instants(
+        void severalFixedSlotsInOneGapFireOnceInTotal() {
+            assertThat(fires("0,15,30,45 2 * * *", NEW_YORK, "2026-03-07T12:00:00Z", 3)).isEqualTo(instants(
                     "2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T06:15:00Z"));
+        }
+
+        @Test
+        void wildcardMinutesInTheGapAreSkipped() {
+            // The minute field starts with *: a wildcard job, so 02:00-02:45 on 8 March do not run.
+            assertThat(fires("*/15 2 * * *", NEW_YORK, "2026-03-07T12:00:00Z", 3)).isEqualTo(instants(
+                    "2026-03-09T06:00:00Z", "2026-03-09T06:15:00Z", "2026-03-09T06:30:00Z"));
         }
 
         @Test
@@ -69,9 +81,17 @@ class DaylightSavingTest {
         }
 
         @Test
-        void fixedHourWithWildcardMinutesStaysInFirstOccurrence() {
-            assertThat(fires("*/20 1 * * *", NEW_YORK, "2026-11-01T04:50:00Z", 4)).isEqualTo(instants(
+        void fixedMinutesInAFixedHourStayInTheFirstOccurrence() {
+            assertThat(fires("0,20,40 1 * * *", NEW_YORK, "2026-11-01T04:50:00Z", 4)).isEqualTo(instants(
                     "2026-11-01T05:00:00Z", "2026-11-01T05:20:00Z", "2026-11-01T05:40:00Z", "2026-11-02T06:00:00Z"));
+        }
+
+        @Test
+        void wildcardMinutesInAFixedHourRepeatInTheOverlap() {
+            assertThat(fires("*/20 1 * * *", NEW_YORK, "2026-11-01T04:50:00Z", 7)).isEqualTo(instants(
+                    "2026-11-01T05:00:00Z", "2026-11-01T05:20:00Z", "2026-11-01T05:40:00Z", // EDT
+                    "2026-11-01T06:00:00Z", "2026-11-01T06:20:00Z", "2026-11-01T06:40:00Z", // EST
+                    "2026-11-02T06:00:00Z"));
         }
 
         @Test
@@ -111,8 +131,8 @@ class DaylightSavingTest {
         }
 
         @Test
-        void severalSlotsInOneGapFireOnceInTotal() {
-            assertThat(fires("*/15 2 * * *", BERLIN, "2026-03-28T12:00:00Z", 2))
+        void severalFixedSlotsInOneGapFireOnceInTotal() {
+            assertThat(fires("0,15,30,45 2 * * *", BERLIN, "2026-03-28T12:00:00Z", 2))
                     .isEqualTo(instants("2026-03-29T01:00:00Z", "2026-03-30T00:00:00Z"));
             // A gap slot and the real slot right after the gap are the same instant: one fire.
             assertThat(fires("30 2,3 * * *", BERLIN, "2026-03-28T12:00:00Z", 3)).isEqualTo(instants(
@@ -121,7 +141,8 @@ class DaylightSavingTest {
 
         @Test
         void askedFromTheEndOfTheGapDoesNotFireTheGapAgain() {
-            assertThat(fires("*/15 2 * * *", BERLIN, "2026-03-29T01:00:00Z", 1)).isEqualTo(instants("2026-03-30T00:00:00Z"));
+            assertThat(fires("0,15,30,45 2 * * *", BERLIN, "2026-03-29T01:00:00Z", 1))
+                    .isEqualTo(instants("2026-03-30T00:00:00Z"));
         }
 
         @Test
@@ -151,6 +172,48 @@ class DaylightSavingTest {
         void descriptorsFollowTheSameRules() {
             assertThat(fires("@hourly", BERLIN, "2026-10-25T00:30:00Z", 2))
                     .isEqualTo(instants("2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z"));
+        }
+    }
+
+    /** Vixie cron's split, with the cases cronie, croniter and robfig agree on. */
+    @Nested
+    class WildcardAndFixedTimeJobs {
+        @Test
+        void wildcardHourSkipsTheMissingSlotInsteadOfFiringAtTheEndOfTheGap() {
+            // 01:07 GMT does not exist on 28 March 2027; 02:07 BST (01:07Z) is the next real slot.
+            assertThat(fires("7 * 28 3 *", LONDON, "2027-03-27T23:59:00Z", 3)).isEqualTo(instants(
+                    "2027-03-28T00:07:00Z", "2027-03-28T01:07:00Z", "2027-03-28T02:07:00Z"));
+        }
+
+        @Test
+        void wildcardMinutesWithAFixedHourRepeatInTheRepeatedHour() {
+            // 03:00-04:00 happens twice in Athens on 31 October 2027 (EEST, then EET).
+            assertThat(fires("*/30 3 31 10 *", ATHENS, "2027-10-30T12:00:00Z", 5)).isEqualTo(instants(
+                    "2027-10-31T00:00:00Z", "2027-10-31T00:30:00Z", // 03:00, 03:30 EEST
+                    "2027-10-31T01:00:00Z", "2027-10-31T01:30:00Z", // 03:00, 03:30 EET
+                    "2028-10-31T01:00:00Z"));
+        }
+
+        @Test
+        void wildcardMinutesSkipTheMissingHour() {
+            // Hours 1, 3, 5...: 01:00 and 01:30 are in the gap and do not run (cronie does the same).
+            assertThat(fires("*/30 1-23/2 28 3 *", LONDON, "2027-03-27T23:00:00Z", 3)).isEqualTo(instants(
+                    "2027-03-28T02:00:00Z", "2027-03-28T02:30:00Z", "2027-03-28T04:00:00Z"));
+        }
+
+        @Test
+        void fixedTimeJobStillFiresAtTheEndOfTheGap() {
+            assertThat(fires("7 1 28 3 *", LONDON, "2027-03-27T23:59:00Z", 2))
+                    .isEqualTo(instants("2027-03-28T01:00:00Z", "2028-03-28T00:07:00Z")); // 01:07 BST in 2028
+        }
+
+        @Test
+        void secondsFieldStartingWithStarMakesAWildcardJobToo() {
+            // Every 20 s through 01:30 in London's gap: none of them exists, so none runs.
+            assertThat(fires("*/20 30 1 28 3 *", LONDON, "2027-03-27T23:59:00Z", 1))
+                    .isEqualTo(instants("2028-03-28T00:30:00Z")); // 01:30 BST
+            assertThat(fires("20 30 1 28 3 *", LONDON, "2027-03-27T23:59:00Z", 1))
+                    .isEqualTo(instants("2027-03-28T01:00:00Z"));
         }
     }
 

@@ -81,6 +81,16 @@ class ScheduleFiringTest {
                 Instant.parse("2026-10-26T01:30:00Z"), Instant.parse("2026-10-27T01:30:00Z"));
     }
 
+    @Test
+    void springForwardInLondonSkipsTheMissingSlotOfAWildcardHourJob() {
+        start(Instant.parse("2027-03-27T23:59:00Z"), ZoneId.of("Europe/London"));
+        Schedule s = f.create("hourly-7", "7 * 28 3 *", null, MisfirePolicy.RUN_ONCE, OverlapPolicy.ALLOW);
+        for (int i = 0; i < 3; i++) f.fireNext(s.id());
+        // 00:07 GMT; 01:07 does not exist; 02:07 BST; 03:07 BST - no extra run at 01:00Z.
+        assertThat(f.slots(s.id())).containsExactly(Instant.parse("2027-03-28T00:07:00Z"),
+                Instant.parse("2027-03-28T01:07:00Z"), Instant.parse("2027-03-28T02:07:00Z"));
+    }
+
     // ---- misfire: the server was down across three hourly slots -------------------------------
 
     Schedule downAcrossThreeSlots(MisfirePolicy policy) {

@@ -26,6 +26,7 @@ import java.util.List;
 final class NativeScheduleRoutes {
     static final String PREFIX = "sch-";
     static final int PREVIEW = 5;
+    static final int MAX_PREVIEW = 100;
 
     private final ScheduleService schedules;
     private final Bodies bodies;
@@ -102,10 +103,14 @@ final class NativeScheduleRoutes {
         NativeFields r = new NativeFields(bodies.readJson(req));
         String cron = r.requiredString("cron", 500);
         String tz = r.optionalString("timezone", 100);
+        // A chosen instant lets a user see the firings around a daylight-saving change before it comes.
+        Instant from = r.time("from");
+        Integer count = r.integer("count", 1, MAX_PREVIEW);
         r.finish();
-        List<Instant> next = schedules.preview(cron, tz, PREVIEW);
+        List<Instant> next = schedules.preview(cron, tz, from, count == null ? PREVIEW : count);
         ObjectNode d = Json.object().put("valid", true).put("cron", cron)
                 .put("timezone", tz == null ? schedules.defaultZone().getId() : tz);
+        if (from != null) d.put("from", NativeJson.time(from));
         d.set("next_runs", Json.MAPPER.valueToTree(next.stream().map(NativeJson::time).toList()));
         Respond.json(res, 200, NativeJson.data(d));
     }

@@ -595,6 +595,54 @@ class NativeSchedulesTest {
     }
 
     @Test
+    void validatePreviewsFromAGivenInstantAroundDaylightSavingChanges() {
+        // London springs forward on 2027-03-28: a wildcard-hour job skips the missing 01:07 GMT.
+        Resp r = validate("{\"cron\": \"7 * 28 3 *\", \"timezone\": \"Europe/London\","
+                + " \"from\": \"2027-03-27T23:59:00Z\", \"count\": 3}");
+        assertThat(nextRuns(r)).containsExactly(Instant.parse("2027-03-28T00:07:00Z"),
+                Instant.parse("2027-03-28T01:07:00Z"), Instant.parse("2027-03-28T02:07:00Z"));
+        assertThat(r.data().get("from").asText()).isEqualTo("2027-03-27T23:59:00Z");
+        // Any RFC 3339 offset; the answer is the same instant's. Fire times are strictly after it.
+        assertThat(nextRuns(validate("{\"cron\": \"7 * 28 3 *\", \"timezone\": \"Europe/London\","
+                + " \"from\": \"2027-03-28T01:07:00+01:00\", \"count\": 2}")))
+                .containsExactly(Instant.parse("2027-03-28T01:07:00Z"), Instant.parse("2027-03-28T02:07:00Z"));
+        // Athens falls back on 2027-10-31: a wildcard-minute job runs in both 03:00 hours; count defaults to 5.
+        assertThat(nextRuns(validate("{\"cron\": \"*/30 3 31 10 *\", \"timezone\": \"Europe/Athens\","
+                + " \"from\": \"2027-10-30T12:00:00Z\"}"))).containsExactly(
+                Instant.parse("2027-10-31T00:00:00Z"), Instant.parse("2027-10-31T00:30:00Z"),
+                Instant.parse("2027-10-31T01:00:00Z"), Instant.parse("2027-10-31T01:30:00Z"),
+                Instant.parse("2028-10-31T01:00:00Z"));
+        // Up to 100 at once.
+        List<Instant> hundred = nextRuns(validate("{\"cron\": \"* * * * *\", \"from\": \"2030-01-01T00:00:00Z\","
+                + " \"count\": 100}"));
+        assertThat(hundred).hasSize(100).startsWith(Instant.parse("2030-01-01T00:01:00Z"))
+                .endsWith(Instant.parse("2030-01-01T01:40:00Z"));
+        // A count without from counts from now.
+        assertThat(nextRuns(validate("{\"cron\": \"@hourly\", \"count\": 1}"))).hasSize(1);
+    }
+
+    @Test
+    void validateRejectsABadFromOrCountNamingTheField() {
+        record Bad(String extra, String field, String says) {
+        }
+        for (Bad b : List.of(new Bad("\"from\": \"yesterday\"", "from", "ISO 8601"),
+                new Bad("\"from\": \"2027-03-28T01:00:00\"", "from", "time zone"),
+                new Bad("\"from\": 1800000000", "from", "string"),
+                new Bad("\"from\": \"+10000-01-01T00:00:00Z\"", "from", "between"),
+                new Bad("\"count\": 0", "count", "between 1 and 100"),
+                new Bad("\"count\": 101", "count", "between 1 and 100"),
+                new Bad("\"count\": \"5\"", "count", "integer"),
+                new Bad("\"count\": 2.5", "count", "integer"))) {
+            Resp r = validate("{\"cron\": \"0 0 * * *\", " + b.extra() + "}");
+            JsonNode d = Shapes.validation(r, b.field());
+            assertThat(d.get(b.field()).asText()).as("%s", r).containsIgnoringCase(b.says());
+            fits(r, SCHEDULES + "/validate", "post", 422);
+        }
+        // Every bad field at once (the expression itself is checked once the fields are sound).
+        Shapes.validation(validate("{\"cron\": \"61 * * * *\", \"from\": \"no\", \"count\": -1}"), "from", "count");
+    }
+
+    @Test
     void validateAnswers422WithAClearMessage() {
         record Bad(String body, String field, String says) {
         }
