@@ -19,6 +19,8 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.face.FaceGuard;
+import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.RouteTable;
@@ -34,7 +36,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static dev.coxswain.server.http.RouteTable.Access.AUTHENTICATED;
 import static dev.coxswain.server.scheduler.SchedulerGuard.Access.READ;
 import static dev.coxswain.server.scheduler.SchedulerGuard.Access.WRITE;
 
@@ -54,7 +55,7 @@ public final class SchedulerApi {
     private final ConnectionService connections;
     private final Bodies bodies;
     private final Clock clock;
-    private final SchedulerGuard guard;
+    private final FaceGuard<SchedulerError> guard;
 
     public SchedulerApi(ScheduleService schedules, TaskService tasks, ConnectionService connections, Gatekeeper gate,
                         Bodies bodies, Clock clock) {
@@ -63,32 +64,33 @@ public final class SchedulerApi {
         this.connections = connections;
         this.bodies = bodies;
         this.clock = clock;
-        this.guard = new SchedulerGuard(gate);
+        this.guard = new FaceGuard<>(SchedulerRequest.FACE, gate, new SchedulerErrors(), FaceGuard.PreCheck.NONE);
     }
 
     /** Register before any face whose catch-all covers {@code /api/v1/*}. */
     public void register(RouteTable table) {
-        RouteTable.Face f = table.face(SchedulerRequest.FACE);
+        FaceRoutes f = new FaceRoutes(table, SchedulerRequest.FACE, guard);
         List<Pattern> known = new ArrayList<>();
         for (String p : PREFIXES) {
-            f.get(p + "/tasks", AUTHENTICATED, guard.guard(READ, this::list))
-                    .post(p + "/tasks", AUTHENTICATED, guard.guard(WRITE, this::create))
-                    .get(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(READ, this::get))
-                    .put(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(WRITE, this::update))
-                    .delete(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(WRITE, this::delete))
-                    .post(p + "/tasks/{task_id}/run", AUTHENTICATED, guard.guard(WRITE, this::run))
-                    .post(p + "/tasks/{task_id}/queue", AUTHENTICATED, guard.guard(WRITE, this::queue))
-                    .get(p + "/executions", AUTHENTICATED, guard.guard(READ, this::executions))
-                    .get(p + "/executions/{execution_id}", AUTHENTICATED, guard.guard(READ, this::execution))
-                    .get(p + "/stats", AUTHENTICATED, guard.guard(READ, this::stats))
-                    .get(p + "/queue/status", AUTHENTICATED, guard.guard(READ, this::queueStatus));
+            f.get(p + "/tasks", READ, this::list)
+                    .post(p + "/tasks", WRITE, this::create)
+                    .get(p + "/tasks/{task_id}", READ, this::get)
+                    .put(p + "/tasks/{task_id}", WRITE, this::update)
+                    .delete(p + "/tasks/{task_id}", WRITE, this::delete)
+                    .post(p + "/tasks/{task_id}/run", WRITE, this::run)
+                    .post(p + "/tasks/{task_id}/queue", WRITE, this::queue)
+                    .get(p + "/executions", READ, this::executions)
+                    .get(p + "/executions/{execution_id}", READ, this::execution)
+                    .get(p + "/stats", READ, this::stats)
+                    .get(p + "/queue/status", READ, this::queueStatus);
             String q = Pattern.quote(p);
             known.add(Pattern.compile(q + "/(tasks|executions|stats|queue/status)/?"));
             known.add(Pattern.compile(q + "/(tasks|executions)/[^/]+/?"));
             known.add(Pattern.compile(q + "/tasks/[^/]+/(run|queue)/?"));
         }
         for (String p : PREFIXES) {
-            f.fallback(p, SchedulerGuard.unmatched(known)).fallback(p + "/*", SchedulerGuard.unmatched(known));
+            f.fallback(p, guard.answer(SchedulerGuard.unmatched(known)))
+                    .fallback(p + "/*", guard.answer(SchedulerGuard.unmatched(known)));
         }
     }
 
