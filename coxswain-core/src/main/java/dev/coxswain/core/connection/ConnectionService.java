@@ -9,6 +9,7 @@ import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.InTx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,15 +51,22 @@ public final class ConnectionService {
     }
 
     public TargetConnection create(Spec s, String source) {
+        return create(s, source, InTx.none());
+    }
+
+    /** As {@link #create(Spec, String)}, running {@code then} in the creating transaction. */
+    public TargetConnection create(Spec s, String source, InTx<? super TargetConnection> then) {
         Map<String, String> bad = validate(s);
         if (!bad.isEmpty()) throw new ValidationException(bad);
-        long id = db.write(tx -> {
+        return db.write(tx -> {
             if (store.findByName(tx.connection(), s.name().trim()) != null) {
                 throw new ConflictException("a connection named '" + s.name().trim() + "' already exists");
             }
-            return store.insert(tx, row(s, box.seal(s.password()), source), clock.instant());
+            TargetConnection made = store.find(tx.connection(), store.insert(tx, row(s, box.seal(s.password()), source),
+                    clock.instant()));
+            then.accept(tx, made);
+            return made;
         });
-        return get(id);
     }
 
     public TargetConnection get(long id) {

@@ -11,6 +11,8 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.schedule.ScheduleService;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.face.FaceGuard;
 import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
@@ -34,11 +36,13 @@ public final class ChadburnApi {
     private final ScheduleService schedules;
     private final Bodies bodies;
     private final FaceGuard<ChadburnError> guard;
+    private final FaceCreates creates;
 
-    public ChadburnApi(ScheduleService schedules, Gatekeeper gate, Bodies bodies) {
+    public ChadburnApi(ScheduleService schedules, IdempotencyService idempotency, Gatekeeper gate, Bodies bodies) {
         this.schedules = schedules;
         this.bodies = bodies;
         this.guard = new FaceGuard<>("chadburn", gate, new ChadburnErrors(), FaceGuard.PreCheck.NONE);
+        this.creates = new FaceCreates(idempotency, guard.errors());
     }
 
     public void register(RouteTable table) {
@@ -67,8 +71,9 @@ public final class ChadburnApi {
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
-        Schedule s = schedules.create(ChadburnJobRequest.create(bodies.readJson(req)));
-        Respond.json(res, 201, ChadburnJson.data(ChadburnJson.job(s)));
+        var job = ChadburnJobRequest.create(bodies.readJson(req));
+        creates.<Schedule>respond(req, res, who, then -> schedules.create(job, then),
+                s -> FaceCreates.json(201, ChadburnJson.data(ChadburnJson.job(s))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -89,9 +94,10 @@ public final class ChadburnApi {
 
     /** Runs now, whatever the schedule or state (paused too); does not wait for the run. */
     void run(ServerRequest req, ServerResponse res, Principal who) {
-        Task t = schedules.runNow(job(req).id());
-        Respond.json(res, 200, ChadburnJson.data(Json.object().put("message", "Job triggered successfully")
-                .put("execution_id", ChadburnJson.EXEC + t.id())));
+        long id = job(req).id();
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(id, then),
+                t -> FaceCreates.json(200, ChadburnJson.data(Json.object().put("message", "Job triggered successfully")
+                        .put("execution_id", ChadburnJson.EXEC + t.id()))));
     }
 
     void pause(ServerRequest req, ServerResponse res, Principal who) {

@@ -3,6 +3,7 @@ package dev.coxswain.server.nativeapi;
 import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.node.Engine;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.face.FaceGuard;
 import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
@@ -29,12 +30,13 @@ public final class NativeApi {
 
     public NativeApi(Engine engine, ConnectionService connections, Gatekeeper gate, Bodies bodies, String version,
                      String nodeName) {
-        this.connections = new NativeConnectionRoutes(connections, bodies);
         this.guard = new FaceGuard<>(FACE, gate, new NativeErrors(), NativeGuard::checkVersion);
-        this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies);
-        this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies);
-        this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies);
-        this.tasks = new NativeTaskRoutes(engine.tasks(), bodies);
+        FaceCreates creates = new FaceCreates(engine.idempotency(), guard.errors());
+        this.connections = new NativeConnectionRoutes(connections, bodies, creates);
+        this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies, creates);
+        this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies, creates);
+        this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies, creates);
+        this.tasks = new NativeTaskRoutes(engine.tasks(), bodies, creates);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
     }

@@ -19,6 +19,8 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.face.FaceGuard;
 import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
@@ -56,15 +58,17 @@ public final class SchedulerApi {
     private final Bodies bodies;
     private final Clock clock;
     private final FaceGuard<SchedulerError> guard;
+    private final FaceCreates creates;
 
-    public SchedulerApi(ScheduleService schedules, TaskService tasks, ConnectionService connections, Gatekeeper gate,
-                        Bodies bodies, Clock clock) {
+    public SchedulerApi(ScheduleService schedules, TaskService tasks, ConnectionService connections,
+                        IdempotencyService idempotency, Gatekeeper gate, Bodies bodies, Clock clock) {
         this.schedules = schedules;
         this.tasks = tasks;
         this.connections = connections;
         this.bodies = bodies;
         this.clock = clock;
         this.guard = new FaceGuard<>(SchedulerRequest.FACE, gate, new SchedulerErrors(), FaceGuard.PreCheck.NONE);
+        this.creates = new FaceCreates(idempotency, guard.errors());
     }
 
     /** Register before any face whose catch-all covers {@code /api/v1/*}. */
@@ -123,13 +127,13 @@ public final class SchedulerApi {
         } catch (NotFoundException e) {
             throw SchedulerError.badRequest("Подключение с ID " + c.connectionId() + " не найдено");
         }
-        Schedule s;
-        try {
-            s = schedules.create(schedule);
-        } catch (ConflictException e) {
-            throw SchedulerError.badRequest("Task with name '" + c.name() + "' already exists");
-        }
-        Respond.json(res, 201, taskJson(s));
+        creates.<Schedule>respond(req, res, who, then -> {
+            try {
+                return schedules.create(schedule, then);
+            } catch (ConflictException e) {
+                throw SchedulerError.badRequest("Task with name '" + c.name() + "' already exists");
+            }
+        }, s -> FaceCreates.json(201, taskJson(s)));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -167,17 +171,17 @@ public final class SchedulerApi {
     void run(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = task(req);
         if (s.status() != ScheduleStatus.ACTIVE) throw SchedulerError.badRequest("Задача неактивна");
-        Task t = schedules.runNow(s.id());
-        Respond.json(res, 200, Json.object().put("message", "Задача добавлена в очередь выполнения")
-                .put("task_id", s.id()).put("execution_id", t.id()));
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(s.id(), then),
+                t -> FaceCreates.json(200, Json.object().put("message", "Задача добавлена в очередь выполнения")
+                        .put("task_id", s.id()).put("execution_id", t.id())));
     }
 
     /** Like /run, but an inactive task is queued too (as the original does). */
     void queue(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = task(req);
-        Task t = schedules.runNow(s.id());
-        Respond.json(res, 200, Json.object().put("message", "Задача " + s.id() + " добавлена в очередь")
-                .put("task_id", s.id()).put("execution_id", t.id()));
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(s.id(), then),
+                t -> FaceCreates.json(200, Json.object().put("message", "Задача " + s.id() + " добавлена в очередь")
+                        .put("task_id", s.id()).put("execution_id", t.id())));
     }
 
     // ---- executions -------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.coxswain.server.face;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.server.CoxswainServer;
 import dev.coxswain.server.ServerConfig;
 import dev.coxswain.server.testing.SecretLedger;
@@ -39,7 +40,9 @@ final class FaceClient implements AutoCloseable {
         SecretLedger.install();
         SecretLedger.secret(ADMIN_KEY);
         ServerConfig cfg = new ServerConfig(0, "127.0.0.1", dataDir, dbUrl, null, null, ADMIN_KEY, 2, Duration.ZERO,
-                ZoneOffset.UTC, 1 << 20, 10_000, false, "worker-face-test", Duration.ofSeconds(30));
+                ZoneOffset.UTC, 1 << 20, 10_000, false, "worker-face-test", Duration.ofSeconds(30))
+                // Webhook targets on this machine only: tests reach nothing else.
+                .withWebhooks(new WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(2)));
         return new FaceClient(CoxswainServer.start(cfg, clock));
     }
 
