@@ -12,6 +12,14 @@ import java.sql.SQLException;
 public interface InTx<T> {
     void accept(Tx tx, T made) throws SQLException;
 
+    /** This, then {@code next}, in the same transaction. */
+    default InTx<T> andThen(InTx<? super T> next) {
+        return (tx, made) -> {
+            accept(tx, made);
+            next.accept(tx, made);
+        };
+    }
+
     static <T> InTx<T> none() {
         return (tx, made) -> { };
     }
