@@ -142,6 +142,17 @@ class IdempotencyKeyHttpTest {
         TestDatabases.PgDatabase pg = TestDatabases.freshPostgres();
         closeAfter.add(pg);
         api = FaceClient.start(tmp.resolve("data"), pg.url(), Clock.systemUTC());
+        concurrentDuplicatesCreateOneTask();
+    }
+
+    /** On SQLite duplicates meet in one group commit: the loser's op rolls back to its savepoint. */
+    @Test
+    void concurrentDuplicatesOnSqliteCreateOneTask() throws Exception {
+        sqlite();
+        concurrentDuplicatesCreateOneTask();
+    }
+
+    private void concurrentDuplicatesCreateOneTask() throws Exception {
         String body = "{\"name\":\"race\",\"command\":\"echo hi\"}";
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
