@@ -130,8 +130,8 @@ public final class CoxswainServer implements AutoCloseable {
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
-            new SchedulerApi(engine.schedules(), engine.tasks(), connections, gate, bodies, clock).register(routes);
-            new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
+            new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
+            new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 
             engine.start();

@@ -9,6 +9,7 @@ import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.InTx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -58,15 +59,22 @@ public final class ConnectionService {
     }
 
     public TargetConnection create(Spec s, String source) {
+        return create(s, source, InTx.none());
+    }
+
+    /** As {@link #create(Spec, String)}, running {@code then} in the creating transaction. */
+    public TargetConnection create(Spec s, String source, InTx<? super TargetConnection> then) {
         Map<String, String> bad = validate(s);
         if (!bad.isEmpty()) throw new ValidationException(bad);
-        long id = db.write(tx -> {
+        return db.write(tx -> {
             if (store.findByName(tx.connection(), s.name().trim()) != null) {
                 throw new ConflictException("a connection named '" + s.name().trim() + "' already exists");
             }
-            return store.insert(tx, row(s, box.seal(s.password()), source), clock.instant());
+            TargetConnection made = store.find(tx.connection(), store.insert(tx, row(s, box.seal(s.password()), source),
+                    clock.instant()));
+            then.accept(tx, made);
+            return made;
         });
-        return get(id);
     }
 
     public TargetConnection get(long id) {
@@ -137,7 +145,7 @@ public final class ConnectionService {
                 version = rs.getString(1);
             }
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            return new TestResult(true, version, null, millis, roleWarnings(session, id, t));
+            return new TestResult(true, version, null, millis, roleWarnings(session, "connection " + id, t));
         } catch (PgAnalysisException e) {
             return new TestResult(false, null, e.getMessage(), (System.nanoTime() - t0) / 1_000_000, List.of());
         } catch (SQLException e) {
@@ -153,33 +161,48 @@ public final class ConnectionService {
      * yet: creating a connection never depends on it, and the test endpoint checks again.
      */
     public List<String> privilegeWarnings(long id) {
-        PgTarget t;
+        PgTarget full;
         try {
-            PgTarget full = target(id);
-            t = new PgTarget(full.host(), full.port(), full.database(), full.user(), full.password(), full.sslmode(),
-                    PROBE_TIMEOUT_SECONDS, PROBE_TIMEOUT_SECONDS);
+            full = target(id);
         } catch (IllegalStateException | IllegalArgumentException e) {
             return List.of(); // a password sealed with another key: every run will say so
         }
+        return probe(full, "connection " + id);
+    }
+
+    /**
+     * The same check for a connection about to be created, from what the client sent: run before
+     * the create, so the probe (up to {@value #PROBE_TIMEOUT_SECONDS} s) never holds the write.
+     */
+    public List<String> privilegeWarnings(Spec s) {
+        if (!validate(s).isEmpty()) return List.of(); // the create refuses it anyway
+        PgTarget t = new PgTarget(s.host().trim(), s.port(), s.database(), s.username(), s.password(),
+                s.sslmode() == null ? "prefer" : s.sslmode(), CONNECT_TIMEOUT_SECONDS, 0);
+        return probe(t, "connection '" + s.name().trim() + "'");
+    }
+
+    private static List<String> probe(PgTarget full, String label) {
+        PgTarget t = new PgTarget(full.host(), full.port(), full.database(), full.user(), full.password(), full.sslmode(),
+                PROBE_TIMEOUT_SECONDS, PROBE_TIMEOUT_SECONDS);
         try (PgSession session = PgSession.open(t)) {
-            return roleWarnings(session, id, t);
+            return roleWarnings(session, label, t);
         } catch (PgAnalysisException e) {
             return List.of();
         }
     }
 
     /** The warnings, each also logged (the target's address and role, never its password). */
-    private static List<String> roleWarnings(PgSession session, long id, PgTarget t) {
+    private static List<String> roleWarnings(PgSession session, String label, PgTarget t) {
         List<String> warnings;
         try {
             warnings = RoleWarnings.of(session.connection());
         } catch (SQLException e) {
-            LOG.log(Level.INFO, "connection " + id + ": the role's privileges could not be checked: "
+            LOG.log(Level.INFO, label + ": the role's privileges could not be checked: "
                     + session.failure(e).getMessage());
             return List.of();
         }
         for (String w : warnings) {
-            LOG.warning("connection " + id + " (" + t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database() + "): " + w);
+            LOG.warning(label + " (" + t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database() + "): " + w);
         }
         return warnings;
     }

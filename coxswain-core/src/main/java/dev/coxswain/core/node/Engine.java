@@ -18,6 +18,8 @@ import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.service.ApiKeyService;
+import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.core.store.IdempotencyStore;
 import dev.coxswain.core.service.SystemService;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.service.WorkerService;
@@ -68,6 +70,7 @@ public final class Engine implements AutoCloseable {
     private final WorkerService workerService;
     private final SystemService systemService;
     private final ApiKeyService apiKeyService;
+    private final IdempotencyService idempotency;
     private final WebhookService webhookService;
     private final ScheduleService scheduleService;
     private final ScheduleFirer firer;
@@ -127,6 +130,7 @@ public final class Engine implements AutoCloseable {
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
+        this.idempotency = new IdempotencyService(db, new IdempotencyStore(), clock);
         this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
         ScheduleStore scheduleStore = new ScheduleStore();
         this.firer = new ScheduleFirer(db, scheduleStore, taskService, tasks, clock, observer);
@@ -214,6 +218,10 @@ public final class Engine implements AutoCloseable {
 
     public ApiKeyService apiKeys() {
         return apiKeyService;
+    }
+
+    public IdempotencyService idempotency() {
+        return idempotency;
     }
 
     public WebhookService webhooks() {

@@ -14,6 +14,7 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.InTx;
 import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.core.store.StoreException;
 import dev.coxswain.core.store.Tx;
@@ -78,6 +79,11 @@ public final class ScheduleService {
     }
 
     public Schedule create(NewSchedule s) {
+        return create(s, InTx.none());
+    }
+
+    /** As {@link #create(NewSchedule)}, running {@code then} in the creating transaction. */
+    public Schedule create(NewSchedule s, InTx<? super Schedule> then) {
         Map<String, String> bad = new LinkedHashMap<>();
         checkName(s.name(), bad);
         checkCommon(s.priority(), s.tags(), s.maxRetries(), s.timeoutSeconds(), bad);
@@ -90,16 +96,16 @@ public final class ScheduleService {
                 s.taskType(), s.payload(), s.priority(), s.tags(), s.maxRetries(), s.backoff(), s.timeoutSeconds(),
                 s.misfire(), s.overlap(), s.paused());
         try {
-            long id = db.write(tx -> {
+            return db.write(tx -> {
                 Instant now = clock.instant();
                 if (nameTaken(tx, stored.face(), stored.name(), null)) throw duplicate(stored.name());
                 Instant next = s.paused() ? null : cron.next(now).orElse(null);
                 ScheduleStatus status = s.paused() ? ScheduleStatus.PAUSED : next == null ? ScheduleStatus.COMPLETED : ScheduleStatus.ACTIVE;
-                long created = store.insert(tx, stored, status, next, now);
+                Schedule made = store.find(tx.connection(), store.insert(tx, stored, status, next, now));
+                then.accept(tx, made);
                 tx.afterCommit(changed);
-                return created;
+                return made;
             });
-            return get(id);
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException sql && db.dialect().isUniqueViolation(sql)) throw duplicate(stored.name());
             throw e;
@@ -199,11 +205,17 @@ public final class ScheduleService {
 
     /** Runs the schedule now, whatever its state or schedule (a manual run belongs to no slot). */
     public Task runNow(long id) {
+        return runNow(id, InTx.none());
+    }
+
+    /** As {@link #runNow(long)}, running {@code then} in the transaction that creates the run. */
+    public Task runNow(long id, InTx<? super Task> then) {
         Schedule s = get(id);
         return db.write(tx -> {
             Task t = tasks.createIn(tx, runOf(s), clock.instant());
             store.markRun(tx, t.id(), null, false);
             store.setLastTask(tx, s.id(), t.id());
+            then.accept(tx, t);
             return t;
         });
     }

@@ -6,6 +6,7 @@ import dev.coxswain.core.domain.Scopes;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.core.store.ApiKeyStore;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.InTx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,6 +68,11 @@ public final class ApiKeyService {
     }
 
     public Created create(NewKey k) {
+        return create(k, InTx.none());
+    }
+
+    /** As {@link #create(NewKey)}, running {@code then} in the creating transaction. */
+    public Created create(NewKey k, InTx<? super Created> then) {
         Map<String, String> bad = new LinkedHashMap<>();
         checkName(k.name(), bad);
         checkScopes(k.scopes(), bad);
@@ -77,9 +83,13 @@ public final class ApiKeyService {
         }
         if (!bad.isEmpty()) throw new ValidationException(bad);
         String secret = newSecret();
-        long id = db.write(tx -> keys.insert(tx, k.name().trim(), hash(secret), secret.substring(0, 8), k.scopes(), tier,
-                k.workerId(), clock.instant()));
-        return new Created(get(id), secret);
+        return db.write(tx -> {
+            long id = keys.insert(tx, k.name().trim(), hash(secret), secret.substring(0, 8), k.scopes(), tier,
+                    k.workerId(), clock.instant());
+            Created made = new Created(keys.find(tx.connection(), id), secret);
+            then.accept(tx, made);
+            return made;
+        });
     }
 
     /** Makes sure a key with this exact secret exists (for a configured admin key). */

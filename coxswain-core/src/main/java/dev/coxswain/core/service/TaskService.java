@@ -14,6 +14,7 @@ import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.store.ClusterBus;
+import dev.coxswain.core.store.InTx;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.LogStore;
 import dev.coxswain.core.store.TaskStore;
@@ -71,8 +72,17 @@ public final class TaskService {
     }
 
     public Task create(NewTask t) {
+        return create(t, InTx.none());
+    }
+
+    /** As {@link #create(NewTask)}, running {@code then} in the creating transaction. */
+    public Task create(NewTask t, InTx<? super Task> then) {
         validate(t);
-        return db.write(tx -> insertNew(tx, t, clock.instant()));
+        return db.write(tx -> {
+            Task made = insertNew(tx, t, clock.instant());
+            then.accept(tx, made);
+            return made;
+        });
     }
 
     /**

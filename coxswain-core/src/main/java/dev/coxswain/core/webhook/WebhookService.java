@@ -6,6 +6,7 @@ import dev.coxswain.core.domain.WebhookDelivery;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.InTx;
 import dev.coxswain.core.store.WebhookStore;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -60,6 +61,11 @@ public final class WebhookService {
     }
 
     public Created create(NewWebhook w) {
+        return create(w, InTx.none());
+    }
+
+    /** As {@link #create(NewWebhook)}, running {@code then} in the creating transaction. */
+    public Created create(NewWebhook w, InTx<? super Created> then) {
         Map<String, String> bad = new LinkedHashMap<>();
         if (w.url() == null) bad.put("url", "is required");
         else checkUrl(w.url(), bad);
@@ -69,9 +75,13 @@ public final class WebhookService {
         if (w.description() != null && w.description().length() > 500) bad.put("description", "must be at most 500 characters");
         if (!bad.isEmpty()) throw new ValidationException(bad);
         String secret = w.secret() != null ? w.secret() : "whsec_" + HexFormat.of().formatHex(randomBytes());
-        long id = db.write(tx -> store.insert(tx, w.url(), secret, w.events(), w.enabled() == null || w.enabled(),
-                w.description(), clock.instant()));
-        return new Created(get(id), secret);
+        return db.write(tx -> {
+            long id = store.insert(tx, w.url(), secret, w.events(), w.enabled() == null || w.enabled(),
+                    w.description(), clock.instant());
+            Created made = new Created(store.find(tx.connection(), id), secret);
+            then.accept(tx, made);
+            return made;
+        });
     }
 
     public Webhook get(long id) {

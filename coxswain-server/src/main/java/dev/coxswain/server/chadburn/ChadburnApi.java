@@ -11,6 +11,10 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.schedule.ScheduleService;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.server.face.FaceCreates;
+import dev.coxswain.server.face.FaceGuard;
+import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.RouteTable;
@@ -19,7 +23,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import static dev.coxswain.server.chadburn.ChadburnGuard.Access.READ;
 import static dev.coxswain.server.chadburn.ChadburnGuard.Access.WRITE;
-import static dev.coxswain.server.http.RouteTable.Access.AUTHENTICATED;
 
 /**
  * The Chadburn face: the cron jobs API of {@code seeds/chadburn-jobs-api.md} at
@@ -32,26 +35,28 @@ public final class ChadburnApi {
 
     private final ScheduleService schedules;
     private final Bodies bodies;
-    private final ChadburnGuard guard;
+    private final FaceGuard<ChadburnError> guard;
+    private final FaceCreates creates;
 
-    public ChadburnApi(ScheduleService schedules, Gatekeeper gate, Bodies bodies) {
+    public ChadburnApi(ScheduleService schedules, IdempotencyService idempotency, Gatekeeper gate, Bodies bodies) {
         this.schedules = schedules;
         this.bodies = bodies;
-        this.guard = new ChadburnGuard(gate);
+        this.guard = new FaceGuard<>("chadburn", gate, new ChadburnErrors(), FaceGuard.PreCheck.NONE);
+        this.creates = new FaceCreates(idempotency, guard.errors());
     }
 
     public void register(RouteTable table) {
-        table.face("chadburn")
-                .get("/api/v1/jobs", AUTHENTICATED, guard.guard(READ, this::list))
-                .post("/api/v1/jobs", AUTHENTICATED, guard.guard(WRITE, this::create))
-                .get("/api/v1/jobs/{id}", AUTHENTICATED, guard.guard(READ, this::get))
-                .put("/api/v1/jobs/{id}", AUTHENTICATED, guard.guard(WRITE, this::update))
-                .delete("/api/v1/jobs/{id}", AUTHENTICATED, guard.guard(WRITE, this::delete))
-                .post("/api/v1/jobs/{id}/run", AUTHENTICATED, guard.guard(WRITE, this::run))
-                .post("/api/v1/jobs/{id}/pause", AUTHENTICATED, guard.guard(WRITE, this::pause))
-                .post("/api/v1/jobs/{id}/resume", AUTHENTICATED, guard.guard(WRITE, this::resume))
-                .get("/api/v1/jobs/{id}/executions", AUTHENTICATED, guard.guard(READ, this::executions))
-                .fallback("/api/v1/*", ChadburnGuard.notFound());
+        new FaceRoutes(table, "chadburn", guard)
+                .get("/api/v1/jobs", READ, this::list)
+                .post("/api/v1/jobs", WRITE, this::create)
+                .get("/api/v1/jobs/{id}", READ, this::get)
+                .put("/api/v1/jobs/{id}", WRITE, this::update)
+                .delete("/api/v1/jobs/{id}", WRITE, this::delete)
+                .post("/api/v1/jobs/{id}/run", WRITE, this::run)
+                .post("/api/v1/jobs/{id}/pause", WRITE, this::pause)
+                .post("/api/v1/jobs/{id}/resume", WRITE, this::resume)
+                .get("/api/v1/jobs/{id}/executions", READ, this::executions)
+                .fallback("/api/v1/*", guard.answer(ChadburnGuard::notFound));
     }
 
     void list(ServerRequest req, ServerResponse res, Principal who) {
@@ -66,8 +71,9 @@ public final class ChadburnApi {
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
-        Schedule s = schedules.create(ChadburnJobRequest.create(bodies.readJson(req)));
-        Respond.json(res, 201, ChadburnJson.data(ChadburnJson.job(s)));
+        var job = ChadburnJobRequest.create(bodies.readJson(req));
+        creates.<Schedule>respond(req, res, who, then -> schedules.create(job, then),
+                s -> FaceCreates.json(201, ChadburnJson.data(ChadburnJson.job(s))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -88,9 +94,10 @@ public final class ChadburnApi {
 
     /** Runs now, whatever the schedule or state (paused too); does not wait for the run. */
     void run(ServerRequest req, ServerResponse res, Principal who) {
-        Task t = schedules.runNow(job(req).id());
-        Respond.json(res, 200, ChadburnJson.data(Json.object().put("message", "Job triggered successfully")
-                .put("execution_id", ChadburnJson.EXEC + t.id())));
+        long id = job(req).id();
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(id, then),
+                t -> FaceCreates.json(200, ChadburnJson.data(Json.object().put("message", "Job triggered successfully")
+                        .put("execution_id", ChadburnJson.EXEC + t.id()))));
     }
 
     void pause(ServerRequest req, ServerResponse res, Principal who) {

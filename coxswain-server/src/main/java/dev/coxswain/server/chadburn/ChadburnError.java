@@ -1,14 +1,24 @@
 package dev.coxswain.server.chadburn;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.server.face.FaceError;
+
 /** An error answer of the Chadburn face: {@code {"error":{"code","message"}}}. */
-final class ChadburnError extends RuntimeException {
-    final int status;
+final class ChadburnError extends FaceError {
     final String code;
 
     ChadburnError(int status, String code, String message) {
-        super(message, null, false, false);
-        this.status = status;
+        super(status, message);
         this.code = code;
+    }
+
+    @Override
+    public JsonNode body() {
+        ObjectNode body = Json.object();
+        body.putObject("error").put("code", code).put("message", getMessage());
+        return body;
     }
 
     static ChadburnError validation(String message) {

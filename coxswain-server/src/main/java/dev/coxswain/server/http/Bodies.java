@@ -57,10 +57,23 @@ public final class Bodies {
                 }
                 out.write(buf, 0, n);
             }
-            return out.toByteArray();
+            byte[] body = out.toByteArray();
+            req.context().register(new ReadBody(req.socketId(), req.id(), body));
+            return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The body as read; kept in the request's context so an idempotent create can fingerprint it. */
+    private record ReadBody(String socket, int request, byte[] bytes) {
+    }
+
+    /** The body this request's route read, or an empty one when it read none. */
+    public static byte[] readBefore(ServerRequest req) {
+        return req.context().get(ReadBody.class)
+                .filter(b -> b.request() == req.id() && b.socket().equals(req.socketId()))
+                .map(ReadBody::bytes).orElse(new byte[0]);
     }
 
     private static long declaredLength(ServerRequest req) {

@@ -11,9 +11,13 @@ public final class Respond {
     }
 
     public static void json(ServerResponse res, int status, Object body) {
-        byte[] bytes = Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        jsonText(res, status, Json.write(body));
+    }
+
+    /** A body that is JSON text already (a recorded answer, sent again as it was). */
+    public static void jsonText(ServerResponse res, int status, String json) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(bytes);
+        res.send(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -7,6 +7,7 @@ import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.domain.TargetConnection;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,8 +25,10 @@ final class NativeConnectionRoutes {
 
     private final ConnectionService connections;
     private final Bodies bodies;
+    private final FaceCreates creates;
 
-    NativeConnectionRoutes(ConnectionService connections, Bodies bodies) {
+    NativeConnectionRoutes(ConnectionService connections, Bodies bodies, FaceCreates creates) {
+        this.creates = creates;
         this.connections = connections;
         this.bodies = bodies;
     }
@@ -40,8 +43,9 @@ final class NativeConnectionRoutes {
     /** Created whether or not the server answers; {@code warnings} name a role that can do more than read. */
     void create(ServerRequest req, ServerResponse res, Principal who) {
         ConnectionService.Spec s = spec(bodies.readJson(req), true);
-        TargetConnection c = connections.create(s, "api");
-        Respond.json(res, 201, NativeJson.data(withWarnings(connection(c), connections.privilegeWarnings(c.id()))));
+        List<String> warnings = connections.privilegeWarnings(s);
+        creates.<TargetConnection>respond(req, res, who, then -> connections.create(s, "api", then),
+                c -> FaceCreates.json(201, NativeJson.data(withWarnings(connection(c), warnings))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {

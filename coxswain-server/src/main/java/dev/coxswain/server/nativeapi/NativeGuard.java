@@ -1,36 +1,23 @@
 package dev.coxswain.server.nativeapi;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Principal;
-import dev.coxswain.core.service.ConflictException;
-import dev.coxswain.core.service.NotFoundException;
-import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.domain.Scopes;
-import dev.coxswain.core.schedule.InvalidScheduleException;
-import dev.coxswain.server.auth.Gatekeeper;
-import dev.coxswain.server.auth.GuardedRoute;
-import dev.coxswain.server.http.BodyTooLargeException;
-import dev.coxswain.server.http.MalformedJsonException;
-import dev.coxswain.server.http.Respond;
+import dev.coxswain.server.face.FaceAccess;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Wraps every native route: API version negotiation, authentication, the scope check, and the
- * mapping of every failure to the native error envelope. This mapping is the native face's own;
- * other faces map the same core exceptions their own way.
+ * What the native face checks beyond authentication: the API version a client asks for, the
+ * scope of each route, and the right to run shell commands.
  */
 final class NativeGuard {
-    private static final Logger LOG = Logger.getLogger(NativeGuard.class.getName());
     static final String API_VERSION = "1.0";
 
+    private NativeGuard() {
+    }
+
     /** What a route needs from the caller. */
-    enum Access {
+    enum Access implements FaceAccess {
         READ(Scopes.TASKS_READ, Scopes.READ), WRITE(Scopes.TASKS_WRITE, null), ADMIN(Scopes.ADMIN, null);
 
         final String scope;
@@ -41,33 +28,15 @@ final class NativeGuard {
             this.alternative = alternative;
         }
 
-        boolean allows(Principal p) {
+        @Override
+        public boolean allows(Principal p) {
             return p.has(scope) || (alternative != null && p.has(alternative));
         }
-    }
 
-
-    private final Gatekeeper gate;
-
-    NativeGuard(Gatekeeper gate) {
-        this.gate = gate;
-    }
-
-    Handler guard(Access access, GuardedRoute route) {
-        return (req, res) -> {
-            try {
-                checkVersion(req);
-                Principal who = gate.require(req, res, d -> d.status() == 429
-                        ? new NativeError(429, "rate_limited", d.reason(), null)
-                        : new NativeError(401, "unauthorized", d.reason(), null));
-                if (!access.allows(who)) {
-                    throw new NativeError(403, "forbidden", "this credential lacks the '" + access.scope + "' scope", null);
-                }
-                route.handle(req, res, who);
-            } catch (Exception e) {
-                fail(req, res, e);
-            }
-        };
+        @Override
+        public String needs() {
+            return "'" + scope + "'";
+        }
     }
 
     /** Refuses a principal that may not run shell commands (403, native format). */
@@ -87,16 +56,15 @@ final class NativeGuard {
     }
 
     /** The answer for a path under /api that no route serves. */
-    static Handler notFound() {
-        return (req, res) -> write(res, NativeError.notFound("no endpoint " + req.prologue().method().text()
-                + " " + req.path().path()));
+    static NativeError notFound(ServerRequest req) {
+        return NativeError.notFound("no endpoint " + req.prologue().method().text() + " " + req.path().path());
     }
 
     /**
      * {@code Accept: application/json; version=1.0} selects the version; without a version the
      * latest is used. Any other version is 406.
      */
-    private static void checkVersion(ServerRequest req) {
+    static void checkVersion(ServerRequest req) {
         for (String accept : req.headers().all(HeaderNames.ACCEPT, java.util.List::of)) {
             for (String range : accept.split(",")) {
                 for (String param : range.split(";")) {
@@ -110,33 +78,5 @@ final class NativeGuard {
                 }
             }
         }
-    }
-
-    private static void fail(ServerRequest req, ServerResponse res, Exception e) {
-        NativeError err = switch (e) {
-            case NativeError ne -> ne;
-            case NotFoundException nf -> NativeError.notFound(nf.getMessage());
-            case ConflictException c -> new NativeError(409, "conflict", c.getMessage(), null);
-            case ValidationException v -> NativeError.validation(v.fields());
-            case InvalidScheduleException i -> NativeError.validation(java.util.Map.of("cron", i.getMessage()));
-            case MalformedJsonException m -> NativeError.badRequest(m.getMessage());
-            case BodyTooLargeException b -> new NativeError(413, "payload_too_large", b.getMessage(), null);
-            default -> {
-                LOG.log(Level.SEVERE, "internal error on " + req.prologue().method().text() + " " + req.path().path(), e);
-                yield new NativeError(500, "internal_error", "internal server error", null);
-            }
-        };
-        if (err.status == 401) res.header(HeaderNames.WWW_AUTHENTICATE, "ApiKey, Bearer");
-        if (err.status == 413) res.header(HeaderNames.CONNECTION, "close");
-        write(res, err);
-    }
-
-    static void write(ServerResponse res, NativeError err) {
-        ObjectNode body = Json.object();
-        ObjectNode e = body.putObject("error");
-        e.put("code", err.code);
-        e.put("message", err.getMessage());
-        if (err.details != null && !err.details.isEmpty()) e.set("details", Json.MAPPER.valueToTree(err.details));
-        Respond.json(res, err.status, body);
     }
 }

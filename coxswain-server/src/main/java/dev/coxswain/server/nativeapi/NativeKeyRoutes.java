@@ -5,6 +5,7 @@ import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.ApiKey;
 import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.service.ApiKeyService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,8 +23,10 @@ final class NativeKeyRoutes {
 
     private final ApiKeyService keys;
     private final Bodies bodies;
+    private final FaceCreates creates;
 
-    NativeKeyRoutes(ApiKeyService keys, Bodies bodies) {
+    NativeKeyRoutes(ApiKeyService keys, Bodies bodies, FaceCreates creates) {
+        this.creates = creates;
         this.keys = keys;
         this.bodies = bodies;
     }
@@ -49,10 +52,12 @@ final class NativeKeyRoutes {
         String tier = b.optionalString("tier", 20);
         String workerId = b.optionalString("worker_id", 200);
         b.finish();
-        ApiKeyService.Created c = keys.create(new ApiKeyService.NewKey(name, scopes, tier, workerId));
-        ObjectNode k = key(c.key());
-        k.put("secret", c.secret());
-        Respond.json(res, 201, NativeJson.data(k));
+        creates.<ApiKeyService.Created>respond(req, res, who, then -> keys.create(new ApiKeyService.NewKey(name, scopes, tier, workerId), then),
+                c -> {
+                    ObjectNode k = key(c.key());
+                    k.put("secret", c.secret());
+                    return FaceCreates.jsonShowingOnce(201, NativeJson.data(k), k, "secret");
+                });
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {

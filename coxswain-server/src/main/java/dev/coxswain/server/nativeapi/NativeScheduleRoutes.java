@@ -10,6 +10,7 @@ import dev.coxswain.core.domain.ScheduleRun;
 import dev.coxswain.core.domain.ScheduleStatus;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.schedule.ScheduleService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.SecretMask;
@@ -30,8 +31,10 @@ final class NativeScheduleRoutes {
 
     private final ScheduleService schedules;
     private final Bodies bodies;
+    private final FaceCreates creates;
 
-    NativeScheduleRoutes(ScheduleService schedules, Bodies bodies) {
+    NativeScheduleRoutes(ScheduleService schedules, Bodies bodies, FaceCreates creates) {
+        this.creates = creates;
         this.schedules = schedules;
         this.bodies = bodies;
     }
@@ -49,7 +52,8 @@ final class NativeScheduleRoutes {
     void create(ServerRequest req, ServerResponse res, Principal who) {
         var s = NativeScheduleRequest.create(bodies.readJson(req));
         NativeGuard.requireToRun(who, s.taskType());
-        Respond.json(res, 201, NativeJson.data(schedule(schedules.create(s))));
+        creates.<Schedule>respond(req, res, who, then -> schedules.create(s, then),
+                made -> FaceCreates.json(201, NativeJson.data(schedule(made))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -81,8 +85,8 @@ final class NativeScheduleRoutes {
     void run(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = schedules.get(id(req));
         NativeGuard.requireToRun(who, s.taskType());
-        Task t = schedules.runNow(s.id());
-        Respond.json(res, 201, NativeJson.data(NativeJson.task(t)));
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(s.id(), then),
+                t -> FaceCreates.json(201, NativeJson.data(NativeJson.task(t))));
     }
 
     void runs(ServerRequest req, ServerResponse res, Principal who) {

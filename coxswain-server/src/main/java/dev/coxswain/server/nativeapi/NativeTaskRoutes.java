@@ -12,6 +12,7 @@ import dev.coxswain.core.domain.TaskQuery;
 import dev.coxswain.core.domain.TaskSort;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.service.TaskService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
@@ -26,8 +27,10 @@ final class NativeTaskRoutes {
 
     private final TaskService tasks;
     private final Bodies bodies;
+    private final FaceCreates creates;
 
-    NativeTaskRoutes(TaskService tasks, Bodies bodies) {
+    NativeTaskRoutes(TaskService tasks, Bodies bodies, FaceCreates creates) {
+        this.creates = creates;
         this.tasks = tasks;
         this.bodies = bodies;
     }
@@ -67,8 +70,9 @@ final class NativeTaskRoutes {
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
         NativeGuard.requireShell(who); // every native task runs a shell command
-        Task t = tasks.create(NativeTaskRequest.create(bodies.readJson(req)));
-        Respond.json(res, 201, NativeJson.data(NativeJson.task(t)));
+        var t = NativeTaskRequest.create(bodies.readJson(req));
+        creates.<Task>respond(req, res, who, then -> tasks.create(t, then),
+                made -> FaceCreates.json(201, NativeJson.data(NativeJson.task(made))));
     }
 
     void update(ServerRequest req, ServerResponse res, Principal who) {

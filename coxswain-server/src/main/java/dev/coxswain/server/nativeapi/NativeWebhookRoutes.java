@@ -7,6 +7,7 @@ import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.domain.Webhook;
 import dev.coxswain.core.domain.WebhookDelivery;
 import dev.coxswain.core.webhook.WebhookService;
+import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,8 +25,10 @@ final class NativeWebhookRoutes {
 
     private final WebhookService hooks;
     private final Bodies bodies;
+    private final FaceCreates creates;
 
-    NativeWebhookRoutes(WebhookService hooks, Bodies bodies) {
+    NativeWebhookRoutes(WebhookService hooks, Bodies bodies, FaceCreates creates) {
+        this.creates = creates;
         this.hooks = hooks;
         this.bodies = bodies;
     }
@@ -46,10 +49,12 @@ final class NativeWebhookRoutes {
         Boolean enabled = b.bool("enabled");
         String description = b.optionalString("description", 500);
         b.finish();
-        WebhookService.Created c = hooks.create(new WebhookService.NewWebhook(url, events, secret, enabled, description));
-        ObjectNode n = webhook(c.webhook());
-        n.put("secret", c.secret());
-        Respond.json(res, 201, NativeJson.data(n));
+        var w = new WebhookService.NewWebhook(url, events, secret, enabled, description);
+        creates.<WebhookService.Created>respond(req, res, who, then -> hooks.create(w, then), c -> {
+            ObjectNode n = webhook(c.webhook());
+            n.put("secret", c.secret());
+            return FaceCreates.jsonShowingOnce(201, NativeJson.data(n), n, "secret");
+        });
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {

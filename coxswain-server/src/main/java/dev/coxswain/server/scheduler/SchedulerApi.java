@@ -19,6 +19,10 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.server.auth.Gatekeeper;
+import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.server.face.FaceCreates;
+import dev.coxswain.server.face.FaceGuard;
+import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.RouteTable;
@@ -34,7 +38,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static dev.coxswain.server.http.RouteTable.Access.AUTHENTICATED;
 import static dev.coxswain.server.scheduler.SchedulerGuard.Access.READ;
 import static dev.coxswain.server.scheduler.SchedulerGuard.Access.WRITE;
 
@@ -54,41 +57,44 @@ public final class SchedulerApi {
     private final ConnectionService connections;
     private final Bodies bodies;
     private final Clock clock;
-    private final SchedulerGuard guard;
+    private final FaceGuard<SchedulerError> guard;
+    private final FaceCreates creates;
 
-    public SchedulerApi(ScheduleService schedules, TaskService tasks, ConnectionService connections, Gatekeeper gate,
-                        Bodies bodies, Clock clock) {
+    public SchedulerApi(ScheduleService schedules, TaskService tasks, ConnectionService connections,
+                        IdempotencyService idempotency, Gatekeeper gate, Bodies bodies, Clock clock) {
         this.schedules = schedules;
         this.tasks = tasks;
         this.connections = connections;
         this.bodies = bodies;
         this.clock = clock;
-        this.guard = new SchedulerGuard(gate);
+        this.guard = new FaceGuard<>(SchedulerRequest.FACE, gate, new SchedulerErrors(), FaceGuard.PreCheck.NONE);
+        this.creates = new FaceCreates(idempotency, guard.errors());
     }
 
     /** Register before any face whose catch-all covers {@code /api/v1/*}. */
     public void register(RouteTable table) {
-        RouteTable.Face f = table.face(SchedulerRequest.FACE);
+        FaceRoutes f = new FaceRoutes(table, SchedulerRequest.FACE, guard);
         List<Pattern> known = new ArrayList<>();
         for (String p : PREFIXES) {
-            f.get(p + "/tasks", AUTHENTICATED, guard.guard(READ, this::list))
-                    .post(p + "/tasks", AUTHENTICATED, guard.guard(WRITE, this::create))
-                    .get(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(READ, this::get))
-                    .put(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(WRITE, this::update))
-                    .delete(p + "/tasks/{task_id}", AUTHENTICATED, guard.guard(WRITE, this::delete))
-                    .post(p + "/tasks/{task_id}/run", AUTHENTICATED, guard.guard(WRITE, this::run))
-                    .post(p + "/tasks/{task_id}/queue", AUTHENTICATED, guard.guard(WRITE, this::queue))
-                    .get(p + "/executions", AUTHENTICATED, guard.guard(READ, this::executions))
-                    .get(p + "/executions/{execution_id}", AUTHENTICATED, guard.guard(READ, this::execution))
-                    .get(p + "/stats", AUTHENTICATED, guard.guard(READ, this::stats))
-                    .get(p + "/queue/status", AUTHENTICATED, guard.guard(READ, this::queueStatus));
+            f.get(p + "/tasks", READ, this::list)
+                    .post(p + "/tasks", WRITE, this::create)
+                    .get(p + "/tasks/{task_id}", READ, this::get)
+                    .put(p + "/tasks/{task_id}", WRITE, this::update)
+                    .delete(p + "/tasks/{task_id}", WRITE, this::delete)
+                    .post(p + "/tasks/{task_id}/run", WRITE, this::run)
+                    .post(p + "/tasks/{task_id}/queue", WRITE, this::queue)
+                    .get(p + "/executions", READ, this::executions)
+                    .get(p + "/executions/{execution_id}", READ, this::execution)
+                    .get(p + "/stats", READ, this::stats)
+                    .get(p + "/queue/status", READ, this::queueStatus);
             String q = Pattern.quote(p);
             known.add(Pattern.compile(q + "/(tasks|executions|stats|queue/status)/?"));
             known.add(Pattern.compile(q + "/(tasks|executions)/[^/]+/?"));
             known.add(Pattern.compile(q + "/tasks/[^/]+/(run|queue)/?"));
         }
         for (String p : PREFIXES) {
-            f.fallback(p, SchedulerGuard.unmatched(known)).fallback(p + "/*", SchedulerGuard.unmatched(known));
+            f.fallback(p, guard.answer(SchedulerGuard.unmatched(known)))
+                    .fallback(p + "/*", guard.answer(SchedulerGuard.unmatched(known)));
         }
     }
 
@@ -122,13 +128,13 @@ public final class SchedulerApi {
         } catch (NotFoundException e) {
             throw SchedulerError.badRequest("Подключение с ID " + c.connectionId() + " не найдено");
         }
-        Schedule s;
-        try {
-            s = schedules.create(schedule);
-        } catch (ConflictException e) {
-            throw SchedulerError.badRequest("Task with name '" + c.name() + "' already exists");
-        }
-        Respond.json(res, 201, taskJson(s));
+        creates.<Schedule>respond(req, res, who, then -> {
+            try {
+                return schedules.create(schedule, then);
+            } catch (ConflictException e) {
+                throw SchedulerError.badRequest("Task with name '" + c.name() + "' already exists");
+            }
+        }, s -> FaceCreates.json(201, taskJson(s)));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
@@ -168,18 +174,18 @@ public final class SchedulerApi {
         Schedule s = task(req);
         SchedulerGuard.requireToRun(who, s.taskType());
         if (s.status() != ScheduleStatus.ACTIVE) throw SchedulerError.badRequest("Задача неактивна");
-        Task t = schedules.runNow(s.id());
-        Respond.json(res, 200, Json.object().put("message", "Задача добавлена в очередь выполнения")
-                .put("task_id", s.id()).put("execution_id", t.id()));
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(s.id(), then),
+                t -> FaceCreates.json(200, Json.object().put("message", "Задача добавлена в очередь выполнения")
+                        .put("task_id", s.id()).put("execution_id", t.id())));
     }
 
     /** Like /run, but an inactive task is queued too (as the original does). */
     void queue(ServerRequest req, ServerResponse res, Principal who) {
         Schedule s = task(req);
         SchedulerGuard.requireToRun(who, s.taskType());
-        Task t = schedules.runNow(s.id());
-        Respond.json(res, 200, Json.object().put("message", "Задача " + s.id() + " добавлена в очередь")
-                .put("task_id", s.id()).put("execution_id", t.id()));
+        creates.<Task>respond(req, res, who, then -> schedules.runNow(s.id(), then),
+                t -> FaceCreates.json(200, Json.object().put("message", "Задача " + s.id() + " добавлена в очередь")
+                        .put("task_id", s.id()).put("execution_id", t.id())));
     }
 
     // ---- executions -------------------------------------------------------------------------
