@@ -32,10 +32,11 @@ import dev.coxswain.core.schedule.ScheduleService;
 import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
+import dev.coxswain.core.webhook.AddressGuard;
+import dev.coxswain.core.webhook.PinnedHttpSender;
 import dev.coxswain.core.webhook.WebhookDeliverer;
 import dev.coxswain.core.webhook.WebhookService;
 import dev.coxswain.core.webhook.WebhookSettings;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -119,10 +120,8 @@ public final class Engine implements AutoCloseable {
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
                 new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
                 new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()),
-                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings,
-                        HttpClient.newBuilder().connectTimeout(webhookSettings.timeout())
-                                .followRedirects(HttpClient.Redirect.NEVER).build(),
-                        clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
+                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),
+                        AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
