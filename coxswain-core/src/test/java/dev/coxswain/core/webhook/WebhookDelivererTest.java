@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.connection.SecretBox;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.WebhookDelivery;
 import dev.coxswain.core.node.Engine;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -51,10 +53,12 @@ class WebhookDelivererTest {
     @BeforeEach
     void setUp() throws Exception {
         db = TestDatabases.sqlite(dir);
+        // Secrets are sealed at rest: the deliverer must open them to sign.
+        SecretBox box = new SecretBox(HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
         engine = new Engine(db, EngineConfig.defaults("worker-t", "host", "test", dir), List.of(), clock, ZoneOffset.UTC,
-                new SplittableRandom(1), EngineObserver.NONE, SETTINGS);
+                new SplittableRandom(1), EngineObserver.NONE, SETTINGS, box);
         receiver = new Receiver();
-        deliverer = new WebhookDeliverer(db, new WebhookStore(), SETTINGS, new PinnedHttpSender(),
+        deliverer = new WebhookDeliverer(db, new WebhookStore(box), SETTINGS, new PinnedHttpSender(),
                 AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
     }
 
