@@ -80,7 +80,15 @@ public final class WebhookDeliverer implements Duty {
     }
 
     private void attempt(WebhookDelivery d) {
-        WebhookStore.Target target = db.read(c -> store.target(c, d.webhookId()));
+        WebhookStore.Target target;
+        try {
+            target = db.read(c -> store.target(c, d.webhookId()));
+        } catch (IllegalStateException e) {
+            // The secret was sealed with another key (a node started without the cluster's
+            // secret-key): another node may still deliver it, so this is a failed attempt, not the end.
+            retryOrFail(d, null, e.getMessage());
+            return;
+        }
         if (target == null) return; // deleted meanwhile, with its outbox
         if (!target.enabled()) {
             finish(d, WebhookDelivery.FAILED, null, "subscription disabled", null);
@@ -118,8 +126,14 @@ public final class WebhookDeliverer implements Duty {
             }
             error = "receiver answered HTTP " + status;
         } catch (IOException e) {
+            // Interrupted (shutting down): not the receiver's failure. The lock expires; another pass retries it.
+            if (Thread.currentThread().isInterrupted()) return;
             error = "request failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+        retryOrFail(d, status, error);
+    }
+
+    private void retryOrFail(WebhookDelivery d, Integer status, String error) {
         int failures = d.attempts() + 1;
         if (failures >= settings.maxAttempts()) {
             finish(d, WebhookDelivery.FAILED, status, error + "; gave up after " + failures + " attempts", null);

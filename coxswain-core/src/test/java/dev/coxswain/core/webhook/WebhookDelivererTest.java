@@ -228,6 +228,26 @@ class WebhookDelivererTest {
     }
 
     @Test
+    void aSecretSealedWithAnotherKeyIsAFailedAttemptThatSaysSo() throws Exception {
+        subscribe(Set.of("task.created"));
+        createTask("wrong-key");
+        WebhookDeliverer otherKey = new WebhookDeliverer(db, new WebhookStore(new SecretBox(new byte[32])), SETTINGS,
+                new PinnedHttpSender(), AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
+
+        otherKey.runOnce();
+
+        assertThat(receiver.received).isEmpty();
+        assertThat(deliveries()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("pending");
+            assertThat(d.attempts()).isEqualTo(1);
+            assertThat(d.lastError()).contains("cannot be decrypted");
+        });
+        clock.advance(SETTINGS.delayAfter(1));
+        deliverer.runOnce(); // a node with the right key delivers it
+        assertThat(receiver.received).hasSize(1);
+    }
+
+    @Test
     void backoffDoublesUpToAnHour() {
         assertThat(SETTINGS.delayAfter(1)).isEqualTo(Duration.ofSeconds(5));
         assertThat(SETTINGS.delayAfter(2)).isEqualTo(Duration.ofSeconds(10));
