@@ -266,7 +266,7 @@ public final class ScheduleStore {
         Long lastTask = rs.wasNull() ? null : last;
         return new Schedule(rs.getLong("id"), rs.getString("face"), rs.getString("name"), rs.getString("description"),
                 rs.getString("expression"), rs.getString("timezone"), rs.getString("task_type"),
-                env.open(Json.read(rs.getString("payload"))), rs.getInt("priority"), List.copyOf(tags), rs.getInt("max_retries"),
+                env.openIfPossible(Json.read(rs.getString("payload"))), rs.getInt("priority"), List.copyOf(tags), rs.getInt("max_retries"),
                 rs.getString("backoff"), rs.getInt("timeout_seconds"), MisfirePolicy.fromWire(rs.getString("misfire")),
                 OverlapPolicy.fromWire(rs.getString("overlap")), ScheduleStatus.fromWire(rs.getString("status")),
                 Sql.instant(rs, "next_run_at"), Sql.instant(rs, "last_slot_at"), lastTask,

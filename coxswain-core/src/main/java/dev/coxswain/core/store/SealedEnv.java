@@ -32,6 +32,19 @@ public final class SealedEnv {
         return replace(o, FIELD, ENV, Json.read(sealer.open(o.get(FIELD).textValue())));
     }
 
+    /**
+     * {@link #open}, or the payload as stored when this key cannot open it: a schedule sealed with
+     * another key stays readable (its names and values hidden) and its runs carry the sealed
+     * environment to {@code UnsealingExecutor}, which fails them with a message that says why.
+     */
+    public JsonNode openIfPossible(JsonNode payload) {
+        try {
+            return open(payload);
+        } catch (IllegalStateException e) {
+            return payload;
+        }
+    }
+
     /** Whether the payload holds an {@code env} in clear that {@link #seal} would seal. */
     public boolean needsSealing(JsonNode payload) {
         return sealer != Sealer.NONE && payload instanceof ObjectNode o && o.path(ENV).isObject();

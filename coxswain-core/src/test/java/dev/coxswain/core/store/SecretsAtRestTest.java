@@ -154,4 +154,19 @@ class SecretsAtRestTest {
         assertThat(new SealedEnv(box).open(after.tasks().get(run).payload()).path("env").path("SECRET_VALUE").asText())
                 .isEqualTo(ENV_VALUE);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite"})
+    void aScheduleSealedWithAnotherKeyStaysReadableAndItsRunsCarryTheSealedEnvironment(String kind) {
+        Database db = database(kind);
+        Schedule job = engine(db, box).schedules().create(chadburnJob("other-key"));
+        Engine wrongKey = engine(db, new SecretBox(java.util.HexFormat.of().parseHex("ff".repeat(32))));
+
+        Schedule read = wrongKey.schedules().get(job.id());
+        assertThat(read.payload().has("env")).isFalse();
+        assertThat(read.payload().path("command").asText()).contains("SECRET_VALUE");
+        long run = wrongKey.schedules().runNow(job.id()).id();
+        assertThat(wrongKey.tasks().get(run).payload().path(SealedEnv.FIELD).asText()).startsWith("v1:");
+        assertThat(dump(db, "tasks")).doesNotContain(ENV_VALUE);
+    }
 }
