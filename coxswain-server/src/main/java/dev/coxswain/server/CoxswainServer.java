@@ -80,11 +80,7 @@ public final class CoxswainServer implements AutoCloseable {
     }
 
     public static CoxswainServer start(ServerConfig cfg, Clock clock) {
-        try {
-            Files.createDirectories(cfg.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + cfg.dataDir(), e);
-        }
+        Database.secureDataDirectory(cfg.dataDir()); // mode 0700: it holds the store and the keys
         Database db = cfg.dbUrl() == null ? Database.sqlite(cfg.dataDir(), cfg.sqliteFullSync())
                 : Database.postgres(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), 10, 2);
         try {
@@ -97,8 +93,9 @@ public final class CoxswainServer implements AutoCloseable {
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
                     .withMaxLogLines(cfg.logMaxLinesPerTask());
             ServerMetrics metrics = new ServerMetrics();
-            ConnectionService connections = new ConnectionService(db, new ConnectionStore(),
-                    SecretBox.of(cfg.security().secretKey(), cfg.dataDir()), clock);
+            // One key for every secret at rest: connection passwords, webhook secrets, environment values.
+            SecretBox box = SecretBox.of(cfg.security().secretKey(), cfg.dataDir());
+            ConnectionService connections = new ConnectionService(db, new ConnectionStore(), box, clock);
             // Analyses are task types like shell: schedulable, retried, logged the same way.
             List<TaskExecutor> executors = List.of(new ShellExecutor(),
                     new AnalysisExecutor("config_check", connections::target, new ConfigCheckAnalyzer()::run),
@@ -110,7 +107,7 @@ public final class CoxswainServer implements AutoCloseable {
                     new AnalysisExecutor("log_analysis", connections::target,
                             new SessionAnalysis<>(LogAnalysisParams::fromJson, new LogAnalyzer()::analyze)));
             Engine engine = new Engine(db, ec, executors, clock, cfg.timezone(), new SplittableRandom(),
-                    metrics, cfg.webhooks());
+                    metrics, cfg.webhooks(), box);
             metrics.readStatusFrom(engine.system()::status);
             metrics.gauge("coxswain.tasks.running", "attempts running on this node's local worker",
                     engine.localWorker(), w -> w.running().size());

@@ -1,5 +1,6 @@
 package dev.coxswain.core.connection;
 
+import dev.coxswain.core.store.Sealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts secrets at rest (connection passwords): AES-256-GCM with a random 96-bit nonce per
+ * Encrypts secrets at rest (connection passwords, webhook secrets, environment values): AES-256-GCM with a random 96-bit nonce per
  * value, stored as {@code v1:<base64(nonce || ciphertext+tag)>}. The key comes from configuration
  * ({@code secret-key}, base64 of 32 bytes — every node of a cluster needs the same one) or, when
  * none is configured, from {@code <data-dir>/secret.key}, created with mode 0600 on first use.
  */
-public final class SecretBox {
+public final class SecretBox implements Sealer {
     private static final String PREFIX = "v1:";
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -56,6 +57,12 @@ public final class SecretBox {
         }
     }
 
+    @Override
+    public boolean isSealed(String value) {
+        return value != null && value.startsWith(PREFIX);
+    }
+
+    @Override
     public String seal(String plain) {
         if (plain == null) return null;
         try {
@@ -74,6 +81,7 @@ public final class SecretBox {
     }
 
     /** @throws IllegalStateException when the value was sealed with another key (without saying more) */
+    @Override
     public String open(String sealed) {
         if (sealed == null) return null;
         if (!sealed.startsWith(PREFIX)) throw new IllegalStateException("not a sealed value");

@@ -32,12 +32,16 @@ import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.schedule.ScheduleFirer;
 import dev.coxswain.core.schedule.ScheduleService;
 import dev.coxswain.core.store.ScheduleStore;
+import dev.coxswain.core.store.SealedEnv;
+import dev.coxswain.core.store.Sealer;
+import dev.coxswain.core.store.SecretSweep;
 import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
+import dev.coxswain.core.webhook.AddressGuard;
+import dev.coxswain.core.webhook.PinnedHttpSender;
 import dev.coxswain.core.webhook.WebhookDeliverer;
 import dev.coxswain.core.webhook.WebhookService;
 import dev.coxswain.core.webhook.WebhookSettings;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -89,6 +93,12 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
                   RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings) {
+        this(db, cfg, executors, clock, zone, random, observer, webhookSettings, Sealer.NONE);
+    }
+
+    /** @param sealer encrypts the secrets the store keeps (webhook secrets, environment values) */
+    public Engine(Database db, EngineConfig cfg, Collection<TaskExecutor> executors, Clock clock, ZoneId zone,
+                  RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings, Sealer sealer) {
         this.db = db;
         this.cfg = cfg;
         this.bus = db.openBus();
@@ -97,9 +107,13 @@ public final class Engine implements AutoCloseable {
             dispatchSignal.raise();
             bus.tasksQueued();
         };
-        TaskStore tasks = new TaskStore(db.dialect());
+        TaskStore tasks = new TaskStore(db.dialect(), sealer);
         LogStore logs = new LogStore();
-        WebhookStore webhookStore = new WebhookStore();
+        WebhookStore webhookStore = new WebhookStore(sealer);
+        ScheduleStore scheduleStore = new ScheduleStore(sealer);
+        if (sealer != Sealer.NONE) new SecretSweep(db, webhookStore, scheduleStore, tasks).run();
+        SealedEnv sealedEnv = new SealedEnv(sealer);
+        List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();
         EventStore events = new EventStore(webhookStore, deliverySignal::raise);
         WorkerStore workers = new WorkerStore();
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
@@ -108,7 +122,7 @@ public final class Engine implements AutoCloseable {
             dispatchSignal.raise();
             promoteSignal.raise();
         });
-        this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), executors, clock, logBuffer, completer,
+        this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), unsealing, clock, logBuffer, completer,
                 dispatchSignal, timeoutSignal, observer);
         this.dispatcher = new Dispatcher(db, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
         var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
@@ -122,17 +136,14 @@ public final class Engine implements AutoCloseable {
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
                 new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
                 new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()),
-                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings,
-                        HttpClient.newBuilder().connectTimeout(webhookSettings.timeout())
-                                .followRedirects(HttpClient.Redirect.NEVER).build(),
-                        clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
+                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),
+                        AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
         this.idempotency = new IdempotencyService(db, new IdempotencyStore(), clock);
         this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
-        ScheduleStore scheduleStore = new ScheduleStore();
         this.firer = new ScheduleFirer(db, scheduleStore, taskService, tasks, clock, observer);
         this.scheduleService = new ScheduleService(db, scheduleStore, taskService, clock, zone, worker.types(), () -> {
             firer.requestReload();

@@ -4,15 +4,21 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -22,6 +28,7 @@ import org.sqlite.SQLiteDataSource;
  * new transaction that sees it.
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
     /** Ops per group commit; bounds the time one transaction holds SQLite's write lock. */
     private static final int MAX_BATCH = 256;
     /** Compiled statements the SQLite writer keeps; well above the number of distinct write statements. */
@@ -49,12 +56,14 @@ public final class Database implements AutoCloseable {
      *                 sync (durable across process crashes, may lose the last commits on power loss)
      */
     public static Database sqlite(Path dataDir, boolean fullSync) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
-        }
-        String url = "jdbc:sqlite:" + dataDir.resolve("coxswain.db").toAbsolutePath();
+        secureDataDirectory(dataDir);
+        Path file = dataDir.resolve("coxswain.db");
+        // Created here with mode 0600 before SQLite opens it: SQLite gives the -wal and -shm files
+        // the main file's mode, so they follow (and existing ones are tightened below).
+        secureFile(file, true);
+        secureFile(dataDir.resolve("coxswain.db-wal"), false);
+        secureFile(dataDir.resolve("coxswain.db-shm"), false);
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
         SqlDialect dialect = new SqliteDialect();
 
         SQLiteConfig writeCfg = baseSqliteConfig(fullSync);
@@ -80,6 +89,68 @@ public final class Database implements AutoCloseable {
                 () -> open(() -> StatementCache.wrap(writeDs.getConnection(), STATEMENT_CACHE)), 1, MAX_BATCH,
                 Database::sqliteBusy);
         return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), () -> ClusterBus.NONE);
+    }
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    /**
+     * Creates the data directory with mode 0700, or takes group and other access away from an
+     * existing one: it holds the embedded store, the secret key and the admin key. Does nothing
+     * on a file system without POSIX permissions.
+     */
+    public static void secureDataDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                // Only the last level is ours to restrict; parents are created as the umask says.
+                Path parent = dir.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
+                    // created meanwhile; tightened below
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectories(dir);
+                }
+            }
+            tighten(dir, "data directory");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir, e);
+        }
+    }
+
+    /** Creates the file (when asked) with mode 0600, or takes group and other access away from it. */
+    private static void secureFile(Path file, boolean create) {
+        try {
+            if (create && !Files.exists(file)) {
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException e) {
+                    return;
+                } catch (FileAlreadyExistsException e) {
+                    // another process created it first; tighten it below
+                }
+            }
+            if (Files.exists(file)) tighten(file, "database file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create or restrict " + file, e);
+        }
+    }
+
+    private static void tighten(Path p, String what) throws IOException {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(p);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        Set<PosixFilePermission> own = EnumSet.noneOf(PosixFilePermission.class);
+        own.addAll(perms);
+        if (!own.removeAll(OTHERS)) return;
+        Files.setPosixFilePermissions(p, own);
+        LOG.warning("restricted the " + what + " " + p + " to its owner (was " + PosixFilePermissions.toString(perms)
+                + ", now " + PosixFilePermissions.toString(own) + "): it holds secrets");
     }
 
     private static SQLiteConfig baseSqliteConfig(boolean fullSync) {

@@ -1,6 +1,7 @@
 package dev.coxswain.core.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.MisfirePolicy;
 import dev.coxswain.core.domain.NewSchedule;
@@ -19,11 +20,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Schedules, and the runs (tasks) they created. */
+/**
+ * Schedules, and the runs (tasks) they created. A payload's {@code env} is stored sealed
+ * ({@link SealedEnv}) and read back in clear.
+ */
 public final class ScheduleStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /** The origin_kind of a task a schedule created. */
     public static final String ORIGIN = "schedule";
+
+    private final SealedEnv env;
+
+    public ScheduleStore() {
+        this(Sealer.NONE);
+    }
+
+    public ScheduleStore(Sealer sealer) {
+        this.env = new SealedEnv(sealer);
+    }
 
     /** A schedule id with its next slot, for the firer's timer. */
     public record Due(long id, Instant nextRunAt) {
@@ -40,7 +54,7 @@ public final class ScheduleStore {
             ps.setString(4, s.expression());
             ps.setString(5, s.timezone());
             ps.setString(6, s.taskType());
-            ps.setString(7, Json.write(s.payload()));
+            ps.setString(7, Json.write(env.seal(s.payload())));
             ps.setInt(8, s.priority());
             ps.setString(9, Json.write(s.tags()));
             ps.setInt(10, s.maxRetries());
@@ -95,6 +109,7 @@ public final class ScheduleStore {
     /** Sets the given columns (by name) of one schedule; false when it does not exist. */
     public boolean update(Tx tx, long id, Map<String, Object> sets, Instant now) throws SQLException {
         Map<String, Object> all = new LinkedHashMap<>(sets);
+        all.computeIfPresent("payload", (k, v) -> Json.write(env.seal(Json.read((String) v))));
         all.put("updated_at", now.toEpochMilli());
         StringBuilder sql = new StringBuilder("UPDATE schedules SET ");
         List<Object> args = new ArrayList<>();
@@ -216,7 +231,31 @@ public final class ScheduleStore {
         return out;
     }
 
-    private static Schedule map(ResultSet rs) throws SQLException {
+    /** Seals the {@code env} of schedules stored in clear (rows from before sealing). @return how many */
+    public int sealClearEnv(Tx tx) throws SQLException {
+        return sealClearEnv(tx, env, "schedules");
+    }
+
+    /** Rewrites the payloads of {@code table} whose {@code env} is in clear. */
+    static int sealClearEnv(Tx tx, SealedEnv env, String table) throws SQLException {
+        Map<Long, JsonNode> clear = new LinkedHashMap<>();
+        // A cheap filter first: every payload with an env object has the key in its JSON text.
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT id, payload FROM " + table
+                + " WHERE payload LIKE '%\"env\"%'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                JsonNode p = Json.read(rs.getString(2));
+                if (env.needsSealing(p)) clear.put(rs.getLong(1), p);
+            }
+        }
+        for (var e : clear.entrySet()) {
+            TaskStore.exec(tx.connection(), "UPDATE " + table + " SET payload = ? WHERE id = ?",
+                    Json.write(env.seal(e.getValue())), e.getKey());
+        }
+        return clear.size();
+    }
+
+    private Schedule map(ResultSet rs) throws SQLException {
         List<String> tags;
         try {
             tags = Json.MAPPER.readValue(rs.getString("tags"), STRINGS);
@@ -227,7 +266,7 @@ public final class ScheduleStore {
         Long lastTask = rs.wasNull() ? null : last;
         return new Schedule(rs.getLong("id"), rs.getString("face"), rs.getString("name"), rs.getString("description"),
                 rs.getString("expression"), rs.getString("timezone"), rs.getString("task_type"),
-                Json.read(rs.getString("payload")), rs.getInt("priority"), List.copyOf(tags), rs.getInt("max_retries"),
+                env.openIfPossible(Json.read(rs.getString("payload"))), rs.getInt("priority"), List.copyOf(tags), rs.getInt("max_retries"),
                 rs.getString("backoff"), rs.getInt("timeout_seconds"), MisfirePolicy.fromWire(rs.getString("misfire")),
                 OverlapPolicy.fromWire(rs.getString("overlap")), ScheduleStatus.fromWire(rs.getString("status")),
                 Sql.instant(rs, "next_run_at"), Sql.instant(rs, "last_slot_at"), lastTask,

@@ -37,11 +37,18 @@ public final class TaskStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final SqlDialect dialect;
+    private final SealedEnv env;
     private final boolean writesCreationRecords;
     private final boolean writesStartRecords;
 
     public TaskStore(SqlDialect dialect) {
+        this(dialect, Sealer.NONE);
+    }
+
+    /** @param sealer seals a payload's {@code env} (read back sealed: executors open it, see {@link SealedEnv}) */
+    public TaskStore(SqlDialect dialect, Sealer sealer) {
         this.dialect = dialect;
+        this.env = new SealedEnv(sealer);
         this.writesCreationRecords = dialect.insertTaskWithCreation(INSERT) != null;
         this.writesStartRecords = dialect.claimWithStart(dialect.claimSql(1, COLUMNS)) != null;
     }
@@ -84,7 +91,7 @@ public final class TaskStore {
             ps.setString(1, t.type());
             ps.setString(2, t.name());
             ps.setString(3, t.description());
-            ps.setString(4, Json.write(t.payload()));
+            ps.setString(4, Json.write(env.seal(t.payload())));
             ps.setString(5, status.wire());
             ps.setInt(6, t.priority());
             ps.setLong(7, runAt.toEpochMilli());
@@ -536,6 +543,11 @@ public final class TaskStore {
             rs.next();
             return new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)};
         }
+    }
+
+    /** Seals the {@code env} of task payloads stored in clear (rows from before sealing). @return how many */
+    public int sealClearEnv(Tx tx) throws SQLException {
+        return ScheduleStore.sealClearEnv(tx, env, "tasks");
     }
 
     // ---- mapping ---------------------------------------------------------------------------

@@ -17,10 +17,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Webhook subscriptions and the delivery outbox. */
+/** Webhook subscriptions and the delivery outbox. Secrets are stored sealed by the {@link Sealer}. */
 public final class WebhookStore {
     /** Memo key of the event types someone subscribes to; every subscription change forgets it. */
     private static final Object SUBSCRIBED = new Object();
+
+    private final Sealer sealer;
+
+    public WebhookStore() {
+        this(Sealer.NONE);
+    }
+
+    public WebhookStore(Sealer sealer) {
+        this.sealer = sealer;
+    }
 
     /** A subscription with its secret, for the deliverer only. */
     public record Target(long id, String url, String secret, boolean enabled) {
@@ -37,7 +47,7 @@ public final class WebhookStore {
         try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO webhooks (url, secret, enabled,"
                 + " description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setString(1, url);
-            ps.setString(2, secret);
+            ps.setString(2, sealer.seal(secret));
             ps.setInt(3, enabled ? 1 : 0);
             ps.setString(4, description);
             ps.setLong(5, now.toEpochMilli());
@@ -55,6 +65,7 @@ public final class WebhookStore {
     public boolean update(Tx tx, long id, Map<String, Object> sets, Set<String> events, Instant now) throws SQLException {
         tx.forget(SUBSCRIBED);
         Map<String, Object> all = new LinkedHashMap<>(sets);
+        all.computeIfPresent("secret", (k, v) -> sealer.seal((String) v));
         all.put("updated_at", now.toEpochMilli());
         StringBuilder sql = new StringBuilder("UPDATE webhooks SET ");
         List<Object> args = new ArrayList<>();
@@ -105,9 +116,27 @@ public final class WebhookStore {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, url, secret, enabled FROM webhooks WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Target(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0) : null;
+                return rs.next() ? new Target(rs.getLong(1), rs.getString(2), clear(rs.getString(3)), rs.getInt(4) != 0) : null;
             }
         }
+    }
+
+    private String clear(String stored) {
+        return sealer.isSealed(stored) ? sealer.open(stored) : stored;
+    }
+
+    /** Seals the secrets stored in clear (rows from before sealing). @return how many */
+    public int sealClearSecrets(Tx tx) throws SQLException {
+        if (sealer == Sealer.NONE) return 0;
+        Map<Long, String> clear = new LinkedHashMap<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT id, secret FROM webhooks");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) if (!sealer.isSealed(rs.getString(2))) clear.put(rs.getLong(1), rs.getString(2));
+        }
+        for (var e : clear.entrySet()) {
+            TaskStore.exec(tx.connection(), "UPDATE webhooks SET secret = ? WHERE id = ?", sealer.seal(e.getValue()), e.getKey());
+        }
+        return clear.size();
     }
 
     private List<Webhook> query(Connection c, String sql, Object... args) throws SQLException {

@@ -7,14 +7,13 @@ import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.WebhookStore;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
@@ -34,18 +33,18 @@ public final class WebhookDeliverer implements Duty {
     private final WebhookStore store;
     private final AddressGuard guard;
     private final WebhookSettings settings;
-    private final HttpClient http;
+    private final WebhookSender sender;
     private final Clock clock;
     private final EngineObserver observer;
     private final Duration idle;
 
-    public WebhookDeliverer(Database db, WebhookStore store, WebhookSettings settings, HttpClient http, Clock clock,
-                            EngineObserver observer, Duration idle) {
+    public WebhookDeliverer(Database db, WebhookStore store, WebhookSettings settings, WebhookSender sender,
+                            AddressGuard.Resolver resolver, Clock clock, EngineObserver observer, Duration idle) {
         this.db = db;
         this.store = store;
-        this.guard = new AddressGuard(settings.allowLoopback(), settings.allowPrivate());
+        this.guard = new AddressGuard(settings.allowLoopback(), settings.allowPrivate(), resolver);
         this.settings = settings;
-        this.http = http;
+        this.sender = sender;
         this.clock = clock;
         this.observer = observer;
         this.idle = idle;
@@ -81,7 +80,15 @@ public final class WebhookDeliverer implements Duty {
     }
 
     private void attempt(WebhookDelivery d) {
-        WebhookStore.Target target = db.read(c -> store.target(c, d.webhookId()));
+        WebhookStore.Target target;
+        try {
+            target = db.read(c -> store.target(c, d.webhookId()));
+        } catch (IllegalStateException e) {
+            // The secret was sealed with another key (a node started without the cluster's
+            // secret-key): another node may still deliver it, so this is a failed attempt, not the end.
+            retryOrFail(d, null, e.getMessage());
+            return;
+        }
         if (target == null) return; // deleted meanwhile, with its outbox
         if (!target.enabled()) {
             finish(d, WebhookDelivery.FAILED, null, "subscription disabled", null);
@@ -94,39 +101,39 @@ public final class WebhookDeliverer implements Duty {
             finish(d, WebhookDelivery.FAILED, null, "invalid url", null);
             return;
         }
-        String refused = guard.check(uri);
-        if (refused != null) {
-            finish(d, WebhookDelivery.FAILED, null, refused, null);
+        AddressGuard.Checked checked = guard.resolve(uri);
+        if (checked.refusal() != null) {
+            finish(d, WebhookDelivery.FAILED, null, checked.refusal(), null);
             return;
         }
         byte[] body = WebhookPayloads.body(d);
         long ts = clock.instant().getEpochSecond();
-        HttpRequest req = HttpRequest.newBuilder(uri)
-                .timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Coxswain-Webhooks/1")
-                .header("X-Coxswain-Event", d.event())
-                .header("X-Coxswain-Delivery", "whd-" + d.id())
-                .header("X-Coxswain-Timestamp", Long.toString(ts))
-                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.header(target.secret(), ts, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "Coxswain-Webhooks/1");
+        headers.put("X-Coxswain-Event", d.event());
+        headers.put("X-Coxswain-Delivery", "whd-" + d.id());
+        headers.put("X-Coxswain-Timestamp", Long.toString(ts));
+        headers.put(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.header(target.secret(), ts, body));
         Integer status = null;
         String error;
         try {
-            HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-            status = res.statusCode();
+            // The checked address itself: a second lookup could answer differently (DNS rebinding).
+            status = sender.send(uri, checked.address(), headers, body, settings.timeout());
             if (status >= 200 && status < 300) {
                 finish(d, WebhookDelivery.DELIVERED, status, null, null);
                 return;
             }
             error = "receiver answered HTTP " + status;
         } catch (IOException e) {
+            // Interrupted (shutting down): not the receiver's failure. The lock expires; another pass retries it.
+            if (Thread.currentThread().isInterrupted()) return;
             error = "request failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return; // the lock expires; another pass retries it
         }
+        retryOrFail(d, status, error);
+    }
+
+    private void retryOrFail(WebhookDelivery d, Integer status, String error) {
         int failures = d.attempts() + 1;
         if (failures >= settings.maxAttempts()) {
             finish(d, WebhookDelivery.FAILED, status, error + "; gave up after " + failures + " attempts", null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.connection.SecretBox;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.WebhookDelivery;
 import dev.coxswain.core.node.Engine;
@@ -14,12 +15,16 @@ import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.testing.MutableClock;
 import dev.coxswain.core.testing.TestDatabases;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -48,11 +53,13 @@ class WebhookDelivererTest {
     @BeforeEach
     void setUp() throws Exception {
         db = TestDatabases.sqlite(dir);
+        // Secrets are sealed at rest: the deliverer must open them to sign.
+        SecretBox box = new SecretBox(HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
         engine = new Engine(db, EngineConfig.defaults("worker-t", "host", "test", dir), List.of(), clock, ZoneOffset.UTC,
-                new SplittableRandom(1), EngineObserver.NONE, SETTINGS);
+                new SplittableRandom(1), EngineObserver.NONE, SETTINGS, box);
         receiver = new Receiver();
-        deliverer = new WebhookDeliverer(db, new WebhookStore(), SETTINGS, HttpClient.newHttpClient(), clock,
-                EngineObserver.NONE, Duration.ofSeconds(5));
+        deliverer = new WebhookDeliverer(db, new WebhookStore(box), SETTINGS, new PinnedHttpSender(),
+                AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -186,6 +193,58 @@ class WebhookDelivererTest {
         assertThat(new AddressGuard(true, false).check(URI.create("http://127.0.0.1:9/x"))).isNull();
         assertThat(new AddressGuard(false, true).check(URI.create("http://10.1.2.3/x"))).isNull();
         assertThat(new AddressGuard(false, true).check(URI.create("http://127.0.0.1/x"))).contains("loopback");
+    }
+
+    @Test
+    void connectsToTheAddressItCheckedNotToWhatTheNameResolvesToNext() throws Exception {
+        // DNS rebinding: the name is public when the guard looks it up and loopback after that.
+        WebhookSettings strict = new WebhookSettings(false, false, Duration.ofSeconds(5), 4, Duration.ofSeconds(5));
+        AtomicInteger lookups = new AtomicInteger();
+        AddressGuard.Resolver rebinding = host -> new InetAddress[]{InetAddress.getByAddress(host,
+                lookups.getAndIncrement() == 0 ? new byte[]{93, (byte) 184, (byte) 216, 34} : new byte[]{127, 0, 0, 1})};
+        // Tests talk only to 127.0.0.1: the sender dials loopback for real and fails any other address.
+        List<InetAddress> dialled = new CopyOnWriteArrayList<>();
+        PinnedHttpSender real = new PinnedHttpSender();
+        WebhookSender offline = (url, address, headers, body, timeout) -> {
+            dialled.add(address);
+            if (address.isLoopbackAddress()) return real.send(url, address, headers, body, timeout);
+            throw new ConnectException("no route to host (test)");
+        };
+        WebhookDeliverer rebound = new WebhookDeliverer(db, new WebhookStore(), strict, offline, rebinding, clock,
+                EngineObserver.NONE, Duration.ofSeconds(5));
+        int port = URI.create(receiver.url()).getPort();
+        db.write(tx -> new WebhookStore().insert(tx, "http://rebind.test:" + port + "/hook", "a-test-secret-0123456789",
+                Set.of("task.created"), true, null, T0));
+        createTask("rebind");
+
+        rebound.runOnce();
+
+        assertThat(receiver.received).as("the loopback receiver is never reached").isEmpty();
+        assertThat(dialled).extracting(InetAddress::getHostAddress).containsExactly("93.184.216.34");
+        assertThat(deliveries()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("pending");
+            assertThat(d.lastError()).contains("no route to host");
+        });
+    }
+
+    @Test
+    void aSecretSealedWithAnotherKeyIsAFailedAttemptThatSaysSo() throws Exception {
+        subscribe(Set.of("task.created"));
+        createTask("wrong-key");
+        WebhookDeliverer otherKey = new WebhookDeliverer(db, new WebhookStore(new SecretBox(new byte[32])), SETTINGS,
+                new PinnedHttpSender(), AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
+
+        otherKey.runOnce();
+
+        assertThat(receiver.received).isEmpty();
+        assertThat(deliveries()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("pending");
+            assertThat(d.attempts()).isEqualTo(1);
+            assertThat(d.lastError()).contains("cannot be decrypted");
+        });
+        clock.advance(SETTINGS.delayAfter(1));
+        deliverer.runOnce(); // a node with the right key delivers it
+        assertThat(receiver.received).hasSize(1);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.coxswain.server.chadburn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.server.chadburn.ChadburnServer.Resp;
+import dev.coxswain.server.testing.SecretLedger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -298,6 +299,38 @@ class ChadburnExecutionsTest {
         JsonNode r = ok(api.put(path(j), replace), 200);
         assertThat(r.get("environment")).isEqualTo(JSON.createObjectNode().put("GREETING", "******"));
         assertThat(output(id, api.runNow(id))).isEqualTo("new-greeting|");
+    }
+
+    @Test
+    void anEnvironmentValueIsEncryptedAtRestAndTheRunStillGetsIt() {
+        String value = "sealed-env-value-5f1e9c";
+        SecretLedger.secret(value);
+        // The command compares (in two halves, so the command text does not hold the value) instead
+        // of printing, so the value reaches no output or log row either.
+        String test = "[ \"${DB_TOKEN%-value-5f1e9c}\" = 'sealed-env' ] && [ \"${DB_TOKEN#sealed-env}\" = '-value-5f1e9c' ]";
+        ObjectNode b = job("env-sealed", NEVER_SOON, test + " && echo matched");
+        b.putObject("environment").put("DB_TOKEN", value);
+        JsonNode j = api.create(b);
+        String id = j.get("id").asText();
+        assertThat(output(id, api.runNow(id))).isEqualTo("matched");
+        // A masked PUT keeps the value, sealed again with the rewritten payload.
+        ObjectNode keep = JSON.createObjectNode().put("command", test + " && echo still");
+        keep.putObject("environment").put("DB_TOKEN", "******");
+        ok(api.put(path(j), keep), 200);
+        assertThat(output(id, api.runNow(id))).isEqualTo("still");
+
+        for (String table : List.of("schedules", "tasks")) {
+            String rows = api.server.engine().database().read(c -> {
+                StringBuilder out = new StringBuilder();
+                try (var s = c.createStatement(); var rs = s.executeQuery("SELECT * FROM " + table)) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) out.append(rs.getString(i)).append('|');
+                    }
+                }
+                return out.toString();
+            });
+            assertThat(rows).as(table).contains("DB_TOKEN").doesNotContain(value);
+        }
     }
 
     @Test
