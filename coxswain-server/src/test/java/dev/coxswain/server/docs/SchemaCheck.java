@@ -99,6 +99,11 @@ public final class SchemaCheck {
         return resolveIn(doc, node);
     }
 
+    /** Like {@link #resolve}, in the strict view. */
+    public JsonNode resolveStrict(JsonNode node) {
+        return resolveIn(strict, node);
+    }
+
     private static JsonNode resolveIn(JsonNode root, JsonNode node) {
         JsonNode n = node;
         for (int hops = 0; n.has("$ref"); hops++) {
