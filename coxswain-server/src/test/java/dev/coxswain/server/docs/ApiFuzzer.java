@@ -165,8 +165,11 @@ public final class ApiFuzzer {
             Kind k = all[1 + rnd.nextInt(all.length - 1)];
             boolean body = op.body() != null;
             switch (k) {
-                case WRONG_TYPE, MISSING_REQUIRED, HUGE_STRING, ODD_UNICODE, EXTREME_NUMBER, MALFORMED_JSON, WRONG_CONTENT_TYPE -> {
-                    if (body || k == Kind.HUGE_STRING || k == Kind.ODD_UNICODE || k == Kind.EXTREME_NUMBER) return k;
+                case WRONG_TYPE, MISSING_REQUIRED, MALFORMED_JSON, WRONG_CONTENT_TYPE -> {
+                    if (body) return k;
+                }
+                case HUGE_STRING, ODD_UNICODE, EXTREME_NUMBER -> {
+                    if (body || !op.params().isEmpty()) return k;
                 }
                 case BAD_ID -> {
                     if (op.path().contains("{")) return k;
@@ -223,7 +226,7 @@ public final class ApiFuzzer {
         };
         if (auth != null) b.header("Authorization", auth);
         if (kind == Kind.BAD_AUTH && rnd.nextBoolean()) b.header("X-API-Key", pick("wrong", "", "\u00e9t\u00e9"));
-        String request = op.method().toUpperCase() + " " + path + query + (auth == null ? " (no credential)" : " auth=" + abbreviate(auth, 40))
+        String request = op.method().toUpperCase() + " " + abbreviate(path + query, 200) + (auth == null ? " (no credential)" : " auth=" + abbreviate(auth, 40))
                 + (body == null ? "" : " content-type=" + contentType + " body=" + abbreviate(body, 300));
         HttpResponse<String> r = send(b);
         synchronized (rep) {
@@ -342,6 +345,8 @@ public final class ApiFuzzer {
                 value = pick("0", "-1", "99999999999999999999999", "task-", "task-0", "task--1", "key-abc", "conn-1.5", "abc", "%00",
                         "%F0%9F%92%A9", "%E2%80%AE", "..%2F..", "1.5", "%20", "x".repeat(300), "1e3", "0x10", "%C3%A9t%C3%A9",
                         "task-9223372036854775808", "9223372036854775807", "-0", "null", "true");
+            } else if (op.body() == null && (kind == Kind.ODD_UNICODE || kind == Kind.EXTREME_NUMBER) && rnd.nextBoolean()) {
+                value = encode(kind == Kind.ODD_UNICODE ? oddUnicode() : extremeNumber().asText());
             } else if (!p.schema().path("enum").isMissingNode()) {
                 value = p.schema().path("enum").get(rnd.nextInt(p.schema().path("enum").size())).asText();
             } else {
@@ -349,7 +354,7 @@ public final class ApiFuzzer {
                 if (op.path().startsWith("/api/workers/")) value = rnd.nextInt(4) == 0 ? "nobody" : workerId();
                 else if (pool == null || pool.isEmpty() || rnd.nextInt(8) == 0) value = rnd.nextBoolean() ? "1" : "task-1";
                 else value = pool.get(rnd.nextInt(pool.size()));
-                value = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+                value = encode(value);
             }
             path = path.replace("{" + p.name() + "}", value);
         }
@@ -376,9 +381,15 @@ public final class ApiFuzzer {
             if (kind == Kind.BAD_QUERY && rnd.nextBoolean()) {
                 v = pick("-1", "0", "abc", "99999999999999999999", "1.5", "", "%00", "true", "%F0%9F%92%A9", "x".repeat(2000),
                         "2024-13-45T99:99:99Z", "NaN", "-9223372036854775808", "%5B%5D", "%2C%2C%2C");
+            } else if (op.body() == null && kind == Kind.ODD_UNICODE && rnd.nextBoolean()) {
+                v = encode(oddUnicode());
+            } else if (op.body() == null && kind == Kind.EXTREME_NUMBER && rnd.nextBoolean()) {
+                v = encode(extremeNumber().asText());
+            } else if (op.body() == null && kind == Kind.HUGE_STRING && rnd.nextBoolean()) {
+                v = "h".repeat(1000 + rnd.nextInt(3000));
             } else {
                 JsonNode val = gen(p.schema(), 0, p.name());
-                v = URLEncoder.encode(val.isTextual() ? val.asText() : val.toString(), StandardCharsets.UTF_8);
+                v = encode(val.isTextual() ? val.asText() : val.toString());
             }
             q.append(q.isEmpty() ? "?" : "&").append(p.name()).append('=').append(v);
         }
@@ -658,6 +669,10 @@ public final class ApiFuzzer {
         a.forEach(out::add);
         b.forEach(out::add);
         return out;
+    }
+
+    private static String encode(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static List<String> fieldNames(JsonNode n) {
