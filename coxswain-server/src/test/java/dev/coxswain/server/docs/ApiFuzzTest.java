@@ -2,7 +2,9 @@ package dev.coxswain.server.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coxswain.core.webhook.WebhookSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +29,10 @@ class ApiFuzzTest {
         try {
             String key;
             if (url == null || url.isBlank()) {
-                // Generous limits, so the credential-less mutations reach the faces instead of the rate limiter.
-                srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000)));
+                // Generous limits, so the credential-less mutations reach the faces instead of the rate
+                // limiter; loopback webhooks, so generated ones (all at 127.0.0.1:9) are accepted.
+                srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
+                        .withWebhooks(new WebhookSettings(true, false, Duration.ofSeconds(5), 2, Duration.ofSeconds(1))));
                 url = "http://127.0.0.1:" + srv.port();
                 key = DocsServer.ADMIN;
             } else {

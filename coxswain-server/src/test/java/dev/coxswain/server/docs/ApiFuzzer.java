@@ -65,24 +65,39 @@ public final class ApiFuzzer {
         /** The first request that got each undocumented status. */
         final Map<String, String> undocumentedSample = new TreeMap<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
+        final Map<String, Integer> knownIds = new TreeMap<>();
+        /** Requests valid per the document that were refused with a 4xx, by operation, with the first one's answer. */
+        final Map<String, Integer> validRefused = new TreeMap<>();
+        final Map<String, String> validRefusedSample = new TreeMap<>();
         int requests;
         int serverErrors;
         int schemaBreaks;
         int hangs;
+        int credentialsLost;
         long millis;
 
         public int failures() {
-            return serverErrors + schemaBreaks + hangs;
+            return serverErrors + schemaBreaks + hangs + credentialsLost;
         }
 
         public String summary() {
+            return summary(Boolean.getBoolean("fuzz.verbose"));
+        }
+
+        public String summary(boolean verbose) {
             StringBuilder b = new StringBuilder();
             b.append(String.format("fuzz: %d operations covered, %d requests in %.1f s%n", perOperation.size(), requests, millis / 1000.0));
             b.append("  responses by class: ").append(byClass).append('\n');
             b.append("  requests by kind:   ").append(byKind).append('\n');
-            b.append(String.format("  failures: %d (5xx %d, schema breaks %d, hangs %d)%n", failures(), serverErrors, schemaBreaks, hangs));
+            b.append("  ids harvested from answers, by collection: ").append(knownIds).append('\n');
+            b.append(String.format("  failures: %d (5xx %d, schema breaks %d, hangs %d, own credential lost %d)%n", failures(), serverErrors,
+                    schemaBreaks, hangs, credentialsLost));
             b.append("  undocumented statuses (operation status: count): ").append(undocumented).append('\n');
             undocumentedSample.forEach((k, v) -> b.append("    ").append(k).append(": ").append(v).append('\n'));
+            if (verbose) {
+                b.append("  valid-per-document requests refused with a 4xx: ").append(validRefused).append('\n');
+                validRefusedSample.forEach((k, v) -> b.append("    ").append(k).append(": ").append(v).append('\n'));
+            }
             int shown = 0;
             for (String f : failures) {
                 if (shown++ == 40) {
@@ -106,6 +121,9 @@ public final class ApiFuzzer {
     /** Ids seen in answers, by the collection path they belong to ({@code /api/tasks}, {@code /scheduler/tasks}). */
     private final Map<String, List<String>> ids = new ConcurrentHashMap<>();
     private int counter;
+    /** The last key change that succeeded, to explain a lost credential. */
+    private String lastKeyChange = "none";
+    private boolean credentialLost;
 
     public ApiFuzzer(String baseUrl, String adminKey, long seed) {
         this.base = baseUrl.replaceAll("/$", "");
@@ -136,6 +154,31 @@ public final class ApiFuzzer {
         }
     }
 
+    /**
+     * The id of the key the fuzzer itself uses (found by its prefix). It is never changed or
+     * revoked: the configured admin key is an ordinary key row, and revoking it locks the
+     * fuzzer out for the rest of the run (and the server's operator until the key is replaced).
+     */
+    private String ownKeyDigits() {
+        if (ownKey == null) {
+            ownKey = "";
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/keys?limit=100")).header("Authorization", "ApiKey " + adminKey));
+            if (r != null && r.statusCode() == 200) {
+                for (JsonNode k : Json.read(r.body()).path("data")) {
+                    String prefix = k.path("prefix").asText();
+                    if (!prefix.isEmpty() && adminKey.startsWith(prefix)) ownKey = k.path("id").asText().replaceAll("\\D", "");
+                }
+            }
+        }
+        return ownKey;
+    }
+
+    private String ownKey;
+
+    private boolean isOwnKey(String path, String id) {
+        return path.startsWith("/api/keys/") && !ownKeyDigits().isEmpty() && id.replaceAll("\\D", "").replaceFirst("^0+(?=.)", "").equals(ownKeyDigits());
+    }
+
     public int operations() {
         return ops.size();
     }
@@ -155,6 +198,7 @@ public final class ApiFuzzer {
             exchange(op, pickKind(op), rep);
         }
         rep.millis = (System.nanoTime() - start) / 1_000_000;
+        ids.forEach((k, v) -> rep.knownIds.put(k, v.size()));
         return rep;
     }
 
@@ -241,6 +285,17 @@ public final class ApiFuzzer {
             }
             int status = r.statusCode();
             rep.byClass.merge(status / 100 + "xx", 1, Integer::sum);
+            if (status == 401 && auth != null && auth.equals("ApiKey " + adminKey) && !credentialLost) {
+                credentialLost = true;
+                rep.credentialsLost++;
+                rep.failures.add("the fuzzer's own admin key is refused from here on [" + kind + "] " + request + " -> "
+                        + abbreviate(r.body(), 200) + "; the last key change that succeeded: " + lastKeyChange);
+            }
+            if (status / 100 == 2 && op.path().equals("/api/keys/{id}") && !op.method().equals("get")) lastKeyChange = request;
+            if (kind == Kind.VALID && status / 100 == 4) {
+                rep.validRefused.merge(op.name(), 1, Integer::sum);
+                rep.validRefusedSample.putIfAbsent(op.name(), status + " " + request + " -> " + abbreviate(r.body(), 200));
+            }
             if (status >= 500) {
                 rep.serverErrors++;
                 rep.failures.add(status + " [" + kind + "] " + request + " -> " + abbreviate(r.body(), 300));
@@ -356,6 +411,7 @@ public final class ApiFuzzer {
                 else value = pool.get(rnd.nextInt(pool.size()));
                 value = encode(value);
             }
+            if (isOwnKey(op.path(), value)) value = "key-999999";
             path = path.replace("{" + p.name() + "}", value);
         }
         return path;
@@ -412,6 +468,10 @@ public final class ApiFuzzer {
         return switch (type) {
             case "object" -> {
                 ObjectNode o = F.objectNode();
+                if (field.equals("payload") && !s.has("properties")) {
+                    // A schedule's shell payload; safe like every command here.
+                    yield o.put("command", "echo fz" + (++counter));
+                }
                 Set<String> required = new TreeSet<>();
                 s.path("required").forEach(r -> required.add(r.asText()));
                 for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
@@ -425,7 +485,9 @@ public final class ApiFuzzer {
             }
             case "array" -> {
                 ArrayNode a = F.arrayNode();
-                int n = depth > 3 ? 0 : rnd.nextInt(3);
+                int min = s.path("minItems").asInt(0);
+                int max = s.has("maxItems") ? s.get("maxItems").asInt() : min + 2;
+                int n = depth > 3 ? min : min + rnd.nextInt(Math.max(1, max - min + 1));
                 for (int i = 0; i < n; i++) a.add(gen(s.path("items"), depth + 1, field));
                 if (field.equals("dependencies")) {
                     a.removeAll();
@@ -434,7 +496,13 @@ public final class ApiFuzzer {
                 }
                 yield a;
             }
-            case "string" -> F.textNode(string(s, field));
+            case "string" -> {
+                String v = string(s, field);
+                int min = s.path("minLength").asInt(0);
+                if (v.length() < min) v = v + "p".repeat(min - v.length());
+                if (s.has("maxLength") && v.length() > s.get("maxLength").asInt()) v = v.substring(0, s.get("maxLength").asInt());
+                yield F.textNode(v);
+            }
             case "integer" -> F.numberNode(integer(s, field));
             case "number" -> F.numberNode(rnd.nextDouble() * 100);
             case "boolean" -> F.booleanNode(rnd.nextBoolean());
@@ -484,8 +552,10 @@ public final class ApiFuzzer {
         long max = s.has("maximum") ? s.get("maximum").asLong() : Math.max(min + 100, 100);
         if (field.equals("connection_id")) {
             List<String> pool = ids.get("/api/connections");
-            if (pool != null && !pool.isEmpty()) return Long.parseLong(pool.get(rnd.nextInt(pool.size())).replaceAll("\\D", "").isEmpty()
-                    ? "1" : pool.get(rnd.nextInt(pool.size())).replaceAll("\\D", ""));
+            if (pool != null && !pool.isEmpty()) {
+                String digits = pool.get(rnd.nextInt(pool.size())).replaceAll("\\D", "");
+                return digits.isEmpty() ? 1 : Long.parseLong(digits);
+            }
         }
         if (field.equals("port")) return 1 + rnd.nextInt(65535);
         if (field.endsWith("timeout") || field.endsWith("seconds") || field.equals("retry_delay")) max = Math.min(max, 5);
