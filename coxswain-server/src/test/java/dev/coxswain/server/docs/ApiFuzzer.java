@@ -280,7 +280,7 @@ public final class ApiFuzzer {
             if (r == null) {
                 rep.hangs++;
                 rep.byClass.merge("no answer", 1, Integer::sum);
-                rep.failures.add("no answer within 20 s [" + kind + "]: " + request);
+                rep.failures.add("no answer: " + lastMiss + " [" + kind + "]: " + request);
                 return;
             }
             int status = r.statusCode();
@@ -334,24 +334,28 @@ public final class ApiFuzzer {
         }
     }
 
+    /** Why the last {@link #send} gave no answer. */
+    private String lastMiss = "";
+
     private HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return null;
-        } catch (IOException e) {
-            // A connection the server closed (after a 413, say) is an answer, not a hang: retry once.
+        long t0 = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
             try {
                 return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e2) {
+            } catch (HttpTimeoutException e) {
+                lastMiss = "timed out after " + (System.nanoTime() - t0) / 1_000_000 + " ms";
                 return null;
-            } catch (InterruptedException ie) {
+            } catch (IOException e) {
+                // A connection the server closed while the body was still going up (after a 413,
+                // say) loses the answer; one retry tells that from a server that does not answer.
+                if (attempt == 1) {
+                    lastMiss = e.getClass().getSimpleName() + " (" + e.getMessage() + ") twice, " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+                    return null;
+                }
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(ie);
+                throw new IllegalStateException(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +58,33 @@ class FuzzFindingsTest {
         var r = srv.send("POST", "/api/webhooks", "{\"url\": \"http://127.0.0.1:9/fz\u4e2d\u6587\", \"events\": [\"task.failed\"]}", ADMIN);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(schemas.responseProblems("/api/webhooks", "post", 201, r.json())).as(r.text()).isEmpty();
+    }
+
+    /** A body twenty times the limit, on an update: the fuzzer's client got no answer within 20 s. */
+    @Test
+    void aBodyFarOverTheLimitIsAnswered413() {
+        var t = srv.send("POST", "/api/tasks", "{\"name\": \"t\", \"command\": \"true\", \"scheduled_at\": \"2099-01-01T00:00:00Z\"}", ADMIN);
+        String id = t.json().path("data").path("id").asText();
+        var r = srv.send("PUT", "/api/tasks/" + id, "{\"name\": \"" + "h".repeat(20_000_000) + "\"}", ADMIN);
+        assertThat(r.status()).isEqualTo(413);
+    }
+
+    /**
+     * Found by the fuzzer, left to the faces: the native face replaces the payload of a schedule
+     * the scheduler face made, dropping its {@code connection_id}; the scheduler face then lists
+     * the task with {@code "connection_id": null}, which its schema (and the seed: an int) does
+     * not allow.
+     */
+    @Test
+    @Disabled("the faces' owner decides: refuse a payload without connection_id for analysis schedules, or document null")
+    void aSchedulerTaskKeepsItsConnectionWhenTheNativeFaceChangesItsPayload() {
+        var st = srv.send("POST", "/scheduler/tasks", "{\"name\": \"st\", \"task_type\": \"log_analysis\", \"connection_id\": " + connection
+                + ", \"cron_schedule\": \"@hourly\"}", ADMIN);
+        assertThat(st.status()).as(st.text()).isEqualTo(201);
+        var u = srv.send("PUT", "/api/schedules/sch-" + st.json().path("id").asText(), "{\"payload\": {}}", ADMIN);
+        assertThat(u.status()).as(u.text()).isIn(200, 422);
+        var r = srv.send("GET", "/scheduler/tasks/" + st.json().path("id").asText(), null, ADMIN);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(schemas.responseProblems("/scheduler/tasks/{task_id}", "get", 200, r.json())).as(r.text()).isEmpty();
     }
 }
