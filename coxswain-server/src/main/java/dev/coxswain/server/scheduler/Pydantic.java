@@ -114,8 +114,21 @@ final class Pydantic {
         }
         if (v.isBoolean()) return v.booleanValue() ? 1L : 0L;
         if (v.isFloatingPointNumber()) {
+            // A JSON number past the double range (1E+400) is read as an infinite double, which has
+            // no decimal value.
+            if (v.isDouble() && !Double.isFinite(v.doubleValue())) {
+                error("finite_number", loc, "Input should be a finite number", v);
+                return null;
+            }
             BigDecimal d = v.decimalValue();
-            if (d.stripTrailingZeros().scale() <= 0) return d.longValue();
+            if (d.stripTrailingZeros().scale() <= 0) {
+                try {
+                    return d.longValueExact();
+                } catch (ArithmeticException e) {
+                    error("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", v);
+                    return null;
+                }
+            }
             error("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", v);
             return null;
         }

@@ -2,7 +2,9 @@ package dev.coxswain.server.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.CoxswainServer;
+import dev.coxswain.server.SecurityConfig;
 import dev.coxswain.server.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** A real server on 127.0.0.1 (default security) and a tiny HTTP client for the docs tests. */
 final class DocsServer implements AutoCloseable {
@@ -26,8 +30,29 @@ final class DocsServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     DocsServer(Path dataDir) {
-        server = CoxswainServer.start(new ServerConfig(0, "127.0.0.1", dataDir, null, null, null, ADMIN, 2, Duration.ZERO,
-                ZoneOffset.UTC, 1 << 20, 1000, false, WORKER_ID, Duration.ofSeconds(30)), Clock.systemUTC());
+        this(config(dataDir));
+    }
+
+    DocsServer(ServerConfig config) {
+        server = CoxswainServer.start(config, Clock.systemUTC());
+    }
+
+    /** Default security, a 1 MiB body limit, two slots. */
+    static ServerConfig config(Path dataDir) {
+        return new ServerConfig(0, "127.0.0.1", dataDir, null, null, null, ADMIN, 2, Duration.ZERO,
+                ZoneOffset.UTC, 1 << 20, 1000, false, WORKER_ID, Duration.ofSeconds(30));
+    }
+
+    /** Every tier and the anonymous bucket at {@code perMinute}. */
+    static SecurityConfig limits(int perMinute) {
+        Map<Tier, Integer> m = new EnumMap<>(Tier.class);
+        for (Tier t : Tier.values()) if (t != Tier.UNLIMITED) m.put(t, perMinute);
+        SecurityConfig d = SecurityConfig.defaults();
+        return new SecurityConfig(d.jwt(), d.workerToken(), m, perMinute);
+    }
+
+    int port() {
+        return server.port();
     }
 
     record Reply(int status, HttpHeaders headers, byte[] body) {

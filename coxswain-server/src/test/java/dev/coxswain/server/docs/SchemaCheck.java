@@ -3,10 +3,15 @@ package dev.coxswain.server.docs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
 import dev.coxswain.core.Json;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,136 +19,143 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a real JSON answer against the schema the document gives for that operation and status:
- * the subset of JSON Schema the document uses ($ref, allOf, type, enum, const, format date-time,
- * minimum/maximum, required, properties, items, additionalProperties). Stricter than JSON Schema
- * in one way, on purpose: an object schema that lists {@code properties} rejects properties it
- * does not list, so a field added to the code but not to the document is caught.
+ * Checks a real JSON answer against the schema the document gives for that operation and status,
+ * with a real JSON Schema 2020-12 validator (OpenAPI 3.1's dialect; formats asserted).
+ *
+ * <p>It validates against a <em>strict view</em> of the document, on purpose: every object schema
+ * that lists {@code properties} and says nothing of others gets {@code additionalProperties:
+ * false} (allOf parts are merged first, so a part does not reject its sibling's properties). A
+ * field added to the code but not to the document is then caught, where plain JSON Schema would
+ * let it pass.
  */
 public final class SchemaCheck {
+    private static final String BASE = "urn:coxswain:openapi";
+
     private final JsonNode doc;
+    private final JsonNode strict;
+    private final SchemaRegistry registry;
+    private final Map<JsonNode, Schema> compiled = new IdentityHashMap<>();
+    private final Map<JsonNode, String> pointers = new IdentityHashMap<>();
 
     public SchemaCheck(JsonNode doc) {
         this.doc = doc;
+        this.strict = strictView(doc);
+        String text = Json.write(strict);
+        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b
+                .schemas(Map.of(BASE, text))
+                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
     }
 
-    /** The JSON schema of an operation's answer; fails when that status or media type is not documented. */
+    /** The JSON schema of an operation's answer (strict view); fails when that status or media type is not documented. */
     public JsonNode responseSchema(String path, String method, int status) {
-        JsonNode response = resolve(doc.path("paths").path(path).path(method).path("responses").path(Integer.toString(status)));
+        String pointer = "/paths/" + escape(path) + "/" + method + "/responses/" + status;
+        JsonNode response = strict.at(pointer);
+        if (response.has("$ref")) {
+            pointer = response.get("$ref").asText().substring(1);
+            response = strict.at(pointer);
+        }
         if (response.isMissingNode()) throw new AssertionError(method.toUpperCase() + " " + path + " does not document status " + status);
-        JsonNode schema = response.path("content").path("application/json").path("schema");
+        pointer += "/content/application~1json/schema";
+        JsonNode schema = strict.at(pointer);
         if (schema.isMissingNode()) throw new AssertionError(method.toUpperCase() + " " + path + " " + status + " has no application/json schema");
-        return schema;
+        return located(schema, pointer);
     }
 
-    /** A component schema, with allOf merged. */
+    /** Every difference between the body and the documented answer; empty when it fits. */
+    public List<String> responseProblems(String path, String method, int status, JsonNode body) {
+        return problems(body, responseSchema(path, method, status));
+    }
+
+    /** A component schema, with allOf merged (strict view). */
     public JsonNode schema(String name) {
-        return flatten(doc.path("components").path("schemas").path(name));
+        return located(strict.path("components").path("schemas").path(name), "/components/schemas/" + escape(name));
     }
 
-    /** @return every difference, each with the JSON path where it is; empty when the value fits */
-    public List<String> problems(JsonNode value, JsonNode schema) {
+    /**
+     * @param schema a schema node of this document (as {@link #responseSchema} or {@link #schema} give)
+     * @return every difference, each with the JSON path where it is; empty when the value fits
+     */
+    public synchronized List<String> problems(JsonNode value, JsonNode schema) {
+        String pointer = pointers.get(schema);
+        if (pointer == null) throw new IllegalArgumentException("not a schema this check handed out: " + schema);
+        // By its place in the document, so its references resolve there.
+        Schema s = compiled.computeIfAbsent(schema, n -> registry.getSchema(SchemaLocation.of(BASE + "#" + pointer)));
         List<String> out = new ArrayList<>();
-        check(value, schema, "$", out);
+        for (Error e : s.validate(value)) out.add(e.getInstanceLocation() + ": " + e.getMessage() + " (" + e.getKeyword() + ")");
         return out;
     }
 
-    private void check(JsonNode v, JsonNode rawSchema, String at, List<String> out) {
-        JsonNode s = flatten(rawSchema);
-        if (s.has("type") && !typeMatches(v, s.get("type"))) {
-            out.add(at + ": " + kind(v) + " is not " + s.get("type"));
-            return;
-        }
-        if (s.has("enum") && !contains(s.get("enum"), v)) out.add(at + ": " + v + " is not one of " + s.get("enum"));
-        if (s.has("const") && !s.get("const").equals(v)) out.add(at + ": " + v + " is not " + s.get("const"));
-        if (v.isTextual() && "date-time".equals(s.path("format").asText())) {
-            try {
-                OffsetDateTime.parse(v.asText());
-            } catch (DateTimeParseException e) {
-                out.add(at + ": '" + v.asText() + "' is not an RFC 3339 date-time");
-            }
-        }
-        if (v.isNumber() && s.has("minimum") && v.decimalValue().compareTo(s.get("minimum").decimalValue()) < 0) {
-            out.add(at + ": " + v + " is below the minimum " + s.get("minimum"));
-        }
-        if (v.isNumber() && s.has("maximum") && v.decimalValue().compareTo(s.get("maximum").decimalValue()) > 0) {
-            out.add(at + ": " + v + " is above the maximum " + s.get("maximum"));
-        }
-        if (v.isObject()) {
-            for (JsonNode r : s.path("required")) {
-                if (!v.has(r.asText())) out.add(at + ": required property '" + r.asText() + "' is missing");
-            }
-            JsonNode props = s.path("properties");
-            JsonNode extra = s.path("additionalProperties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                String where = at + "." + f.getKey();
-                if (props.has(f.getKey())) check(f.getValue(), props.get(f.getKey()), where, out);
-                else if (extra.isObject()) check(f.getValue(), extra, where, out);
-                else if (props.isObject() || extra.isBoolean() && !extra.asBoolean()) out.add(where + ": not declared in the document");
-            }
-        }
-        if (v.isArray() && s.has("items")) {
-            for (int i = 0; i < v.size(); i++) check(v.get(i), s.get("items"), at + "[" + i + "]", out);
-        }
+    private synchronized JsonNode located(JsonNode schema, String pointer) {
+        pointers.put(schema, pointer);
+        return schema;
     }
 
-    /** Resolves $ref and merges allOf parts into one schema (properties and required united). */
-    private JsonNode flatten(JsonNode schema) {
-        JsonNode s = resolve(schema);
-        if (!s.has("allOf")) return s;
-        ObjectNode merged = ((ObjectNode) s).deepCopy();
-        merged.remove("allOf");
-        ObjectNode props = merged.has("properties") ? (ObjectNode) merged.get("properties") : merged.putObject("properties");
-        Set<String> required = new LinkedHashSet<>();
-        merged.path("required").forEach(r -> required.add(r.asText()));
-        for (JsonNode part : s.get("allOf")) {
-            JsonNode p = flatten(part);
-            if (p.has("type") && !merged.has("type")) merged.set("type", p.get("type"));
-            if (p.has("properties")) props.setAll((ObjectNode) p.get("properties"));
-            p.path("required").forEach(r -> required.add(r.asText()));
-        }
-        ArrayNode req = merged.putArray("required");
-        required.forEach(req::add);
-        return merged;
+    private static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
     }
 
     /** Follows local {@code #/...} references, including chains. */
     public JsonNode resolve(JsonNode node) {
+        return resolveIn(doc, node);
+    }
+
+    /** Like {@link #resolve}, in the strict view. */
+    public JsonNode resolveStrict(JsonNode node) {
+        return resolveIn(strict, node);
+    }
+
+    private static JsonNode resolveIn(JsonNode root, JsonNode node) {
         JsonNode n = node;
         for (int hops = 0; n.has("$ref"); hops++) {
             if (hops > 20) throw new AssertionError("reference loop at " + node);
             String ref = n.get("$ref").asText();
             if (!ref.startsWith("#/")) throw new AssertionError("only local references are expected: " + ref);
-            n = doc.at(ref.substring(1));
+            n = root.at(ref.substring(1));
             if (n.isMissingNode()) throw new AssertionError("dangling reference " + ref);
         }
         return n;
     }
 
-    private static boolean typeMatches(JsonNode v, JsonNode type) {
-        if (type.isArray()) {
-            for (JsonNode t : type) if (typeMatches(v, t)) return true;
-            return false;
+    /** The document with allOf merged and undeclared properties refused (see the class comment). */
+    static JsonNode strictView(JsonNode doc) {
+        JsonNode copy = doc.deepCopy();
+        tighten(copy, copy);
+        return copy;
+    }
+
+    private static void tighten(JsonNode root, JsonNode node) {
+        if (node.isArray()) {
+            for (JsonNode e : node) tighten(root, e);
+            return;
         }
-        return switch (type.asText()) {
-            case "null" -> v.isNull();
-            case "string" -> v.isTextual();
-            case "boolean" -> v.isBoolean();
-            case "integer" -> v.isIntegralNumber() || v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0;
-            case "number" -> v.isNumber();
-            case "array" -> v.isArray();
-            case "object" -> v.isObject();
-            default -> throw new AssertionError("unknown type " + type);
-        };
+        if (!node.isObject()) return;
+        ObjectNode o = (ObjectNode) node;
+        if (o.has("allOf")) mergeAllOf(root, o);
+        if (o.has("properties") && o.get("properties").isObject() && !o.has("additionalProperties")
+                && !o.has("unevaluatedProperties")) {
+            o.put("additionalProperties", false);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            // Examples are data, not schemas.
+            if (!f.getKey().equals("example") && !f.getKey().equals("examples")) tighten(root, f.getValue());
+        }
     }
 
-    private static boolean contains(JsonNode values, JsonNode v) {
-        for (JsonNode e : values) if (e.equals(v)) return true;
-        return false;
-    }
-
-    private static String kind(JsonNode v) {
-        return v.isNull() ? "null" : v.getNodeType().name().toLowerCase() + " " + Json.write(v);
+    /** Replaces allOf by one schema with the parts' properties and required united. */
+    private static void mergeAllOf(JsonNode root, ObjectNode o) {
+        JsonNode parts = o.remove("allOf");
+        ObjectNode props = o.has("properties") ? (ObjectNode) o.get("properties") : o.putObject("properties");
+        Set<String> required = new LinkedHashSet<>();
+        o.path("required").forEach(r -> required.add(r.asText()));
+        for (JsonNode raw : parts) {
+            ObjectNode p = (ObjectNode) resolveIn(root, raw).deepCopy();
+            if (p.has("allOf")) mergeAllOf(root, p);
+            if (p.has("type") && !o.has("type")) o.set("type", p.get("type"));
+            if (p.has("properties")) props.setAll((ObjectNode) p.get("properties"));
+            p.path("required").forEach(r -> required.add(r.asText()));
+        }
+        ArrayNode req = o.putArray("required");
+        required.forEach(req::add);
     }
 }

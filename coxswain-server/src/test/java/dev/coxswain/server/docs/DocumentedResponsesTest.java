@@ -1,0 +1,551 @@
+package dev.coxswain.server.docs;
+
+import static dev.coxswain.server.docs.DocsServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Driven by {@code /openapi.json} as the running server serves it: for every operation and every
+ * status it documents, a recipe (a request that produces that status) is sent to a real server
+ * and the answer is checked against the document (status, media type, body through
+ * {@link SchemaCheck}, the rate-limit and auth headers it sends). An operation or status with no
+ * recipe fails the test by name, so a new route or a newly documented status needs one here.
+ *
+ * <p>The only statuses answered from the document alone are those no request can cause from the
+ * outside of a healthy server ({@link #UNPRODUCIBLE}); for them every documented example must fit
+ * the documented schema.
+ */
+class DocumentedResponsesTest {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch");
+    private static final List<String> CHECKED_HEADERS = List.of("X-RateLimit-Limit", "X-RateLimit-Remaining",
+            "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate");
+    /** Status → why no request can cause it; the documented examples are checked instead. */
+    private static final Map<String, String> UNPRODUCIBLE = Map.of(
+            "500", "an unexpected failure inside the server",
+            "503", "the database unreachable");
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    static Path tightDir;
+    /** Generous rate limits, so no recipe is refused by accident. */
+    static DocsServer srv;
+    /** One request a minute per key and per address: every second request is a 429. */
+    static DocsServer tight;
+    static String tightKey;
+    static JsonNode doc;
+    static SchemaCheck schemas;
+    static final AtomicInteger unique = new AtomicInteger();
+
+    /** A key that authenticates but holds no scope any face route accepts. */
+    static String scopeless;
+    static Map<String, String> ids = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
+                .withWebhooks(new dev.coxswain.core.webhook.WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(1))));
+        tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1)));
+        doc = srv.document();
+        schemas = new SchemaCheck(doc);
+        scopeless = created(srv.send("POST", "/api/keys", "{\"name\": \"scopeless\", \"scopes\": [\"workers\"]}", ADMIN)).path("secret").asText();
+        tightKey = created(tight.send("POST", "/api/keys", "{\"name\": \"tight\", \"scopes\": [\"admin\"]}", ADMIN)).path("secret").asText();
+        ids.put("task", pendingTask());
+        ids.put("key", created(srv.send("POST", "/api/keys", "{\"name\": \"k\", \"scopes\": [\"tasks:read\"]}", ADMIN)).path("id").asText());
+        ids.put("webhook", webhook());
+        ids.put("schedule", schedule());
+        ids.put("connection", connection());
+        ids.put("job", job());
+        ids.put("stask", schedulerTask());
+        ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (srv != null) srv.close();
+        if (tight != null) tight.close();
+    }
+
+    @Test
+    void everyDocumentedResponseIsProducedAndFitsItsSchema() {
+        Map<String, Supplier<DocsServer.Reply>> recipes = recipes();
+        List<String> problems = new ArrayList<>();
+        int sent = 0, fromExamples = 0;
+        for (Iterator<String> ps = doc.path("paths").fieldNames(); ps.hasNext(); ) {
+            String path = ps.next();
+            for (Iterator<String> ms = doc.path("paths").path(path).fieldNames(); ms.hasNext(); ) {
+                String method = ms.next();
+                if (!HTTP_METHODS.contains(method)) continue;
+                JsonNode op = doc.path("paths").path(path).path(method);
+                for (Iterator<String> ss = op.path("responses").fieldNames(); ss.hasNext(); ) {
+                    String status = ss.next();
+                    String what = method.toUpperCase() + " " + path + " " + status;
+                    if (UNPRODUCIBLE.containsKey(status)) {
+                        problems.addAll(examplesFit(path, method, status));
+                        fromExamples++;
+                        continue;
+                    }
+                    Supplier<DocsServer.Reply> recipe = recipes.get(what);
+                    if (recipe == null) recipe = generic(path, method, op, Integer.parseInt(status));
+                    if (recipe == null) {
+                        problems.add(what + ": no recipe (add one to DocumentedResponsesTest)");
+                        continue;
+                    }
+                    sent++;
+                    try {
+                        problems.addAll(fits(recipe.get(), path, method, Integer.parseInt(status)));
+                    } catch (RuntimeException | AssertionError e) {
+                        problems.add(what + ": the recipe failed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        System.out.printf("documented responses: %d produced and checked, %d from examples only%n", sent, fromExamples);
+        assertThat(problems).as("answers vs /openapi.json").isEmpty();
+    }
+
+    /** Checks status, media type, body and the rate-limit/auth headers of an answer against the document. */
+    static List<String> fits(DocsServer.Reply r, String path, String method, int status) {
+        String what = method.toUpperCase() + " " + path + " " + status;
+        List<String> out = new ArrayList<>();
+        if (r.status() != status) {
+            out.add(what + ": the recipe got " + r.status() + " " + abbreviate(r.text()));
+            return out;
+        }
+        JsonNode response = schemas.resolve(doc.path("paths").path(path).path(method).path("responses").path(Integer.toString(status)));
+        JsonNode content = response.path("content");
+        String type = r.contentType();
+        if (content.isMissingNode() || content.isEmpty()) {
+            if (r.body().length > 0) out.add(what + ": documents no body but got " + abbreviate(r.text()));
+        } else if (type == null || !content.has(type)) {
+            out.add(what + ": media type " + r.contentType() + " is not documented " + content.properties().stream().map(Map.Entry::getKey).toList());
+        } else if (type.startsWith("application/json")) {
+            JsonNode body;
+            try {
+                body = r.json();
+            } catch (RuntimeException e) {
+                out.add(what + ": body is not JSON: " + abbreviate(r.text()));
+                return out;
+            }
+            for (String p : schemas.responseProblems(path, method, status, body)) out.add(what + ": " + p + " in " + abbreviate(r.text()));
+        }
+        for (String h : CHECKED_HEADERS) {
+            if (r.headers().firstValue(h).isPresent() && !response.path("headers").has(h)) {
+                out.add(what + ": sends " + h + " but does not document it");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> examplesFit(String path, String method, String status) {
+        List<String> out = new ArrayList<>();
+        JsonNode response = schemas.resolve(doc.path("paths").path(path).path(method).path("responses").path(status));
+        JsonNode media = response.path("content").path("application/json");
+        if (media.isMissingNode()) return out;
+        List<JsonNode> examples = new ArrayList<>();
+        if (media.has("example")) examples.add(media.get("example"));
+        media.path("examples").forEach(e -> examples.add(schemas.resolve(e).path("value")));
+        if (examples.isEmpty()) out.add(method.toUpperCase() + " " + path + " " + status + ": no example to check");
+        for (JsonNode e : examples) {
+            for (String p : schemas.responseProblems(path, method, Integer.parseInt(status), e)) {
+                out.add(method.toUpperCase() + " " + path + " " + status + " example: " + p);
+            }
+        }
+        return out;
+    }
+
+    // ---- recipes ----------------------------------------------------------------------------
+
+    /**
+     * The statuses every operation of a kind answers the same way: refusals of the guard, the
+     * body limit, malformed JSON, an unknown id.
+     */
+    private static Supplier<DocsServer.Reply> generic(String path, String method, JsonNode op, int status) {
+        String m = method.toUpperCase();
+        String face = op.path("tags").path(0).asText();
+        boolean open = op.has("security") && op.get("security").isEmpty();
+        boolean hasBody = op.has("requestBody");
+        String url = fill(path);
+        String body = hasBody ? "{}" : null;
+        return switch (status) {
+            case 401 -> () -> srv.send(m, url, body, null);
+            case 403 -> () -> srv.send(m, url, body, scopeless);
+            case 406 -> face.equals("native") ? () -> srv.send(m, url, null, ADMIN, "Accept", "application/json; version=2.0") : null;
+            case 429 -> () -> {
+                String key = open ? null : tightKey;
+                tight.send(m, url, body, key); // spends the one request of the minute
+                return tight.send(m, url, body, key);
+            };
+            case 413 -> hasBody ? () -> srv.send(m, url, "{\"name\": \"" + "y".repeat((1 << 20) + 10) + "\"}", ADMIN) : null;
+            case 400 -> hasBody && !face.equals("scheduler") ? () -> srv.send(m, url, "{not json", ADMIN) : null;
+            case 404 -> path.contains("{") ? () -> srv.send(m, unknown(path), hasBody ? validBody(m, path) : null, ADMIN) : null;
+            case 422 -> face.equals("scheduler") && path.contains("{")
+                    ? () -> srv.send(m, path.replaceAll("\\{[^}]+}", "abc"), body, ADMIN) : null;
+            default -> null;
+        };
+    }
+
+    /** Recipes for one operation and status, keyed "METHOD /path STATUS"; the scheduler face's are listed once for both prefixes. */
+    private static Map<String, Supplier<DocsServer.Reply>> recipes() {
+        Map<String, Supplier<DocsServer.Reply>> r = new HashMap<>();
+        // Open routes.
+        for (String p : List.of("/health", "/health/live", "/health/ready", "/metrics", "/_public/metrics", "/openapi.json", "/docs")) {
+            r.put("GET " + p + " 200", () -> srv.get(p));
+        }
+        r.put("GET /docs/assets/{file} 200", () -> srv.get(fill("/docs/assets/{file}")));
+        r.put("GET /docs/assets/{file} 404", () -> srv.get("/docs/assets/missing.js"));
+
+        // Native: tasks.
+        r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
+        r.put("GET /api/tasks 400", () -> admin("GET", "/api/tasks?limit=0", null));
+        r.put("POST /api/tasks 201", () -> admin("POST", "/api/tasks", "{\"name\": \"c\", \"command\": \"true\", \"tags\": [\"a\"], "
+                + "\"scheduled_at\": \"2099-01-01T00:00:00Z\", \"checkpoint_enabled\": true}"));
+        r.put("POST /api/tasks 422", () -> admin("POST", "/api/tasks", "{\"name\": \"x\", \"command\": \"true\", \"priority\": 11}"));
+        r.put("GET /api/tasks/{id} 200", () -> admin("GET", fill("/api/tasks/{id}"), null));
+        r.put("PUT /api/tasks/{id} 200", () -> admin("PUT", "/api/tasks/" + pendingTask(), "{\"priority\": 2}"));
+        r.put("PUT /api/tasks/{id} 409", () -> admin("PUT", "/api/tasks/" + cancelledTask(), "{\"priority\": 2}"));
+        r.put("PUT /api/tasks/{id} 422", () -> admin("PUT", fill("/api/tasks/{id}"), "{\"priority\": 11}"));
+        r.put("DELETE /api/tasks/{id} 200", () -> admin("DELETE", "/api/tasks/" + pendingTask(), null));
+        r.put("DELETE /api/tasks/{id} 409", () -> {
+            String parent = pendingTask();
+            admin("POST", "/api/tasks", "{\"name\": \"child\", \"command\": \"true\", \"dependencies\": [\"" + parent + "\"]}");
+            return admin("DELETE", "/api/tasks/" + parent, null);
+        });
+        r.put("POST /api/tasks/{id}/cancel 200", () -> admin("POST", "/api/tasks/" + pendingTask() + "/cancel", null));
+        r.put("POST /api/tasks/{id}/cancel 409", () -> admin("POST", "/api/tasks/" + cancelledTask() + "/cancel", null));
+        r.put("POST /api/tasks/{id}/retry 200", () -> admin("POST", "/api/tasks/" + failedTask() + "/retry", null));
+        r.put("POST /api/tasks/{id}/retry 409", () -> admin("POST", "/api/tasks/" + pendingTask() + "/retry", null));
+        r.put("GET /api/tasks/{id}/logs 200", () -> admin("GET", fill("/api/tasks/{id}/logs") + "?level=info", null));
+        r.put("GET /api/tasks/{id}/logs 400", () -> admin("GET", fill("/api/tasks/{id}/logs") + "?level=loud", null));
+        r.put("POST /api/tasks/{id}/checkpoint 200", () -> admin("POST", "/api/tasks/" + runningTask() + "/checkpoint",
+                "{\"checkpoint_data\": {\"step\": 3}}"));
+        r.put("POST /api/tasks/{id}/checkpoint 409", () -> admin("POST", "/api/tasks/" + pendingTask() + "/checkpoint",
+                "{\"checkpoint_data\": {\"step\": 3}}"));
+        r.put("POST /api/tasks/{id}/checkpoint 422", () -> admin("POST", fill("/api/tasks/{id}/checkpoint"), "{\"checkpoint_data\": 3}"));
+
+        // Native: workers and system.
+        r.put("GET /api/workers 200", () -> admin("GET", "/api/workers", null));
+        r.put("GET /api/workers 400", () -> admin("GET", "/api/workers?status=asleep", null));
+        r.put("GET /api/workers/{id} 200", () -> admin("GET", fill("/api/workers/{id}"), null));
+        r.put("GET /api/workers/{id}/tasks 200", () -> admin("GET", fill("/api/workers/{id}/tasks"), null));
+        r.put("GET /api/workers/{id}/tasks 400", () -> admin("GET", fill("/api/workers/{id}/tasks") + "?limit=0", null));
+        r.put("GET /api/system/status 200", () -> admin("GET", "/api/system/status", null));
+        r.put("GET /api/system/metrics 200", () -> admin("GET", "/api/system/metrics?period=week", null));
+        r.put("GET /api/system/metrics 400", () -> admin("GET", "/api/system/metrics?metrics=bogus", null));
+
+        // Native: keys.
+        r.put("GET /api/keys 200", () -> admin("GET", "/api/keys", null));
+        r.put("GET /api/keys 400", () -> admin("GET", "/api/keys?limit=0", null));
+        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"]}"));
+        r.put("POST /api/keys 422", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"nope\"]}"));
+        r.put("GET /api/keys/{id} 200", () -> admin("GET", fill("/api/keys/{id}"), null));
+        r.put("PUT /api/keys/{id} 200", () -> admin("PUT", fill("/api/keys/{id}"), "{\"tier\": \"pro\"}"));
+        r.put("PUT /api/keys/{id} 409", () -> admin("PUT", "/api/keys/" + revokedKey(), "{\"tier\": \"pro\"}"));
+        r.put("PUT /api/keys/{id} 422", () -> admin("PUT", fill("/api/keys/{id}"), "{\"scopes\": [\"nope\"]}"));
+        r.put("DELETE /api/keys/{id} 200", () -> admin("DELETE", "/api/keys/" + key(), null));
+        r.put("DELETE /api/keys/{id} 409", () -> admin("DELETE", "/api/keys/" + revokedKey(), null));
+
+        // Native: webhooks.
+        r.put("GET /api/webhooks 200", () -> admin("GET", "/api/webhooks", null));
+        r.put("GET /api/webhooks 400", () -> admin("GET", "/api/webhooks?limit=0", null));
+        r.put("POST /api/webhooks 201", () -> admin("POST", "/api/webhooks", validBody("/api/webhooks")));
+        r.put("POST /api/webhooks 422", () -> admin("POST", "/api/webhooks", "{\"url\": \"ftp://x\", \"events\": [\"task.completed\"]}"));
+        r.put("GET /api/webhooks/{id} 200", () -> admin("GET", fill("/api/webhooks/{id}"), null));
+        r.put("PUT /api/webhooks/{id} 200", () -> admin("PUT", fill("/api/webhooks/{id}"), "{\"description\": \"d\"}"));
+        r.put("PUT /api/webhooks/{id} 422", () -> admin("PUT", fill("/api/webhooks/{id}"), "{\"events\": [\"nope\"]}"));
+        r.put("DELETE /api/webhooks/{id} 200", () -> admin("DELETE", "/api/webhooks/" + webhook(), null));
+        r.put("GET /api/webhooks/{id}/deliveries 200", () -> admin("GET", fill("/api/webhooks/{id}/deliveries"), null));
+        r.put("GET /api/webhooks/{id}/deliveries 400", () -> admin("GET", fill("/api/webhooks/{id}/deliveries") + "?limit=0", null));
+
+        // Native: schedules.
+        r.put("GET /api/schedules 200", () -> admin("GET", "/api/schedules?limit=100", null));
+        r.put("GET /api/schedules 400", () -> admin("GET", "/api/schedules?limit=0", null));
+        r.put("POST /api/schedules 201", () -> admin("POST", "/api/schedules", validBody("/api/schedules")));
+        r.put("POST /api/schedules 409", () -> admin("POST", "/api/schedules", "{\"name\": \"" + scheduleName(ids.get("schedule"))
+                + "\", \"cron\": \"0 2 * * *\", \"payload\": {\"command\": \"true\"}}"));
+        r.put("POST /api/schedules 422", () -> admin("POST", "/api/schedules", "{\"name\": \"bad\", \"cron\": \"61 * * * *\", "
+                + "\"payload\": {\"command\": \"true\"}}"));
+        r.put("POST /api/schedules/validate 200", () -> admin("POST", "/api/schedules/validate", "{\"cron\": \"0 2 * * *\"}"));
+        r.put("POST /api/schedules/validate 422", () -> admin("POST", "/api/schedules/validate", "{\"cron\": 5}"));
+        r.put("GET /api/schedules/{id} 200", () -> admin("GET", fill("/api/schedules/{id}"), null));
+        r.put("PUT /api/schedules/{id} 200", () -> admin("PUT", fill("/api/schedules/{id}"), "{\"priority\": 3}"));
+        r.put("PUT /api/schedules/{id} 409", () -> {
+            String other = schedule();
+            return admin("PUT", "/api/schedules/" + other, "{\"name\": \"" + scheduleName(ids.get("schedule")) + "\"}");
+        });
+        r.put("PUT /api/schedules/{id} 422", () -> admin("PUT", fill("/api/schedules/{id}"), "{\"cron\": \"61 * * * *\"}"));
+        r.put("DELETE /api/schedules/{id} 200", () -> admin("DELETE", "/api/schedules/" + schedule(), null));
+        r.put("POST /api/schedules/{id}/pause 200", () -> admin("POST", "/api/schedules/" + schedule() + "/pause", null));
+        r.put("POST /api/schedules/{id}/pause 409", () -> admin("POST", "/api/schedules/" + completedSchedule() + "/pause", null));
+        r.put("POST /api/schedules/{id}/resume 200", () -> admin("POST", "/api/schedules/" + schedule() + "/resume", null));
+        r.put("POST /api/schedules/{id}/resume 409", () -> admin("POST", "/api/schedules/" + completedSchedule() + "/resume", null));
+        r.put("POST /api/schedules/{id}/run 201", () -> admin("POST", "/api/schedules/" + schedule() + "/run", null));
+        r.put("GET /api/schedules/{id}/runs 200", () -> admin("GET", fill("/api/schedules/{id}/runs"), null));
+        r.put("GET /api/schedules/{id}/runs 400", () -> admin("GET", fill("/api/schedules/{id}/runs") + "?limit=0", null));
+
+        // Native: connections.
+        r.put("GET /api/connections 200", () -> admin("GET", "/api/connections", null));
+        r.put("GET /api/connections 400", () -> admin("GET", "/api/connections?limit=0", null));
+        r.put("POST /api/connections 201", () -> admin("POST", "/api/connections", validBody("/api/connections")));
+        r.put("POST /api/connections 409", () -> admin("POST", "/api/connections", connectionBody(connectionName())));
+        r.put("POST /api/connections 422", () -> admin("POST", "/api/connections", "{\"name\": \"x\"}"));
+        r.put("GET /api/connections/{id} 200", () -> admin("GET", fill("/api/connections/{id}"), null));
+        r.put("PUT /api/connections/{id} 200", () -> admin("PUT", fill("/api/connections/{id}"), "{\"environment\": \"test\"}"));
+        r.put("PUT /api/connections/{id} 409", () -> admin("PUT", "/api/connections/" + connection(), "{\"name\": \"" + connectionName() + "\"}"));
+        r.put("PUT /api/connections/{id} 422", () -> admin("PUT", fill("/api/connections/{id}"), "{\"port\": 0}"));
+        r.put("DELETE /api/connections/{id} 200", () -> admin("DELETE", "/api/connections/" + connection(), null));
+        r.put("DELETE /api/connections/{id} 409", () -> admin("DELETE", fill("/api/connections/{id}"), null));
+        r.put("POST /api/connections/{id}/test 200", () -> admin("POST", fill("/api/connections/{id}/test"), null));
+
+        // Chadburn.
+        r.put("GET /api/v1/jobs 200", () -> admin("GET", "/api/v1/jobs", null));
+        r.put("GET /api/v1/jobs 400", () -> admin("GET", "/api/v1/jobs?limit=0", null));
+        r.put("POST /api/v1/jobs 201", () -> admin("POST", "/api/v1/jobs", validBody("/api/v1/jobs")));
+        r.put("POST /api/v1/jobs 409", () -> admin("POST", "/api/v1/jobs", "{\"name\": \"" + jobName() + "\", \"schedule\": \"@hourly\", "
+                + "\"command\": \"true\"}"));
+        r.put("GET /api/v1/jobs/{id} 200", () -> admin("GET", fill("/api/v1/jobs/{id}"), null));
+        r.put("PUT /api/v1/jobs/{id} 200", () -> admin("PUT", fill("/api/v1/jobs/{id}"), "{\"timeout\": 60}"));
+        r.put("PUT /api/v1/jobs/{id} 409", () -> admin("PUT", "/api/v1/jobs/" + job(), "{\"name\": \"" + jobName() + "\"}"));
+        r.put("DELETE /api/v1/jobs/{id} 200", () -> admin("DELETE", "/api/v1/jobs/" + job(), null));
+        r.put("POST /api/v1/jobs/{id}/run 200", () -> admin("POST", "/api/v1/jobs/" + job() + "/run", null));
+        r.put("POST /api/v1/jobs/{id}/pause 200", () -> admin("POST", "/api/v1/jobs/" + job() + "/pause", null));
+        r.put("POST /api/v1/jobs/{id}/pause 409", () -> admin("POST", "/api/v1/jobs/" + completedJob() + "/pause", null));
+        r.put("POST /api/v1/jobs/{id}/resume 200", () -> admin("POST", "/api/v1/jobs/" + job() + "/resume", null));
+        r.put("POST /api/v1/jobs/{id}/resume 409", () -> admin("POST", "/api/v1/jobs/" + completedJob() + "/resume", null));
+        r.put("GET /api/v1/jobs/{id}/executions 200", () -> admin("GET", fill("/api/v1/jobs/{id}/executions"), null));
+        r.put("GET /api/v1/jobs/{id}/executions 400", () -> admin("GET", fill("/api/v1/jobs/{id}/executions") + "?limit=0", null));
+
+        // The scheduler face, at both prefixes.
+        for (String p : new String[] {"/scheduler", "/api/v1/scheduler"}) {
+            r.put("GET " + p + "/tasks 200", () -> admin("GET", p + "/tasks", null));
+            r.put("GET " + p + "/tasks 422", () -> admin("GET", p + "/tasks?is_active=perhaps", null));
+            r.put("POST " + p + "/tasks 201", () -> admin("POST", p + "/tasks", validBody("/scheduler/tasks")));
+            r.put("POST " + p + "/tasks 400", () -> admin("POST", p + "/tasks", schedulerTaskBody(schedulerTaskName())));
+            r.put("POST " + p + "/tasks 422", () -> admin("POST", p + "/tasks", "{}"));
+            r.put("GET " + p + "/tasks/{task_id} 200", () -> admin("GET", p + "/tasks/" + ids.get("stask"), null));
+            r.put("PUT " + p + "/tasks/{task_id} 200", () -> admin("PUT", p + "/tasks/" + ids.get("stask"), "{\"description\": \"d\"}"));
+            r.put("PUT " + p + "/tasks/{task_id} 400", () -> admin("PUT", p + "/tasks/" + ids.get("stask"), "{\"cron_schedule\": \"61 * * * *\"}"));
+            r.put("PUT " + p + "/tasks/{task_id} 404", () -> admin("PUT", p + "/tasks/999999", "{\"description\": \"d\"}"));
+            r.put("DELETE " + p + "/tasks/{task_id} 204", () -> admin("DELETE", p + "/tasks/" + schedulerTask(), null));
+            r.put("POST " + p + "/tasks/{task_id}/run 200", () -> admin("POST", p + "/tasks/" + ids.get("stask") + "/run", null));
+            r.put("POST " + p + "/tasks/{task_id}/run 400", () -> {
+                String t = schedulerTask();
+                admin("PUT", p + "/tasks/" + t, "{\"is_active\": false}");
+                return admin("POST", p + "/tasks/" + t + "/run", null);
+            });
+            r.put("POST " + p + "/tasks/{task_id}/queue 200", () -> admin("POST", p + "/tasks/" + ids.get("stask") + "/queue", null));
+            r.put("GET " + p + "/executions 200", () -> admin("GET", p + "/executions?limit=10", null));
+            r.put("GET " + p + "/executions 422", () -> admin("GET", p + "/executions?limit=many", null));
+            r.put("GET " + p + "/executions/{execution_id} 200", () -> admin("GET", p + "/executions/" + ids.get("execution"), null));
+            r.put("GET " + p + "/stats 200", () -> admin("GET", p + "/stats", null));
+            r.put("GET " + p + "/queue/status 200", () -> admin("GET", p + "/queue/status", null));
+        }
+        return r;
+    }
+
+    // ---- paths, bodies and fixtures ------------------------------------------------------------
+
+    private static DocsServer.Reply admin(String method, String path, String body) {
+        return srv.send(method, path, body, ADMIN);
+    }
+
+    /** The path with its parameters filled with ids of things that exist. */
+    static String fill(String path) {
+        String p = path.replace("/api/v1/scheduler/", "/scheduler/");
+        String id;
+        if (p.startsWith("/api/tasks/")) id = ids.get("task");
+        else if (p.startsWith("/api/workers/")) id = DocsServer.WORKER_ID;
+        else if (p.startsWith("/api/keys/")) id = ids.get("key");
+        else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
+        else if (p.startsWith("/api/schedules/")) id = ids.get("schedule");
+        else if (p.startsWith("/api/connections/")) id = ids.get("connection");
+        else if (p.startsWith("/api/v1/jobs/")) id = ids.get("job");
+        else if (p.startsWith("/scheduler/tasks/")) id = ids.get("stask");
+        else if (p.startsWith("/scheduler/executions/")) id = ids.get("execution");
+        else if (p.startsWith("/docs/assets/")) id = schemas.resolve(doc.at("/paths/~1docs~1assets~1{file}/get/parameters/0")).at("/schema/enum/0").asText();
+        else id = "x";
+        return path.replaceAll("\\{[^}]+}", java.util.regex.Matcher.quoteReplacement(id == null ? "x" : id));
+    }
+
+    /** The path with ids in each face's own form that name nothing. */
+    static String unknown(String path) {
+        String id;
+        if (path.startsWith("/api/tasks/")) id = "task-999999";
+        else if (path.startsWith("/api/keys/")) id = "key-999999";
+        else if (path.startsWith("/api/webhooks/")) id = "wh-999999";
+        else if (path.startsWith("/api/schedules/")) id = "sched-999999";
+        else if (path.startsWith("/api/connections/")) id = "conn-999999";
+        else if (path.startsWith("/api/v1/jobs/")) id = "job-999999";
+        else if (path.contains("scheduler/")) id = "999999";
+        else id = "nobody";
+        return path.replaceAll("\\{[^}]+}", id);
+    }
+
+    /** A body the operation accepts (for the recipes whose refusal comes after the body is read). */
+    static String validBody(String method, String path) {
+        String p = path.replace("/api/v1/scheduler/", "/scheduler/");
+        switch (method + " " + p) {
+            case "PUT /api/tasks/{id}" -> {
+                return "{\"priority\": 2}";
+            }
+            case "POST /api/tasks/{id}/checkpoint" -> {
+                return "{\"checkpoint_data\": {\"step\": 1}}";
+            }
+            case "PUT /api/webhooks/{id}", "PUT /api/schedules/{id}", "PUT /scheduler/tasks/{task_id}" -> {
+                return "{\"description\": \"d\"}";
+            }
+            case "PUT /api/keys/{id}" -> {
+                return "{\"name\": \"n\"}";
+            }
+            case "PUT /api/connections/{id}" -> {
+                return "{\"environment\": \"test\"}";
+            }
+            case "PUT /api/v1/jobs/{id}" -> {
+                return "{\"timeout\": 60}";
+            }
+            default -> {
+                return validBody(p);
+            }
+        }
+    }
+
+    /** A body that creates one of the things at this collection path. */
+    static String validBody(String collection) {
+        String p = collection.replace("/api/v1/scheduler/", "/scheduler/");
+        int n = unique.incrementAndGet();
+        return switch (p) {
+            case "/api/tasks" -> "{\"name\": \"t" + n + "\", \"command\": \"true\", \"scheduled_at\": \"2099-01-01T00:00:00Z\"}";
+            case "/api/keys" -> "{\"name\": \"k" + n + "\", \"scopes\": [\"tasks:read\"]}";
+            case "/api/webhooks" -> "{\"url\": \"http://127.0.0.1:9/hook" + n + "\", \"events\": [\"task.completed\"], \"description\": \"d\"}";
+            case "/api/schedules" -> "{\"name\": \"s" + n + "\", \"cron\": \"0 2 * * *\", \"payload\": {\"command\": \"true\"}}";
+            case "/api/connections" -> connectionBody("c" + n);
+            case "/api/v1/jobs" -> "{\"name\": \"j" + n + "\", \"schedule\": \"@hourly\", \"command\": \"true\"}";
+            case "/scheduler/tasks" -> schedulerTaskBody("st" + n);
+            default -> "{}";
+        };
+    }
+
+    private static String connectionBody(String name) {
+        return "{\"name\": \"" + name + "\", \"host\": \"127.0.0.1\", \"port\": 5432, \"database\": \"postgres\", "
+                + "\"user\": \"postgres\", \"password\": \"pw-0123456789\", \"sslmode\": \"disable\"}";
+    }
+
+    private static String schedulerTaskBody(String name) {
+        return "{\"name\": \"" + name + "\", \"task_type\": \"config_check\", \"connection_id\": "
+                + ids.get("connection").replace("conn-", "") + ", \"cron_schedule\": \"0 2 * * *\"}";
+    }
+
+    private static JsonNode created(DocsServer.Reply r) {
+        assertThat(r.status()).as(r.text()).isIn(200, 201);
+        JsonNode b = r.json();
+        return b.has("data") ? b.get("data") : b;
+    }
+
+    private static String pendingTask() {
+        return created(srv.send("POST", "/api/tasks", validBody("/api/tasks"), ADMIN)).path("id").asText();
+    }
+
+    private static String cancelledTask() {
+        String id = pendingTask();
+        admin("POST", "/api/tasks/" + id + "/cancel", null);
+        return id;
+    }
+
+    private static String failedTask() {
+        String id = created(srv.send("POST", "/api/tasks", "{\"name\": \"fails\", \"command\": \"exit 3\", \"max_retries\": 0}", ADMIN))
+                .path("id").asText();
+        awaitStatus(id, "failed");
+        return id;
+    }
+
+    private static String runningTask() {
+        String id = created(srv.send("POST", "/api/tasks", "{\"name\": \"long\", \"command\": \"sleep 60\", \"checkpoint_enabled\": true}",
+                ADMIN)).path("id").asText();
+        awaitStatus(id, "running");
+        return id;
+    }
+
+    private static void awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/api/tasks/" + id, null).json().path("data").path("status").asText().equals(status));
+    }
+
+    private static String key() {
+        return created(srv.send("POST", "/api/keys", validBody("/api/keys"), ADMIN)).path("id").asText();
+    }
+
+    private static String revokedKey() {
+        String id = key();
+        admin("DELETE", "/api/keys/" + id, null);
+        return id;
+    }
+
+    private static String webhook() {
+        return created(srv.send("POST", "/api/webhooks", validBody("/api/webhooks"), ADMIN)).path("id").asText();
+    }
+
+    private static String schedule() {
+        return created(srv.send("POST", "/api/schedules", validBody("/api/schedules"), ADMIN)).path("id").asText();
+    }
+
+    private static String scheduleName(String id) {
+        return admin("GET", "/api/schedules/" + id, null).json().path("data").path("name").asText();
+    }
+
+    /** A schedule whose only slot is past, so it is completed at once. */
+    private static String completedSchedule() {
+        JsonNode s = created(srv.send("POST", "/api/schedules", "{\"name\": \"once" + unique.incrementAndGet()
+                + "\", \"cron\": \"0 0 0 1 1 * 2001\", \"payload\": {\"command\": \"true\"}}", ADMIN));
+        assertThat(s.path("status").asText()).isEqualTo("completed");
+        return s.path("id").asText();
+    }
+
+    private static String connection() {
+        return created(srv.send("POST", "/api/connections", validBody("/api/connections"), ADMIN)).path("id").asText();
+    }
+
+    private static String connectionName() {
+        return admin("GET", "/api/connections/" + ids.get("connection"), null).json().path("data").path("name").asText();
+    }
+
+    private static String job() {
+        return created(srv.send("POST", "/api/v1/jobs", validBody("/api/v1/jobs"), ADMIN)).path("id").asText();
+    }
+
+    private static String jobName() {
+        return admin("GET", "/api/v1/jobs/" + ids.get("job"), null).json().path("data").path("name").asText();
+    }
+
+    private static String completedJob() {
+        return created(srv.send("POST", "/api/v1/jobs", "{\"name\": \"once" + unique.incrementAndGet()
+                + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
+    }
+
+    private static String schedulerTask() {
+        return created(srv.send("POST", "/scheduler/tasks", validBody("/scheduler/tasks"), ADMIN)).path("id").asText();
+    }
+
+    private static String schedulerTaskName() {
+        return admin("GET", "/scheduler/tasks/" + ids.get("stask"), null).json().path("name").asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}
