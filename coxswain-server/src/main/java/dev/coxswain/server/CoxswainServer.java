@@ -134,22 +134,60 @@ public final class CoxswainServer implements AutoCloseable {
             new ChadburnApi(engine.schedules(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 
-            engine.start();
-            WebServer web = WebServer.builder()
-                    .host(cfg.bind())
-                    .port(cfg.port())
-                    .shutdownHook(false)
-                    // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
-                    // own limit would answer first, in no face's format.
-                    .maxPayloadSize(-1)
-                    .routing(routing)
-                    .build()
-                    .start();
+            // Listen before the engine starts: a port that cannot be bound must stop the start
+            // before anything is claimed, or the claimed attempts would run on headless.
+            WebServer web = listen(cfg, routing);
+            try {
+                engine.start();
+            } catch (RuntimeException e) {
+                engine.shutdown(Duration.ZERO);
+                web.stop();
+                throw e;
+            }
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
             return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes, connections);
         } catch (RuntimeException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts the HTTP listener or throws. Helidon does not throw when the port cannot be bound: it
+     * logs, stops itself and reports port -1, so that is checked here.
+     */
+    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing) {
+        WebServer web = WebServer.builder()
+                .host(cfg.bind())
+                .port(cfg.port())
+                .shutdownHook(false)
+                // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
+                // own limit would answer first, in no face's format.
+                .maxPayloadSize(-1)
+                .routing(routing)
+                .build()
+                .start();
+        if (web.isRunning() && web.port() > 0) return web;
+        web.stop();
+        throw new ListenException("cannot listen on " + cfg.bind() + ":" + cfg.port() + ": " + bindFailure(cfg));
+    }
+
+    /** Why the address cannot be bound, found by trying it (Helidon only logs the reason). */
+    private static String bindFailure(ServerConfig cfg) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(cfg.bind(), cfg.port()));
+            return "the HTTP server did not start (see the log above)";
+        } catch (java.net.BindException e) {
+            return "address already in use or not available (" + e.getMessage() + ")";
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The HTTP listener could not be started; nothing else was started. */
+    public static final class ListenException extends RuntimeException {
+        ListenException(String message) {
+            super(message);
         }
     }
 
