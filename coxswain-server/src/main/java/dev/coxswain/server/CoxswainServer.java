@@ -192,14 +192,17 @@ public final class CoxswainServer implements AutoCloseable {
     }
 
     /**
-     * With {@code admin-key} set, that key is accepted. Otherwise, when no key exists at all, one
+     * With {@code admin-key} set, that key is accepted, even when it was disabled or revoked
+     * through the API meanwhile (the configuration is the operator's way back in). Otherwise, when no key exists at all, one
      * is generated, written to {@code <data-dir>/admin.key} (mode 0600) and returned so the CLI
      * can print it once.
      */
     private static String bootstrapAdminKey(Engine engine, ServerConfig cfg) {
         Set<String> admin = Set.of(Principal.ADMIN);
         if (cfg.adminKey() != null) {
-            engine.apiKeys().ensure(cfg.adminKey(), "admin (configured)", admin, "unlimited");
+            if (engine.apiKeys().ensure(cfg.adminKey(), "admin (configured)", admin, "unlimited")) {
+                LOG.warning("the configured admin key had been disabled, revoked or narrowed; it is an enabled admin key again");
+            }
             return null;
         }
         if (engine.apiKeys().countActive() > 0) return null;
