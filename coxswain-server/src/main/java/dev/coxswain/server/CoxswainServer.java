@@ -26,6 +26,7 @@ import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.chadburn.ChadburnApi;
 import dev.coxswain.server.scheduler.SchedulerApi;
 import dev.coxswain.server.http.Bodies;
+import dev.coxswain.server.http.ConnectionGuard;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
@@ -59,6 +60,7 @@ public final class CoxswainServer implements AutoCloseable {
     private final Database db;
     private final Engine engine;
     private final WebServer web;
+    private final ConnectionGuard guard;
     private final String generatedAdminKey;
     private boolean stopped;
 
@@ -67,8 +69,9 @@ public final class CoxswainServer implements AutoCloseable {
 
     private final ConnectionService connections;
 
-    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey,
-                           ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, ConnectionGuard guard,
+                           String generatedAdminKey, ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+        this.guard = guard;
         this.connections = connections;
         this.metrics = metrics;
         this.routes = routes;
@@ -136,16 +139,24 @@ public final class CoxswainServer implements AutoCloseable {
 
             // Listen before the engine starts: a port that cannot be bound must stop the start
             // before anything is claimed, or the claimed attempts would run on headless.
-            WebServer web = listen(cfg, routing);
+            ConnectionGuard guard = new ConnectionGuard(cfg.http());
+            WebServer web;
+            try {
+                web = listen(cfg, routing, guard);
+            } catch (RuntimeException e) {
+                guard.close();
+                throw e;
+            }
             try {
                 engine.start();
             } catch (RuntimeException e) {
                 engine.shutdown(Duration.ZERO);
                 web.stop();
+                guard.close();
                 throw e;
             }
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
-            return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes, connections);
+            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -156,11 +167,14 @@ public final class CoxswainServer implements AutoCloseable {
      * Starts the HTTP listener or throws. Helidon does not throw when the port cannot be bound: it
      * logs, stops itself and reports port -1, so that is checked here.
      */
-    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing) {
+    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing, ConnectionGuard guard) {
         WebServer web = WebServer.builder()
                 .host(cfg.bind())
                 .port(cfg.port())
                 .shutdownHook(false)
+                .addConnectionSelector(guard)
+                .connectionOptions(guard.socketOptions())
+                .maxTcpConnections(cfg.http().maxConnections())
                 // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
                 // own limit would answer first, in no face's format.
                 .maxPayloadSize(-1)
@@ -300,6 +314,7 @@ public final class CoxswainServer implements AutoCloseable {
         LOG.info("shutting down (grace " + grace.toSeconds() + " s)");
         engine.shutdown(grace);
         web.stop();
+        guard.close();
         db.close();
         metrics.close();
         LOG.info("shutdown complete");
