@@ -51,7 +51,7 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
 
     private final ConnectionLimits limits;
     private final Http1ConnectionSelector http1;
-    private final Set<GuardedConnection> reading = ConcurrentHashMap.newKeySet();
+    private final Set<GuardedConnection> live = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog;
 
     public ConnectionGuard(ConnectionLimits limits) {
@@ -100,12 +100,13 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
 
     private void sweep() {
         long now = System.nanoTime();
-        for (GuardedConnection c : reading) {
+        for (GuardedConnection c : live) {
             if (c.headOverdue(now, limits.headerTimeout())) {
-                LOG.fine(() -> "dropping " + c.peer() + ": request head not complete within " + limits.headerTimeout().toSeconds() + " s");
-                reading.remove(c);
+                String reason = "request head not complete within " + limits.headerTimeout().toSeconds() + " s";
+                LOG.fine(() -> "dropping " + c.peer() + ": " + reason);
+                live.remove(c);
                 try {
-                    c.abort();
+                    c.abort(reason);
                 } catch (RuntimeException e) {
                     LOG.log(Level.FINE, "closing a slow connection failed", e);
                 }
@@ -128,21 +129,21 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
 
         @Override
         public void handle(java.util.concurrent.Semaphore requestSemaphore) throws InterruptedException {
-            reading.add(c);
+            live.add(c);
             try {
                 c.handle(requestSemaphore);
             } finally {
-                reading.remove(c);
+                live.remove(c);
             }
         }
 
         @Override
         public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
-            reading.add(c);
+            live.add(c);
             try {
                 c.handle(limit);
             } finally {
-                reading.remove(c);
+                live.remove(c);
             }
         }
 

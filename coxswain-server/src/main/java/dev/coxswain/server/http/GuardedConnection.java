@@ -8,6 +8,7 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
@@ -42,6 +43,7 @@ final class GuardedConnection implements ServerConnection {
     private volatile HttpPrologue prologue;
     private volatile boolean echoKeepAlive;
     private volatile boolean closeAfterResponse;
+    private volatile String abortReason;
 
     GuardedConnection(ConnectionContext outer) {
         this.outer = outer;
@@ -82,7 +84,8 @@ final class GuardedConnection implements ServerConnection {
     }
 
     /** Drops the connection: the blocked read fails and Helidon cleans up. */
-    void abort() {
+    void abort(String reason) {
+        abortReason = reason;
         outer.serverSocket().close();
     }
 
@@ -150,7 +153,17 @@ final class GuardedConnection implements ServerConnection {
     /** Whatever the socket has (at least one byte); throws at the end of the stream, as Helidon's reader does. */
     private byte[] pull() {
         DataReader in = outer.dataReader();
-        in.ensureAvailable();
+        try {
+            in.ensureAvailable();
+        } catch (RuntimeException e) {
+            // A head cut off (header timeout, or SO_TIMEOUT while headers trickle) is a close, not
+            // a server error: Helidon logs anything else failing inside the headers as a warning
+            // with a stack trace, once per slow client.
+            if (abortReason != null || headStarted != 0) {
+                throw new CloseConnectionException(abortReason != null ? abortReason : "request head not complete", e);
+            }
+            throw e;
+        }
         return in.readBytes(in.available());
     }
 
