@@ -147,6 +147,9 @@ public final class CoxswainServer implements AutoCloseable {
                 guard.close();
                 throw e;
             }
+            // Logged once the port answers (tests and operators wait for this line), before the
+            // engine starts claiming.
+            LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
             try {
                 engine.start();
             } catch (RuntimeException e) {
@@ -155,7 +158,6 @@ public final class CoxswainServer implements AutoCloseable {
                 guard.close();
                 throw e;
             }
-            LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
             return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections);
         } catch (RuntimeException e) {
             db.close();
