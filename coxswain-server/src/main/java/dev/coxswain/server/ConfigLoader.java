@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.EnumMap;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
+import dev.coxswain.server.http.ConnectionLimits;
 import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.core.connection.ConnectionService;
 import java.util.Map;
@@ -62,6 +63,12 @@ public final class ConfigLoader {
             new Setting("rate-limit-pro", String.valueOf(SecurityConfig.PRO_PER_MINUTE), "requests per minute for the pro tier (0: unlimited)"),
             new Setting("rate-limit-team", String.valueOf(SecurityConfig.TEAM_PER_MINUTE), "requests per minute for the team tier (0: unlimited)"),
             new Setting("rate-limit-business", String.valueOf(SecurityConfig.BUSINESS_PER_MINUTE), "requests per minute for the business tier (0: unlimited)"),
+            new Setting("http-header-timeout-seconds", String.valueOf(ConnectionLimits.HEADER_TIMEOUT_SECONDS),
+                    "a request's line and headers must arrive within this many seconds of its first byte, or the connection is dropped"),
+            new Setting("http-idle-timeout-seconds", String.valueOf(ConnectionLimits.IDLE_TIMEOUT_SECONDS),
+                    "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
+            new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
+                    "HTTP connections served at once; more wait in the accept backlog"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -198,7 +205,10 @@ public final class ConfigLoader {
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
                 security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
                 Duration.ofSeconds(intIn(v, "webhook-retry-base-seconds", 1, 3600)), intIn(v, "webhook-max-attempts", 1, 100),
-                WebhookSettings.defaults().timeout()), List.of());
+                WebhookSettings.defaults().timeout()), List.of(),
+                new ConnectionLimits(Duration.ofSeconds(intIn(v, "http-header-timeout-seconds", 1, 3600)),
+                        Duration.ofSeconds(intIn(v, "http-idle-timeout-seconds", 1, 86_400)),
+                        intIn(v, "http-max-connections", 1, 1_000_000)));
     }
 
     private static boolean bool(Map<String, String> v, String key) {

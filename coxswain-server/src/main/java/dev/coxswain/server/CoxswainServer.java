@@ -26,6 +26,7 @@ import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.chadburn.ChadburnApi;
 import dev.coxswain.server.scheduler.SchedulerApi;
 import dev.coxswain.server.http.Bodies;
+import dev.coxswain.server.http.ConnectionGuard;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
@@ -59,6 +60,7 @@ public final class CoxswainServer implements AutoCloseable {
     private final Database db;
     private final Engine engine;
     private final WebServer web;
+    private final ConnectionGuard guard;
     private final String generatedAdminKey;
     private boolean stopped;
 
@@ -67,8 +69,9 @@ public final class CoxswainServer implements AutoCloseable {
 
     private final ConnectionService connections;
 
-    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, String generatedAdminKey,
-                           ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+    private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, ConnectionGuard guard,
+                           String generatedAdminKey, ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+        this.guard = guard;
         this.connections = connections;
         this.metrics = metrics;
         this.routes = routes;
@@ -131,19 +134,28 @@ public final class CoxswainServer implements AutoCloseable {
             new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 
-            engine.start();
-            WebServer web = WebServer.builder()
-                    .host(cfg.bind())
-                    .port(cfg.port())
-                    .shutdownHook(false)
-                    // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
-                    // own limit would answer first, in no face's format.
-                    .maxPayloadSize(-1)
-                    .routing(routing)
-                    .build()
-                    .start();
+            // Listen before the engine starts: a port that cannot be bound must stop the start
+            // before anything is claimed, or the claimed attempts would run on headless.
+            ConnectionGuard guard = new ConnectionGuard(cfg.http());
+            WebServer web;
+            try {
+                web = listen(cfg, routing, guard);
+            } catch (RuntimeException e) {
+                guard.close();
+                throw e;
+            }
+            // Logged once the port answers (tests and operators wait for this line), before the
+            // engine starts claiming.
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
-            return new CoxswainServer(cfg, db, engine, web, generated, metrics, routes, connections);
+            try {
+                engine.start();
+            } catch (RuntimeException e) {
+                engine.shutdown(Duration.ZERO);
+                web.stop();
+                guard.close();
+                throw e;
+            }
+            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -151,14 +163,59 @@ public final class CoxswainServer implements AutoCloseable {
     }
 
     /**
-     * With {@code admin-key} set, that key is accepted. Otherwise, when no key exists at all, one
+     * Starts the HTTP listener or throws. Helidon does not throw when the port cannot be bound: it
+     * logs, stops itself and reports port -1, so that is checked here.
+     */
+    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing, ConnectionGuard guard) {
+        WebServer web = WebServer.builder()
+                .host(cfg.bind())
+                .port(cfg.port())
+                .shutdownHook(false)
+                .addConnectionSelector(guard)
+                .connectionOptions(guard.socketOptions())
+                .maxTcpConnections(cfg.http().maxConnections())
+                // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
+                // own limit would answer first, in no face's format.
+                .maxPayloadSize(-1)
+                .routing(routing)
+                .build()
+                .start();
+        if (web.isRunning() && web.port() > 0) return web;
+        web.stop();
+        throw new ListenException("cannot listen on " + cfg.bind() + ":" + cfg.port() + ": " + bindFailure(cfg));
+    }
+
+    /** Why the address cannot be bound, found by trying it (Helidon only logs the reason). */
+    private static String bindFailure(ServerConfig cfg) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(cfg.bind(), cfg.port()));
+            return "the HTTP server did not start (see the log above)";
+        } catch (java.net.BindException e) {
+            return "address already in use or not available (" + e.getMessage() + ")";
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The HTTP listener could not be started; nothing else was started. */
+    public static final class ListenException extends RuntimeException {
+        ListenException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * With {@code admin-key} set, that key is accepted, even when it was disabled or revoked
+     * through the API meanwhile (the configuration is the operator's way back in). Otherwise, when no key exists at all, one
      * is generated, written to {@code <data-dir>/admin.key} (mode 0600) and returned so the CLI
      * can print it once.
      */
     private static String bootstrapAdminKey(Engine engine, ServerConfig cfg) {
         Set<String> admin = Set.of(Principal.ADMIN);
         if (cfg.adminKey() != null) {
-            engine.apiKeys().ensure(cfg.adminKey(), "admin (configured)", admin, "unlimited");
+            if (engine.apiKeys().ensure(cfg.adminKey(), "admin (configured)", admin, "unlimited")) {
+                LOG.warning("the configured admin key had been disabled, revoked or narrowed; it is an enabled admin key again");
+            }
             return null;
         }
         if (engine.apiKeys().countActive() > 0) return null;
@@ -256,6 +313,7 @@ public final class CoxswainServer implements AutoCloseable {
         LOG.info("shutting down (grace " + grace.toSeconds() + " s)");
         engine.shutdown(grace);
         web.stop();
+        guard.close();
         db.close();
         metrics.close();
         LOG.info("shutdown complete");

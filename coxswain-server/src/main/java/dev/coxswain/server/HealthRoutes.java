@@ -8,7 +8,9 @@ import static dev.coxswain.server.http.RouteTable.Access.OPEN;
 
 /**
  * Open (unauthenticated) probes: {@code /health} and {@code /health/live} say the process answers;
- * {@code /health/ready} also checks the store. They reveal nothing but up/down.
+ * {@code /health/ready} also checks the store. They reveal nothing but up/down, and are never
+ * rate-limited: behind a proxy all clients share one address, and clients guessing keys must not
+ * make the probes fail.
  */
 final class HealthRoutes {
     private final Database db;

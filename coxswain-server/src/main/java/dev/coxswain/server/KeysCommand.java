@@ -116,7 +116,7 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key for good.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key for good (not the last enabled admin key).")
     static final class Revoke extends KeyAction {
         @Parameters(index = "0", description = "the key id (key-<n> or <n>)")
         String id;

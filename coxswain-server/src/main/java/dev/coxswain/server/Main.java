@@ -95,7 +95,13 @@ public final class Main implements Runnable {
                 System.err.println("coxswain: " + e.getMessage());
                 return 2;
             }
-            CoxswainServer server = CoxswainServer.start(cfg, Clock.systemUTC());
+            CoxswainServer server;
+            try {
+                server = CoxswainServer.start(cfg, Clock.systemUTC());
+            } catch (CoxswainServer.ListenException e) {
+                System.err.println("coxswain: " + e.getMessage());
+                return 1;
+            }
             if (server.generatedAdminKey() != null) {
                 // Printed once, to the console only (not through the logger), and saved 0600.
                 System.out.println();

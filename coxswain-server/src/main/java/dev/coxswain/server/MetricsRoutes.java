@@ -12,6 +12,8 @@ import static dev.coxswain.server.http.RouteTable.Access.OPEN;
  * {@code /metrics} (and the orchestrator face's {@code /_public/metrics}) in the Prometheus text
  * format. Open, as Prometheus scrapers expect; it carries counts, task types and route templates,
  * never task names, payloads or credentials. The server binds to 127.0.0.1 unless told otherwise.
+ * Not rate-limited: a refused scrape looks like a dead target to Prometheus, and behind a proxy the
+ * scraper would share its bucket with every client. A scrape costs one status query.
  */
 final class MetricsRoutes {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

@@ -52,8 +52,21 @@ final class OpenApiRoutes {
         for (String name : ASSET_TYPES.keySet()) assets.put(name, resource(root + name));
     }
 
+    /**
+     * The docs face is charged to the client address (unlike health and metrics); its 429 is the
+     * native API's error envelope, the API the document describes.
+     */
+    private static void tooMany(ServerResponse res, dev.coxswain.server.ratelimit.RateLimiter.Decision d) {
+        ObjectNode body = Json.object();
+        body.putObject("error").put("code", "rate_limited")
+                .put("message", "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute")
+                .putNull("details");
+        dev.coxswain.server.http.Respond.json(res, 429, body);
+    }
+
     void register(RouteTable table) {
         table.face("docs")
+                .limitedPerAddress(OpenApiRoutes::tooMany)
                 .get("/openapi.json", OPEN, (req, res) -> send(res, "application/json", document))
                 .get("/docs", OPEN, (req, res) -> send(res, "text/html; charset=utf-8", page))
                 .get(ASSET_PATH + "{file}", OPEN, this::asset);

@@ -2,6 +2,7 @@ package dev.coxswain.server;
 
 import dev.coxswain.core.connection.ConnectionService;
 import dev.coxswain.core.webhook.WebhookSettings;
+import dev.coxswain.server.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -15,12 +16,13 @@ import java.time.ZoneId;
  * @param adminKey   null: generate one on first start (when no key exists)
  * @param workerId   null: {@code worker-<hostname>-<node id>}
  * @param sqliteFullSync fsync every SQLite commit (survives power loss) instead of WAL's NORMAL
+ * @param http       header and idle timeouts and the cap on HTTP connections
  */
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
-                           java.util.List<ConnectionService.Spec> connections) {
+                           java.util.List<ConnectionService.Spec> connections, ConnectionLimits http) {
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -29,23 +31,29 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                         Duration lease) {
         this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
                 maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, SecurityConfig.defaults(),
-                WebhookSettings.defaults(), java.util.List.of());
+                WebhookSettings.defaults(), java.util.List.of(), ConnectionLimits.defaults());
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http);
+    }
+
+    /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
+    public ServerConfig withHttp(ConnectionLimits h) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h);
     }
 
     /** Never prints the secrets. */
@@ -53,6 +61,6 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public String toString() {
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
-                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + "]";
+                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + "]";
     }
 }

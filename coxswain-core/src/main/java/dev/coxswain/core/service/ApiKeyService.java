@@ -7,10 +7,12 @@ import dev.coxswain.core.domain.Tier;
 import dev.coxswain.core.store.ApiKeyStore;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.InTx;
+import dev.coxswain.core.store.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -92,17 +95,33 @@ public final class ApiKeyService {
         });
     }
 
-    /** Makes sure a key with this exact secret exists (for a configured admin key). */
-    public void ensure(String secret, String name, Set<String> scopes, String tier) {
+    /**
+     * Makes sure a key with this exact secret exists and works with these scopes and tier (for
+     * the configured admin key): created when missing; enabled, un-revoked and given the scopes
+     * again when someone disabled, revoked or narrowed it, since the configuration is the
+     * operator's way back in.
+     *
+     * @return true when an existing key had to be restored
+     */
+    public boolean ensure(String secret, String name, Set<String> scopes, String tier) {
         String h = hash(secret);
-        Tier t = Tier.fromWire(tier);
-        db.write(tx -> {
-            if (keys.findByHash(tx.connection(), h) == null) {
-                keys.insert(tx, name, h, secret.substring(0, Math.min(8, secret.length())), scopes,
-                        t == null ? Tier.STARTER : t, null, clock.instant());
+        Tier t = Tier.fromWire(tier) == null ? Tier.STARTER : Tier.fromWire(tier);
+        return db.write(tx -> {
+            ApiKey k = keys.findByHash(tx.connection(), h);
+            if (k == null) {
+                keys.insert(tx, name, h, secret.substring(0, Math.min(8, secret.length())), scopes, t, null, clock.instant());
+                return false;
             }
-            return null;
+            if (k.usable() && k.scopes().containsAll(scopes) && k.tier() == t) return false;
+            keys.restore(tx, k.id(), union(k.scopes(), scopes), t);
+            return true;
         });
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.addAll(b);
+        return out;
     }
 
     public long countActive() {
@@ -119,7 +138,19 @@ public final class ApiKeyService {
         return k;
     }
 
+    /** As {@link #update(long, KeyPatch, String)} by the operator (no principal: the command line). */
     public ApiKey update(long id, KeyPatch p) {
+        return update(id, p, null);
+    }
+
+    /**
+     * Changes a key. Refused (conflict) when the change would lock someone out: {@code actor}
+     * disabling its own key or taking away its own admin scope, or anybody leaving no usable
+     * admin key at all.
+     *
+     * @param actor the principal id asking ({@code key:<n>}), or null for the operator
+     */
+    public ApiKey update(long id, KeyPatch p, String actor) {
         Map<String, String> bad = new LinkedHashMap<>();
         if (p.name() != null) checkName(p.name(), bad);
         if (p.scopes() != null) checkScopes(p.scopes(), bad);
@@ -128,20 +159,53 @@ public final class ApiKeyService {
         if (!bad.isEmpty()) throw new ValidationException(bad);
         ApiKey cur = get(id);
         if (cur.revoked()) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
-        boolean changed = db.write(tx -> keys.update(tx, id, p.name() == null ? cur.name() : p.name().trim(),
-                p.scopes() == null ? cur.scopes() : p.scopes(), tier == null ? cur.tier() : tier,
-                p.enabled() == null ? cur.enabled() : p.enabled()));
+        Set<String> scopes = p.scopes() == null ? cur.scopes() : p.scopes();
+        boolean enabled = p.enabled() == null ? cur.enabled() : p.enabled();
+        boolean staysAdmin = enabled && scopes.contains(Scopes.ADMIN);
+        boolean changed = db.write(tx -> {
+            if (!staysAdmin) refuseLockout(tx, id, actor, enabled ? "take the admin scope away from" : "disable");
+            return keys.update(tx, id, p.name() == null ? cur.name() : p.name().trim(), scopes,
+                    tier == null ? cur.tier() : tier, enabled);
+        });
         if (!changed) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
         return get(id);
     }
 
-    /** Revokes for good; a revoked key never authenticates again. */
+    /** As {@link #revoke(long, String)} by the operator (no principal: the command line). */
     public ApiKey revoke(long id) {
+        return revoke(id, null);
+    }
+
+    /**
+     * Revokes for good; a revoked key never authenticates again. Refused (conflict) for the
+     * actor's own key and for the last usable admin key.
+     */
+    public ApiKey revoke(long id, String actor) {
         get(id);
-        if (!db.write(tx -> keys.revoke(tx, id, clock.instant()))) {
+        if (!db.write(tx -> {
+            refuseLockout(tx, id, actor, "revoke");
+            return keys.revoke(tx, id, clock.instant());
+        })) {
             throw new ConflictException("API key key-" + id + " is already revoked");
         }
         return get(id);
+    }
+
+    /**
+     * Throws when making key {@code id} unusable as an admin key would lock {@code actor} or
+     * every admin out. Runs inside the change's transaction, with the usable keys locked.
+     */
+    private void refuseLockout(Tx tx, long id, String actor, String verb) throws SQLException {
+        if (("key:" + id).equals(actor)) {
+            throw new ConflictException("you cannot " + verb + " the key you are using (key-" + id
+                    + "); use another admin key");
+        }
+        List<ApiKey> usable = keys.lockUsable(tx, db.dialect());
+        List<ApiKey> admins = usable.stream().filter(k -> k.scopes().contains(Scopes.ADMIN)).toList();
+        if (admins.size() == 1 && admins.get(0).id() == id) {
+            throw new ConflictException("key-" + id + " is the last enabled admin key; create another admin key before you "
+                    + verb + " it");
+        }
     }
 
     /** @return the key's principal, or empty for an unknown, disabled or revoked secret */

@@ -72,6 +72,29 @@ public final class ApiKeyStore {
         return Sql.count(c, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND enabled = 1");
     }
 
+    /**
+     * The usable keys (enabled, not revoked), locked until the transaction ends, so two admins
+     * disabling each other's keys at once take turns and the second sees the first's change.
+     */
+    public List<ApiKey> lockUsable(Tx tx, SqlDialect dialect) throws SQLException {
+        List<ApiKey> out = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT * FROM api_keys WHERE revoked_at IS NULL"
+                + " AND enabled = 1 ORDER BY id" + dialect.forUpdate());
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(map(rs));
+        }
+        return out;
+    }
+
+    /**
+     * Makes the key usable with these scopes and tier again: enabled, and no longer revoked (for
+     * the configured admin key, which the operator's configuration always honours).
+     */
+    public void restore(Tx tx, long id, Set<String> scopes, Tier tier) throws SQLException {
+        TaskStore.exec(tx.connection(), "UPDATE api_keys SET enabled = 1, revoked_at = NULL, scopes = ?, tier = ? WHERE id = ?",
+                Json.write(new java.util.TreeSet<>(scopes)), tier.wire(), id);
+    }
+
     public boolean revoke(Tx tx, long id, Instant now) throws SQLException {
         return TaskStore.exec(tx.connection(), "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 now.toEpochMilli(), id) > 0;

@@ -1229,6 +1229,49 @@ abstract class StoreContract {
     // ---- API keys ----------------------------------------------------------------------------
 
     @Test
+    void theLastUsableAdminKeyCannotBeDisabledRevokedOrNarrowed() {
+        ApiKeyService service = new ApiKeyService(db, keys, new MutableClock(T0));
+        ApiKeyService.Created a = service.create("a", Set.of("admin"), "unlimited");
+        ApiKeyService.Created b = service.create("b", Set.of("admin"), "unlimited");
+        ApiKeyService.Created reader = service.create("reader", Set.of("tasks:read"), "starter");
+        long ida = a.key().id(), idb = b.key().id();
+
+        // One's own key: refused even while another admin remains.
+        assertThatThrownBy(() -> service.update(ida, new ApiKeyService.KeyPatch(null, null, null, false), "key:" + ida))
+                .isInstanceOf(dev.coxswain.core.service.ConflictException.class).hasMessageContaining("key-" + ida);
+        assertThatThrownBy(() -> service.revoke(ida, "key:" + ida))
+                .isInstanceOf(dev.coxswain.core.service.ConflictException.class);
+        // By another admin: allowed while an admin key remains.
+        assertThat(service.update(ida, new ApiKeyService.KeyPatch(null, null, null, false), "key:" + idb).enabled()).isFalse();
+        // b is now the last usable admin key, whoever asks (the command line has no principal).
+        assertThatThrownBy(() -> service.update(idb, new ApiKeyService.KeyPatch(null, null, null, false), null))
+                .isInstanceOf(dev.coxswain.core.service.ConflictException.class).hasMessageContaining("last enabled admin key");
+        assertThatThrownBy(() -> service.update(idb, new ApiKeyService.KeyPatch(null, Set.of("tasks:read"), null, null), null))
+                .isInstanceOf(dev.coxswain.core.service.ConflictException.class);
+        assertThatThrownBy(() -> service.revoke(idb, null)).isInstanceOf(dev.coxswain.core.service.ConflictException.class);
+        assertThat(service.authenticate(b.secret())).isPresent();
+        // Keys without the admin scope are not protected.
+        assertThat(service.revoke(reader.key().id(), null).revoked()).isTrue();
+        // Once a is enabled again, b may go.
+        service.update(ida, new ApiKeyService.KeyPatch(null, null, null, true), null);
+        assertThat(service.revoke(idb, "key:" + ida).revoked()).isTrue();
+    }
+
+    @Test
+    void ensureRestoresADisabledOrRevokedConfiguredKey() {
+        ApiKeyService service = new ApiKeyService(db, keys, new MutableClock(T0));
+        String secret = "configured-admin-key-0123456789";
+        assertThat(service.ensure(secret, "admin (configured)", Set.of("admin"), "unlimited")).isFalse();
+        service.create("other", Set.of("admin"), "unlimited");
+        long id = service.authenticate(secret).map(p -> Long.parseLong(p.id().substring(4))).orElseThrow();
+        service.revoke(id, null);
+        assertThat(service.authenticate(secret)).isEmpty();
+        assertThat(service.ensure(secret, "admin (configured)", Set.of("admin"), "unlimited")).isTrue();
+        assertThat(service.authenticate(secret)).get().satisfies(p -> assertThat(p.scopes()).contains("admin"));
+        assertThat(service.ensure(secret, "admin (configured)", Set.of("admin"), "unlimited")).isFalse();
+    }
+
+    @Test
     void onlyTheHashIsStoredAndTheSecretAuthenticates() {
         MutableClock clock = new MutableClock(T0);
         ApiKeyService service = new ApiKeyService(db, keys, clock);

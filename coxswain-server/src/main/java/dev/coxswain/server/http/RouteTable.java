@@ -5,6 +5,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import java.util.function.Function;
@@ -18,8 +19,18 @@ import java.util.List;
  * document and the "no route is open by accident" test can be checked against the real table.
  */
 public final class RouteTable {
-    /** Whether a route needs a credential. */
+    /**
+     * Whether a route needs a credential. Open routes are not rate-limited unless their face says
+     * how to refuse ({@link Face#limitedPerAddress}): health probes and the Prometheus scrape must
+     * answer even when clients behind one proxy address have used up its bucket.
+     */
     public enum Access { OPEN, AUTHENTICATED }
+
+    /** Writes a face's own 429 for an open route whose client address is over its limit. */
+    @FunctionalInterface
+    public interface Refusal {
+        void refuse(ServerResponse res, RateLimiter.Decision d);
+    }
 
     public record Route(String face, Method method, String path, Access access) {
     }
@@ -47,9 +58,19 @@ public final class RouteTable {
 
     public final class Face {
         private final String name;
+        private Refusal refusal;
 
         private Face(String name) {
             this.name = name;
+        }
+
+        /**
+         * Charges this face's open routes (registered after this call) to the client address's
+         * bucket; over the limit, {@code refusal} answers in the face's own format.
+         */
+        public Face limitedPerAddress(Refusal refusal) {
+            this.refusal = refusal;
+            return this;
         }
 
         public Face get(String path, Access access, Handler h) {
@@ -70,7 +91,7 @@ public final class RouteTable {
 
         public Face add(Method m, String path, Access access, Handler h) {
             routes.add(new Route(name, m, path, access));
-            routing.route(m, path, timed(name, m.text(), path, access == Access.OPEN ? limited(h) : h));
+            routing.route(m, path, timed(name, m.text(), path, access == Access.OPEN && refusal != null ? limited(h, refusal) : h));
             return this;
         }
 
@@ -81,16 +102,13 @@ public final class RouteTable {
         }
     }
 
-    /**
-     * Open routes are limited per client address; the refusal is the small JSON most clients of
-     * open endpoints understand ({@code {"error":"Too Many Requests"}}, as the orchestrator sends).
-     */
-    private Handler limited(Handler h) {
+    /** An open route limited per client address, refused in its face's format. */
+    private Handler limited(Handler h, Refusal refusal) {
         return (req, res) -> {
             RateLimiter.Decision d = openLimiter.apply(req);
             RateLimitHeaders.apply(res, d);
             if (d != null && !d.allowed()) {
-                Respond.json(res, 429, dev.coxswain.core.Json.object().put("error", "Too Many Requests"));
+                refusal.refuse(res, d);
                 return;
             }
             h.handle(req, res);

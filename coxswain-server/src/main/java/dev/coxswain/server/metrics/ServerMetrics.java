@@ -6,6 +6,9 @@ import dev.coxswain.core.domain.WorkerStatus;
 import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.service.SystemService;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +19,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -45,6 +49,7 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
     private volatile Supplier<SystemService.Status> status;
 
     public ServerMetrics() {
+        prometheusNames();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -70,6 +75,28 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
         }
         Gauge.builder("coxswain.store.up", storeUp, AtomicLong::get).description("1 when the store answers")
                 .register(registry);
+    }
+
+    /**
+     * Keeps what Micrometer's binders export within Prometheus' naming rules ({@code promtool
+     * check metrics}): its process CPU time counts nanoseconds ({@code process_cpu_time_ns_total},
+     * an abbreviated non-base unit), so it is replaced by the conventional
+     * {@code process_cpu_seconds_total}; {@code system_cpu_count} is a gauge with a suffix reserved
+     * for histograms and summaries, so it becomes {@code system_cpus}.
+     */
+    private void prometheusNames() {
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time used by the server process").register(registry);
+        }
     }
 
     /** Where the store-backed gauges come from; read at each scrape. */

@@ -72,13 +72,16 @@ final class NativeKeyRoutes {
         String tier = b.optionalString("tier", 20);
         Boolean enabled = b.bool("enabled");
         b.finish();
-        ApiKey k = keys.update(id, new ApiKeyService.KeyPatch(name, scopes, tier, enabled));
+        ApiKey k = keys.update(id, new ApiKeyService.KeyPatch(name, scopes, tier, enabled), who.id());
         Respond.json(res, 200, NativeJson.data(key(k)));
     }
 
-    /** Revokes the key for good (it stays listed, with {@code revoked_at}). */
+    /**
+     * Revokes the key for good (it stays listed, with {@code revoked_at}). Like disabling, refused
+     * with 409 for the caller's own key and for the last enabled admin key.
+     */
     void revoke(ServerRequest req, ServerResponse res, Principal who) {
-        Respond.json(res, 200, NativeJson.data(key(keys.revoke(id(req)))));
+        Respond.json(res, 200, NativeJson.data(key(keys.revoke(id(req), who.id()))));
     }
 
     static ObjectNode key(ApiKey k) {

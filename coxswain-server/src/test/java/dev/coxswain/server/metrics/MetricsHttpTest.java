@@ -89,6 +89,18 @@ class MetricsHttpTest {
         assertThat(pub.statusCode()).isEqualTo(200);
         PrometheusTextParser.parse(pub.body());
         assertThat(r.body()).doesNotContain(KEY);
+        assertThat(PrometheusLint.problems(f)).as("what promtool check metrics would report").isEmpty();
+    }
+
+    @Test
+    void everyFamilyFollowsPrometheusNamingRules() throws Exception {
+        // The families created on first use (attempts, durations) are linted after real work in
+        // the test above; this one holds whatever exists at the time, JVM families included.
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Map<String, PrometheusTextParser.Family> f = PrometheusTextParser.parse(r.body());
+        assertThat(PrometheusLint.problems(f)).as("what promtool check metrics would report").isEmpty();
+        assertThat(f).containsKey("process_cpu_seconds_total");
     }
 
     static double value(Map<String, PrometheusTextParser.Family> f, String sample, Map<String, String> labels) {

@@ -52,6 +52,21 @@ class CliTest extends ProcessTestBase {
     }
 
     @Test
+    void aPortInUseExitsNonZeroWithAClearMessageBeforeTheEngineStarts() throws Exception {
+        // Something else already listens on the port: the server must not run headless (no
+        // listener, engine claiming tasks) but stop at once and say why.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            ServerProcess p = launch("taken", List.of("serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--data-dir", tmp.resolve("data").toString()), ServerProcess.env(), port);
+            int exit = p.awaitExit(EXIT_TIMEOUT);
+            assertThat(exit).as(p.output()).isNotZero();
+            assertThat(p.stderrText()).as(p.output()).contains("127.0.0.1:" + port).containsIgnoringCase("in use");
+            assertThat(p.stdoutText()).as(p.output()).doesNotContain("engine started", "listening on");
+        }
+    }
+
+    @Test
     void shellTasksDoNotSeeTheServersOwnSettings() throws Exception {
         // The server's settings (keys, passwords, secrets) are in its environment; a task's `env`
         // must not print them into its result and logs. The ledger also scans every response.

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,17 +107,31 @@ class RateLimitHttpTest {
     }
 
     @Test
-    void openRoutesAreLimitedPerAddressToo() {
+    void probesAndMetricsAreNeverLimitedAndTheDocsAnswerInTheNativeFormat() {
+        // Behind a proxy every client shares one address: bad keys use up its bucket ...
         for (int i = 0; i < 3; i++) {
-            SecureServer.Reply r = srv.get("/health", Map.of());
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.header("X-RateLimit-Remaining")).isEqualTo(String.valueOf(2 - i));
+            assertThat(srv.get("/api/tasks", SecureServer.apiKey("cox_guess" + i)).status()).isEqualTo(401);
         }
-        SecureServer.Reply over = srv.get("/metrics", Map.of());
+        assertThat(srv.get("/api/tasks", Map.of()).status()).isEqualTo(429);
+        // ... and the health checks and the Prometheus scrape still answer.
+        for (String path : List.of("/health", "/health/live", "/health/ready", "/metrics", "/_public/metrics")) {
+            for (int i = 0; i < 4; i++) {
+                SecureServer.Reply r = srv.get(path, Map.of());
+                assertThat(r.status()).as(path).isEqualTo(200);
+                assertThat(r.header("X-RateLimit-Limit")).as(path).isNull();
+            }
+        }
+        // The OpenAPI document and the docs page are still charged to the address, and refused
+        // in the native API's error format (the document describes that API).
+        SecureServer.Reply over = srv.get("/openapi.json", Map.of());
         assertThat(over.status()).isEqualTo(429);
-        assertThat(over.body().path("error").asText()).isEqualTo("Too Many Requests");
+        assertThat(over.body().path("error").path("code").asText()).isEqualTo("rate_limited");
+        assertThat(over.body().path("error").path("message").asText()).contains("3 unauthenticated requests per minute");
         assertThat(over.header("Retry-After")).isEqualTo("20");
+        assertThat(srv.get("/docs", Map.of()).status()).isEqualTo(429);
         clock.advance(Duration.ofSeconds(20));
-        assertThat(srv.get("/metrics", Map.of()).status()).isEqualTo(200);
+        SecureServer.Reply again = srv.get("/openapi.json", Map.of());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.header("X-RateLimit-Limit")).isEqualTo("3");
     }
 }
