@@ -7,6 +7,9 @@ import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionResult;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.service.NotFoundException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 
@@ -19,6 +22,10 @@ import java.util.function.LongFunction;
  * be refused again.
  */
 public final class AnalysisExecutor implements TaskExecutor {
+    /** Every analysis task type; each face that takes a payload checks it with {@link #payloadProblems}. */
+    public static final List<String> TYPES = List.of("config_check", "log_analysis", "query_analysis", "table_analysis",
+            "custom_sql");
+
     private final String type;
     private final LongFunction<PgTarget> targets;
     private final BiFunction<PgTarget, JsonNode, ObjectNode> analyzer;
@@ -31,6 +38,22 @@ public final class AnalysisExecutor implements TaskExecutor {
         this.type = type;
         this.targets = targets;
         this.analyzer = analyzer;
+    }
+
+    /**
+     * What is wrong with an analysis payload's form, by field ({@code connection_id},
+     * {@code params}); empty when a run can use it. Whether the connection exists is the run's
+     * question: it may be deleted after the payload is stored.
+     */
+    public static Map<String, String> payloadProblems(JsonNode payload) {
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode id = payload == null ? null : payload.get("connection_id");
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() < 1) {
+            out.put("connection_id", "is required: the id of a connection (a positive integer)");
+        }
+        JsonNode params = payload == null ? null : payload.get("params");
+        if (params != null && !params.isNull() && !params.isObject()) out.put("params", "must be an object");
+        return out;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.coxswain.core.domain.Schedule;
 import dev.coxswain.core.domain.SchedulePatch;
 import dev.coxswain.core.domain.ScheduleStatus;
 import dev.coxswain.core.engine.Backoff;
+import dev.coxswain.core.pganalysis.AnalysisExecutor;
 import dev.coxswain.server.http.SecretMask;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,10 @@ final class NativeScheduleRequest {
                 misfire, overlap, null);
     }
 
-    /** A shell payload needs a command; env values must be strings. */
+    /**
+     * A shell payload needs a command; env values must be strings. An analysis payload needs a
+     * connection, as the scheduler face's tasks have: a schedule of either face is changed here.
+     */
     private static JsonNode payload(NativeFields r, String type, boolean required) {
         JsonNode p = r.body.get("payload");
         if (p == null || p.isNull()) {
@@ -110,6 +114,8 @@ final class NativeScheduleRequest {
             else if (wd != null && wd.isTextual() && !new java.io.File(wd.asText()).isDirectory()) {
                 r.error("payload.working_directory", "directory " + wd.asText() + " does not exist");
             }
+        } else if (AnalysisExecutor.TYPES.contains(type)) {
+            AnalysisExecutor.payloadProblems(p).forEach((field, problem) -> r.error("payload." + field, problem));
         }
         return p;
     }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentedResponsesTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch");
     private static final List<String> CHECKED_HEADERS = List.of("X-RateLimit-Limit", "X-RateLimit-Remaining",
-            "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate");
+            "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate", "Idempotent-Replayed");
     /** Status → why no request can cause it; the documented examples are checked instead. */
     private static final Map<String, String> UNPRODUCIBLE = Map.of(
             "500", "an unexpected failure inside the server",
@@ -118,6 +118,52 @@ class DocumentedResponsesTest {
         }
         System.out.printf("documented responses: %d produced and checked, %d from examples only%n", sent, fromExamples);
         assertThat(problems).as("answers vs /openapi.json").isEmpty();
+    }
+
+    /**
+     * Every operation that documents the {@code Idempotency-Key} header: a replay (same key, same
+     * request) gets the first status with {@code Idempotent-Replayed: true}, the key with another
+     * request gets the documented 422, and a malformed key the documented 400.
+     */
+    @Test
+    void everyIdempotentOperationAnswersAReplayAReusedAndAMalformedKeyAsDocumented() {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Iterator<String> ps = doc.path("paths").fieldNames(); ps.hasNext(); ) {
+            String path = ps.next();
+            for (Iterator<String> ms = doc.path("paths").path(path).fieldNames(); ms.hasNext(); ) {
+                String method = ms.next();
+                if (!HTTP_METHODS.contains(method) || !takesIdempotencyKey(doc.path("paths").path(path).path(method))) continue;
+                String m = method.toUpperCase(), what = m + " " + path;
+                String url = another(path), other = another(path);
+                String body = path.contains("{") ? null : validBody(path);
+                String otherBody = path.contains("{") ? null : validBody(path);
+                String key = "replay-" + unique.incrementAndGet();
+                DocsServer.Reply first = srv.send(m, url, body, ADMIN, "Idempotency-Key", key);
+                DocsServer.Reply replay = srv.send(m, url, body, ADMIN, "Idempotency-Key", key);
+                checked++;
+                if (first.status() / 100 != 2) {
+                    problems.add(what + ": the first request got " + first.status() + " " + abbreviate(first.text()));
+                    continue;
+                }
+                if (replay.status() != first.status() || !replay.headers().firstValue("Idempotent-Replayed").equals(java.util.Optional.of("true"))) {
+                    problems.add(what + ": the replay got " + replay.status() + " " + replay.headers().map() + " after " + first.status());
+                }
+                problems.addAll(fits(replay, path, method, first.status()));
+                problems.addAll(fits(srv.send(m, other, otherBody, ADMIN, "Idempotency-Key", key), path, method, 422));
+                problems.addAll(fits(badKey(m, url, body), path, method, 400));
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(10);
+        assertThat(problems).as("Idempotency-Key answers vs /openapi.json").isEmpty();
+    }
+
+    private static boolean takesIdempotencyKey(JsonNode op) {
+        for (JsonNode p : op.path("parameters")) {
+            JsonNode param = schemas.resolve(p);
+            if (param.path("in").asText().equals("header") && param.path("name").asText().equals("Idempotency-Key")) return true;
+        }
+        return false;
     }
 
     /** Checks status, media type, body and the rate-limit/auth headers of an answer against the document. */
@@ -296,6 +342,9 @@ class DocumentedResponsesTest {
         r.put("POST /api/schedules/{id}/resume 200", () -> admin("POST", "/api/schedules/" + schedule() + "/resume", null));
         r.put("POST /api/schedules/{id}/resume 409", () -> admin("POST", "/api/schedules/" + completedSchedule() + "/resume", null));
         r.put("POST /api/schedules/{id}/run 201", () -> admin("POST", "/api/schedules/" + schedule() + "/run", null));
+        r.put("POST /api/schedules/{id}/run 400", () -> badKey("POST", "/api/schedules/" + schedule() + "/run", null));
+        r.put("POST /api/schedules/{id}/run 422", () -> reusedKey("POST", "/api/schedules/" + schedule() + "/run", null,
+                "/api/schedules/" + schedule() + "/run", null));
         r.put("GET /api/schedules/{id}/runs 200", () -> admin("GET", fill("/api/schedules/{id}/runs"), null));
         r.put("GET /api/schedules/{id}/runs 400", () -> admin("GET", fill("/api/schedules/{id}/runs") + "?limit=0", null));
 
@@ -328,6 +377,10 @@ class DocumentedResponsesTest {
         r.put("POST /api/v1/jobs/{id}/pause 409", () -> admin("POST", "/api/v1/jobs/" + completedJob() + "/pause", null));
         r.put("POST /api/v1/jobs/{id}/resume 200", () -> admin("POST", "/api/v1/jobs/" + job() + "/resume", null));
         r.put("POST /api/v1/jobs/{id}/resume 409", () -> admin("POST", "/api/v1/jobs/" + completedJob() + "/resume", null));
+        r.put("POST /api/v1/jobs 422", () -> reusedKey("POST", "/api/v1/jobs", validBody("/api/v1/jobs"), "/api/v1/jobs", validBody("/api/v1/jobs")));
+        r.put("POST /api/v1/jobs/{id}/run 400", () -> badKey("POST", "/api/v1/jobs/" + job() + "/run", null));
+        r.put("POST /api/v1/jobs/{id}/run 422", () -> reusedKey("POST", "/api/v1/jobs/" + job() + "/run", null,
+                "/api/v1/jobs/" + job() + "/run", null));
         r.put("GET /api/v1/jobs/{id}/executions 200", () -> admin("GET", fill("/api/v1/jobs/{id}/executions"), null));
         r.put("GET /api/v1/jobs/{id}/executions 400", () -> admin("GET", fill("/api/v1/jobs/{id}/executions") + "?limit=0", null));
 
@@ -349,6 +402,7 @@ class DocumentedResponsesTest {
                 admin("PUT", p + "/tasks/" + t, "{\"is_active\": false}");
                 return admin("POST", p + "/tasks/" + t + "/run", null);
             });
+            r.put("POST " + p + "/tasks/{task_id}/queue 400", () -> badKey("POST", p + "/tasks/" + ids.get("stask") + "/queue", null));
             r.put("POST " + p + "/tasks/{task_id}/queue 200", () -> admin("POST", p + "/tasks/" + ids.get("stask") + "/queue", null));
             r.put("GET " + p + "/executions 200", () -> admin("GET", p + "/executions?limit=10", null));
             r.put("GET " + p + "/executions 422", () -> admin("GET", p + "/executions?limit=many", null));
@@ -363,6 +417,30 @@ class DocumentedResponsesTest {
 
     private static DocsServer.Reply admin(String method, String path, String body) {
         return srv.send(method, path, body, ADMIN);
+    }
+
+    /** Sends the first request with a fresh {@code Idempotency-Key}, then the second with the same key; the second's answer. */
+    private static DocsServer.Reply reusedKey(String method, String first, String firstBody, String second, String secondBody) {
+        String key = "reuse-" + unique.incrementAndGet();
+        DocsServer.Reply r = srv.send(method, first, firstBody, ADMIN, "Idempotency-Key", key);
+        assertThat(r.status()).as(r.text()).isIn(200, 201);
+        return srv.send(method, second, secondBody, ADMIN, "Idempotency-Key", key);
+    }
+
+    /** One character over the 255 a key may have. */
+    private static DocsServer.Reply badKey(String method, String path, String body) {
+        return srv.send(method, path, body, ADMIN, "Idempotency-Key", "k".repeat(256));
+    }
+
+    /** The path with its parameters filled with the id of a thing made for the occasion (another than {@link #fill}'s). */
+    static String another(String path) {
+        String p = path.replace("/api/v1/scheduler/", "/scheduler/");
+        String id;
+        if (p.startsWith("/api/v1/jobs/")) id = job();
+        else if (p.startsWith("/api/schedules/")) id = schedule();
+        else if (p.startsWith("/scheduler/tasks/")) id = schedulerTask();
+        else return path;
+        return path.replaceAll("\\{[^}]+}", id);
     }
 
     /** The path with its parameters filled with ids of things that exist. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,21 +69,42 @@ class FuzzFindingsTest {
     }
 
     /**
-     * Found by the fuzzer, left to the faces: the native face replaces the payload of a schedule
-     * the scheduler face made, dropping its {@code connection_id}; the scheduler face then lists
-     * the task with {@code "connection_id": null}, which its schema (and the seed: an int) does
-     * not allow.
+     * Found by the fuzzer: the native face replaced the payload of a schedule the scheduler face
+     * made with one without {@code connection_id}; the scheduler face then listed the task with
+     * {@code "connection_id": null}, which its schema (and the seed: an int) does not allow. An
+     * analysis payload without a connection is now refused (422, native envelope, field named)
+     * and the stored connection stays.
      */
     @Test
-    @Disabled("the faces' owner decides: refuse a payload without connection_id for analysis schedules, or document null")
     void aSchedulerTaskKeepsItsConnectionWhenTheNativeFaceChangesItsPayload() {
         var st = srv.send("POST", "/scheduler/tasks", "{\"name\": \"st\", \"task_type\": \"log_analysis\", \"connection_id\": " + connection
                 + ", \"cron_schedule\": \"@hourly\"}", ADMIN);
         assertThat(st.status()).as(st.text()).isEqualTo(201);
-        var u = srv.send("PUT", "/api/schedules/sch-" + st.json().path("id").asText(), "{\"payload\": {}}", ADMIN);
-        assertThat(u.status()).as(u.text()).isIn(200, 422);
-        var r = srv.send("GET", "/scheduler/tasks/" + st.json().path("id").asText(), null, ADMIN);
+        String id = st.json().path("id").asText();
+        for (String payload : new String[] {"{}", "{\"connection_id\": null}", "{\"connection_id\": \"1\"}", "{\"connection_id\": 0}",
+                "{\"connection_id\": 1.5}", "{\"connection_id\": " + connection + ", \"params\": []}"}) {
+            var u = srv.send("PUT", "/api/schedules/sch-" + id, "{\"payload\": " + payload + "}", ADMIN);
+            assertThat(u.status()).as(payload + ": " + u.text()).isEqualTo(422);
+            assertThat(schemas.responseProblems("/api/schedules/{id}", "put", 422, u.json())).as(u.text()).isEmpty();
+            assertThat(u.json().path("error").path("details").fieldNames()).as(u.text())
+                    .toIterable().containsAnyOf("payload.connection_id", "payload.params");
+        }
+        var r = srv.send("GET", "/scheduler/tasks/" + id, null, ADMIN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(schemas.responseProblems("/scheduler/tasks/{task_id}", "get", 200, r.json())).as(r.text()).isEmpty();
+        assertThat(r.json().path("connection_id").asText()).isEqualTo(connection);
+
+        var fine = srv.send("PUT", "/api/schedules/sch-" + id, "{\"payload\": {\"connection_id\": " + connection
+                + ", \"params\": {\"log_level\": \"ERROR\"}}}", ADMIN);
+        assertThat(fine.status()).as(fine.text()).isEqualTo(200);
+    }
+
+    /** The same rule when the native face makes an analysis schedule. */
+    @Test
+    void aNativeAnalysisScheduleNeedsAConnection() {
+        var r = srv.send("POST", "/api/schedules", "{\"name\": \"nc\", \"cron\": \"@hourly\", \"task_type\": \"config_check\", "
+                + "\"payload\": {\"params\": {}}}", ADMIN);
+        assertThat(r.status()).as(r.text()).isEqualTo(422);
+        assertThat(r.json().path("error").path("details").has("payload.connection_id")).as(r.text()).isTrue();
     }
 }
