@@ -2,7 +2,9 @@ package dev.coxswain.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.RouteTable;
+import dev.coxswain.server.ratelimit.RateLimiter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -56,12 +58,11 @@ final class OpenApiRoutes {
      * The docs face is charged to the client address (unlike health and metrics); its 429 is the
      * native API's error envelope, the API the document describes.
      */
-    private static void tooMany(ServerResponse res, dev.coxswain.server.ratelimit.RateLimiter.Decision d) {
+    private static void tooMany(ServerResponse res, RateLimiter.Decision d) {
         ObjectNode body = Json.object();
         body.putObject("error").put("code", "rate_limited")
-                .put("message", "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute")
-                .putNull("details");
-        dev.coxswain.server.http.Respond.json(res, 429, body);
+                .put("message", "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute");
+        Respond.json(res, 429, body);
     }
 
     void register(RouteTable table) {
