@@ -22,19 +22,41 @@ public final class Completer {
     private static final Logger LOG = Logger.getLogger(Completer.class.getName());
     private static final int MAX_BATCH = 512;
 
-    private final Database db;
-    private final TaskTransitions transitions;
+    private final Writer writer;
     private final TaskLogBuffer logs;
     private final Duration flushInterval;
     private final Runnable afterWrite;
     private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+    /**
+     * Lines taken from the buffer by a write that then failed. The buffer gives each line out
+     * once (and forgets a finished attempt's lines), so they wait here for the retry; only the
+     * completer thread touches this (and {@link #stop} after that thread has ended).
+     */
+    private final List<Line> unwritten = new ArrayList<>();
     private volatile boolean running;
     private Thread thread;
 
+    /** Writes one batch of attempt endings with output lines, in one transaction; throws if it did not commit. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(List<Completion> batch, List<Line> lines);
+    }
+
+    /** The real writer: {@link TaskTransitions#finishAll} in one {@link Database#write}. */
+    public static Writer writer(Database db, TaskTransitions transitions) {
+        return (batch, lines) -> db.write(tx -> {
+            transitions.finishAll(tx, batch, lines);
+            return null;
+        });
+    }
+
     /** @param afterWrite called after each committed batch (frees dispatch capacity, wakes the promoter) */
     public Completer(Database db, TaskTransitions transitions, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
-        this.db = db;
-        this.transitions = transitions;
+        this(writer(db, transitions), logs, flushInterval, afterWrite);
+    }
+
+    public Completer(Writer writer, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
+        this.writer = writer;
         this.logs = logs;
         this.flushInterval = flushInterval;
         this.afterWrite = afterWrite;
@@ -77,14 +99,13 @@ public final class Completer {
 
     /** Writes the given completions together with every buffered output line, in one transaction. */
     void flush(List<Completion> batch) {
-        List<Line> lines = logs.drainAll();
-        for (Completion c : batch) lines.addAll(logs.close(c.taskId(), c.attempt()));
-        if (batch.isEmpty() && lines.isEmpty()) return;
+        // Older lines first: a task's lines stay in order across a failed write.
+        unwritten.addAll(logs.drainAll());
+        for (Completion c : batch) unwritten.addAll(logs.close(c.taskId(), c.attempt()));
+        if (batch.isEmpty() && unwritten.isEmpty()) return;
         List<Completion> copy = List.copyOf(batch);
-        db.write(tx -> {
-            transitions.finishAll(tx, copy, lines);
-            return null;
-        });
+        writer.write(copy, List.copyOf(unwritten));
+        unwritten.clear();
         if (!copy.isEmpty()) afterWrite.run();
     }
 
