@@ -49,7 +49,7 @@ public final class LocalWorker {
 
     public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
                        Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer) {
-        this.observer = observer;
+        this.observer = EngineObserver.guarded(observer);
         this.id = id;
         this.capacity = capacity;
         Map<String, TaskExecutor> byType = new HashMap<>();
@@ -121,10 +121,13 @@ public final class LocalWorker {
         } catch (InterruptedException e) {
             ex.control().stop(StopReason.SHUTDOWN);
             result = ExecutionResult.failed(null, null, "interrupted");
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (an AssertionError, a StackOverflowError in an executor): the attempt
+            // must end as failed, or its slot stays taken and the heartbeat renews its lease forever.
             LOG.log(Level.WARNING, "executor for task-" + t.id() + " threw", e);
             result = ExecutionResult.failed(null, null, "executor error: " + e);
         }
+        if (result == null) result = ExecutionResult.failed(null, null, "executor returned no result");
         Instant end = clock.instant();
         StopReason stop = ex.control().stopReason();
         Completion c;

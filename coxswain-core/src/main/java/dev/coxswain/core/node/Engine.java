@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
                   RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings) {
         this.db = db;
         this.cfg = cfg;
+        // Observers run right after commits (claims, completions, fired slots): never let one throw into them.
+        observer = EngineObserver.guarded(observer);
         this.bus = db.openBus();
         // Tasks became queued: claim here now and tell the other nodes on this store.
         Runnable queued = () -> {

@@ -142,4 +142,26 @@ class LocalWorkerTest {
         assertThat(w.stop(7, 2, StopReason.CANCELLED)).as("the new attempt is the tracked one").isTrue();
         assertThat(exec.stopped.get(2).get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.CANCELLED);
     }
+
+    /** Throws an Error (not a RuntimeException) from inside the attempt. */
+    private static final class Crashing implements TaskExecutor {
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionContext ctx) {
+            throw new AssertionError("executor bug");
+        }
+    }
+
+    @Test
+    void anExecutorThatThrowsAnErrorFailsItsAttemptAndFreesItsSlot() throws Exception {
+        LocalWorker w = worker(new Crashing());
+        w.start(claimed(7, 1));
+        assertThat(outcomes.finished.get(5, TimeUnit.SECONDS)).isEqualTo(EngineObserver.AttemptOutcome.FAILED);
+        assertThat(w.awaitIdle(Duration.ofSeconds(5))).as("the slot is free again").isTrue();
+        assertThat(w.freeSlots()).isEqualTo(2);
+    }
 }
