@@ -3,6 +3,7 @@ package dev.coxswain.core.engine;
 import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.LogStore.Line;
+import dev.coxswain.core.store.ProcessStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,19 +43,19 @@ public final class Completer {
         void write(List<Completion> batch, List<Line> lines);
     }
 
-    /** The real writer: {@link TaskTransitions#finishAll} in one {@link Database#write}. */
-    public static Writer writer(Database db, TaskTransitions transitions) {
+    /**
+     * The real writer: {@link TaskTransitions#finishAll} in one {@link Database#write}, which also
+     * forgets the process groups of the attempts that ended (their executors killed them).
+     */
+    public static Writer writer(Database db, TaskTransitions transitions, ProcessStore processes) {
         return (batch, lines) -> db.write(tx -> {
             transitions.finishAll(tx, batch, lines);
+            processes.deleteAll(tx, batch.stream().map(c -> new ProcessStore.AttemptKey(c.taskId(), c.attempt())).toList());
             return null;
         });
     }
 
     /** @param afterWrite called after each committed batch (frees dispatch capacity, wakes the promoter) */
-    public Completer(Database db, TaskTransitions transitions, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
-        this(writer(db, transitions), logs, flushInterval, afterWrite);
-    }
-
     public Completer(Writer writer, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
         this.writer = writer;
         this.logs = logs;

@@ -7,6 +7,7 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionControl;
 import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.ProcessLedger;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import java.time.Clock;
@@ -46,9 +47,13 @@ public final class LocalWorker {
     private final Map<Long, EarlyStop> earlyStops = new HashMap<>();
     static final Duration EARLY_STOP_TTL = Duration.ofMinutes(1);
     private final EngineObserver observer;
+    private final ProcessLedger.PerAttempt processes;
 
+    /** @param processes where each attempt records the process group it runs (if any) before it runs */
     public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
-                       Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer) {
+                       Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer,
+                       ProcessLedger.PerAttempt processes) {
+        this.processes = processes;
         this.observer = EngineObserver.guarded(observer);
         this.id = id;
         this.capacity = capacity;
@@ -116,7 +121,7 @@ public final class LocalWorker {
                 Map<String, String> env = t.checkpointData() == null ? Map.of()
                         : Map.of("CHECKPOINT_DATA", t.checkpointData().toString());
                 result = exec.execute(new ExecutionContext(t.id(), t.attempt(), t.payload(), env,
-                        (level, msg) -> logs.add(t.id(), level, msg), ex.control()));
+                        (level, msg) -> logs.add(t.id(), level, msg), ex.control(), processes.of(t.id(), t.attempt())));
             }
         } catch (InterruptedException e) {
             ex.control().stop(StopReason.SHUTDOWN);

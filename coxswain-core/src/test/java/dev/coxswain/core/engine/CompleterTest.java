@@ -12,6 +12,7 @@ import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.exec.ExecutionResult;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.LogStore;
+import dev.coxswain.core.store.ProcessStore;
 import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.store.WorkerStore;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class CompleterTest extends EngineTestBase {
         transitions = new TaskTransitions(tasks, new LogStore(), new EventStore(), new WorkerStore(),
                 new Backoff(new SplittableRandom(1)));
         buffer = new TaskLogBuffer(h.clock, 1000);
-        Completer.Writer real = Completer.writer(h.db, transitions);
+        Completer.Writer real = Completer.writer(h.db, transitions, new ProcessStore());
         completer = new Completer((batch, lines) -> {
             if (failuresLeft.getAndDecrement() > 0) throw new IllegalStateException("store unreachable (injected)");
             real.write(batch, lines);

@@ -8,6 +8,7 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.ProcessLedger;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.testing.MutableClock;
@@ -61,8 +62,9 @@ class LocalWorkerTest {
     private LocalWorker worker(TaskExecutor executor) {
         TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
         // Not started: completions just queue, which is all these tests need.
-        Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
-        return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes);
+        Completer completer = new Completer((batch, lines) -> { }, logs, Duration.ofMillis(10), () -> { });
+        return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes,
+                ProcessLedger.PerAttempt.NONE);
     }
 
     private static Task claimed(long id, int attempt) {
