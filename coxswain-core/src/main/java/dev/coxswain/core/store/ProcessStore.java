@@ -25,7 +25,9 @@ public final class ProcessStore {
     public record AttemptKey(long taskId, int attempt) {
     }
 
+    /** Records a group; a stale record of the same attempt (never expected) is replaced, not a reason to fail it. */
     public void insert(Tx tx, Entry e) throws SQLException {
+        delete(tx, e.taskId(), e.attempt());
         TaskStore.exec(tx.connection(), "INSERT INTO attempt_processes (task_id, attempt, worker_id, hostname, boot_id,"
                 + " pid, start_ticks, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e.taskId(), e.attempt(), e.workerId(),
                 e.hostname(), e.leader().bootId(), e.leader().pid(), e.leader().startTicks(), e.startedAt().toEpochMilli());
