@@ -90,8 +90,9 @@ class CrashRecoveryTest extends ProcessTestBase {
         // Nothing shut down gracefully, yet the long runners' sleeps (own sessions) died with
         // the JVM: only the store's state carries over, not a live process.
         for (Path pids : longRunners.values()) {
-            first.await("the orphaned sleep of " + pids.getFileName() + " to die with its node", Duration.ofSeconds(10),
-                    () -> ServerProcess.recordedSleeps(pids).isEmpty());
+            org.awaitility.Awaitility.await("the orphaned sleep of " + pids.getFileName() + " to die with its node")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ServerProcess.recordedSleeps(pids), List::isEmpty);
         }
 
         ServerProcess second = start("second", data, extra);

@@ -1,6 +1,7 @@
 package dev.coxswain.server.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
@@ -40,9 +41,8 @@ class OrphanedAttemptTest extends ProcessTestBase {
 
         assertThat(first.sigkill()).as("exit status of the killed server").isEqualTo(137);
         // Well within the sleep's 30 s, and without any new node.
-        first.await("the killed node's task processes to be gone", Duration.ofSeconds(10),
-                () -> ServerProcess.recordedSleeps(pids).isEmpty(),
-                () -> "still running: " + ServerProcess.recordedSleeps(pids));
+        await("the killed node's task processes to be gone").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> ServerProcess.recordedSleeps(pids), List::isEmpty);
 
         ServerProcess second = serve("second", data, ServerProcess.env());
         second.await("the retry to complete", Duration.ofSeconds(90),
