@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -193,10 +194,12 @@ public final class ShellExecutor implements TaskExecutor {
         } catch (InterruptedException e) {
             ProcessTree.kill(handle, grace);
             finished.set(true);
+            closeQuietly(process);
             out.close();
             throw e;
         }
         finished.set(true);
+        closeQuietly(process); // the group is gone; the watcher's pipe has done its job
         // Readers that were abandoned must not log after the attempt ended.
         out.close();
         String result = out.result();
@@ -208,8 +211,8 @@ public final class ShellExecutor implements TaskExecutor {
     }
 
     /** The argv that runs {@code command} under {@link #WRAPPER} as the leader of a new session. */
-    static java.util.List<String> commandLine(String command) {
-        return java.util.List.of("setsid", "sh", "-c", WRAPPER, WRAPPER_NAME, command);
+    static List<String> commandLine(String command) {
+        return List.of("setsid", "sh", "-c", WRAPPER, WRAPPER_NAME, command);
     }
 
     /**
@@ -239,7 +242,7 @@ public final class ShellExecutor implements TaskExecutor {
         try {
             process.getOutputStream().close();
         } catch (IOException ignored) {
-            // The group is killed already; nothing waits for this pipe.
+            // The group is gone already; nothing waits for this pipe.
         }
     }
 
