@@ -13,8 +13,9 @@ import java.util.logging.Logger;
 
 /**
  * The process groups of this node's attempts, kept in the store so that they outlive this JVM.
- * An attempt's group is recorded before its command runs (the executor waits for the commit)
- * and forgotten with its completion. A node killed without a shutdown leaves its records behind;
+ * An attempt's group is handed to the {@link Completer} before its command runs and written with
+ * its next batch (the attempt does not wait for that commit: the group's watcher covers the
+ * moment in between), and forgotten with the attempt's completion. A node killed without a shutdown leaves its records behind;
  * started again, it stops the groups they name before it claims anything, so no retry of an
  * attempt runs beside what is left of it.
  *
@@ -28,13 +29,16 @@ public final class AttemptProcesses implements ProcessLedger.PerAttempt {
 
     private final Database db;
     private final ProcessStore store;
+    private final Completer completer;
     private final String workerId;
     private final String hostname;
     private final Clock clock;
 
-    public AttemptProcesses(Database db, ProcessStore store, String workerId, String hostname, Clock clock) {
+    public AttemptProcesses(Database db, ProcessStore store, Completer completer, String workerId, String hostname,
+                            Clock clock) {
         this.db = db;
         this.store = store;
+        this.completer = completer;
         this.workerId = workerId;
         this.hostname = hostname;
         this.clock = clock;
@@ -42,10 +46,8 @@ public final class AttemptProcesses implements ProcessLedger.PerAttempt {
 
     @Override
     public ProcessLedger of(long taskId, int attempt) {
-        return leader -> db.write(tx -> {
-            store.insert(tx, new ProcessStore.Entry(taskId, attempt, workerId, hostname, leader, clock.instant()));
-            return null;
-        });
+        return leader -> completer.recordProcess(
+                new ProcessStore.Entry(taskId, attempt, workerId, hostname, leader, clock.instant()));
     }
 
     /**

@@ -8,8 +8,9 @@ package dev.coxswain.core.exec;
 @FunctionalInterface
 public interface ProcessLedger {
     /**
-     * Records that {@code leader} (its pid is the group id) runs this attempt; returns once the
-     * record is durable. Throws if it could not be recorded: the command must then not run.
+     * Records that {@code leader} (its pid is the group id) runs this attempt: durably before the
+     * attempt's completion is written, not necessarily before this returns. Throws if it could
+     * not be recorded: the command must then not run.
      */
     void started(ProcessIdentity leader);
 

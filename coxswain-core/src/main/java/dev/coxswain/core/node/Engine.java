@@ -107,11 +107,11 @@ public final class Engine implements AutoCloseable {
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
         ProcessStore processStore = new ProcessStore();
-        this.processes = new AttemptProcesses(db, processStore, cfg.workerId(), cfg.hostname(), clock);
         this.completer = new Completer(Completer.writer(db, transitions, processStore), logBuffer, cfg.logFlush(), () -> {
             dispatchSignal.raise();
             promoteSignal.raise();
         });
+        this.processes = new AttemptProcesses(db, processStore, completer, cfg.workerId(), cfg.hostname(), clock);
         this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), executors, clock, logBuffer, completer,
                 dispatchSignal, timeoutSignal, observer, processes);
         this.dispatcher = new Dispatcher(db, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());

@@ -45,9 +45,9 @@ class CompleterTest extends EngineTestBase {
                 new Backoff(new SplittableRandom(1)));
         buffer = new TaskLogBuffer(h.clock, 1000);
         Completer.Writer real = Completer.writer(h.db, transitions, new ProcessStore());
-        completer = new Completer((batch, lines) -> {
+        completer = new Completer((batch, lines, started) -> {
             if (failuresLeft.getAndDecrement() > 0) throw new IllegalStateException("store unreachable (injected)");
-            real.write(batch, lines);
+            real.write(batch, lines, started);
         }, buffer, Duration.ofMillis(50), () -> { });
     }
 
@@ -111,5 +111,33 @@ class CompleterTest extends EngineTestBase {
             completer.stop();
         }
         assertThat(output(t.id())).containsExactly("out-1", "out-2", "out-3", "out-4", "out-5");
+    }
+
+    private long processRows() {
+        return h.db.read(c -> dev.coxswain.core.store.Sql.count(c, "SELECT COUNT(*) FROM attempt_processes"));
+    }
+
+    @Test
+    void aProcessGroupIsRecordedWithTheNextWriteEvenAfterAFailureAndForgottenWithItsCompletion() {
+        Task t = running("group");
+        var leader = new dev.coxswain.core.exec.ProcessIdentity(12345, 678, "boot");
+        completer.recordProcess(new ProcessStore.Entry(t.id(), 1, EngineHarness.WORKER_ID, "test-host", leader, h.now()));
+        failuresLeft.set(1);
+        assertThatThrownBy(() -> completer.flush(List.of())).hasMessageContaining("injected");
+        completer.flush(List.of());
+        List<ProcessStore.Entry> recorded = h.db.read(c -> new ProcessStore().ofWorker(c, EngineHarness.WORKER_ID, "test-host"));
+        assertThat(recorded).extracting(ProcessStore.Entry::leader).containsExactly(leader);
+        completer.flush(List.of(success(t)));
+        assertThat(processRows()).isZero();
+    }
+
+    @Test
+    void aProcessGroupWhoseAttemptEndsInTheSameBatchIsNeverWritten() {
+        Task t = running("quick");
+        completer.recordProcess(new ProcessStore.Entry(t.id(), 1, EngineHarness.WORKER_ID, "test-host",
+                new dev.coxswain.core.exec.ProcessIdentity(12345, 678, "boot"), h.now()));
+        completer.flush(List.of(success(t)));
+        assertThat(processRows()).isZero();
+        assertThat(h.task(t.id()).status()).isEqualTo(TaskStatus.COMPLETED);
     }
 }

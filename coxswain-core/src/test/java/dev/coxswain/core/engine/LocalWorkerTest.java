@@ -62,7 +62,7 @@ class LocalWorkerTest {
     private LocalWorker worker(TaskExecutor executor) {
         TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
         // Not started: completions just queue, which is all these tests need.
-        Completer completer = new Completer((batch, lines) -> { }, logs, Duration.ofMillis(10), () -> { });
+        Completer completer = new Completer((batch, lines, started) -> { }, logs, Duration.ofMillis(10), () -> { });
         return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes,
                 ProcessLedger.PerAttempt.NONE);
     }
