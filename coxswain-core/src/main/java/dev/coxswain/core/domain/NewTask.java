@@ -17,4 +17,18 @@ public record NewTask(String type, String name, String description, JsonNode pay
                       String originKind, String originId) {
     public static final int MIN_PRIORITY = 1;
     public static final int MAX_PRIORITY = 10;
+    /**
+     * The range a scheduled time must fall in. The engine measures durations from a task's due
+     * time (dispatch latency in nanoseconds, about 292 years at most): a date centuries back
+     * overflowed them after the claim had committed. The store keeps epoch milliseconds, and
+     * four-digit years are what every face can write back.
+     */
+    public static final Instant EARLIEST_SCHEDULED_AT = Instant.EPOCH;
+    public static final Instant LATEST_SCHEDULED_AT = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** Null when {@code at} may be a task's scheduled time, otherwise the problem to report. */
+    public static String scheduledAtProblem(Instant at) {
+        if (at == null || !at.isBefore(EARLIEST_SCHEDULED_AT) && !at.isAfter(LATEST_SCHEDULED_AT)) return null;
+        return "must be between " + EARLIEST_SCHEDULED_AT + " and " + LATEST_SCHEDULED_AT;
+    }
 }

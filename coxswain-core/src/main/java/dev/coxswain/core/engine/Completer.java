@@ -3,10 +3,15 @@ package dev.coxswain.core.engine;
 import dev.coxswain.core.exec.Completion;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.LogStore.Line;
+import dev.coxswain.core.store.ProcessStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -22,19 +27,56 @@ public final class Completer {
     private static final Logger LOG = Logger.getLogger(Completer.class.getName());
     private static final int MAX_BATCH = 512;
 
-    private final Database db;
-    private final TaskTransitions transitions;
+    private final Writer writer;
     private final TaskLogBuffer logs;
     private final Duration flushInterval;
     private final Runnable afterWrite;
     private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+    /**
+     * Lines taken from the buffer by a write that then failed. The buffer gives each line out
+     * once (and forgets a finished attempt's lines), so they wait here for the retry; only the
+     * completer thread touches this (and {@link #stop} after that thread has ended).
+     */
+    private final List<Line> unwritten = new ArrayList<>();
+    /** Process groups attempts started, to record with the next write (see {@link #recordProcess}). */
+    private final Queue<ProcessStore.Entry> started = new ConcurrentLinkedQueue<>();
+    /** Like {@link #unwritten}, for process records. */
+    private final List<ProcessStore.Entry> unrecorded = new ArrayList<>();
     private volatile boolean running;
     private Thread thread;
 
+    /**
+     * Writes one batch in one transaction: the process groups attempts started, then the attempt
+     * endings with output lines. Throws if it did not commit.
+     */
+    @FunctionalInterface
+    public interface Writer {
+        void write(List<Completion> batch, List<Line> lines, List<ProcessStore.Entry> startedProcesses);
+    }
+
+    /**
+     * The real writer: records the started process groups, then {@link TaskTransitions#finishAll},
+     * in one {@link Database#write}, which also forgets the groups of the attempts that ended
+     * (their executors killed them). A group whose attempt ends in the same batch is not written
+     * at all.
+     */
+    public static Writer writer(Database db, TaskTransitions transitions, ProcessStore processes) {
+        return (batch, lines, startedProcesses) -> db.write(tx -> {
+            List<ProcessStore.AttemptKey> ended = batch.stream()
+                    .map(c -> new ProcessStore.AttemptKey(c.taskId(), c.attempt())).toList();
+            Set<ProcessStore.AttemptKey> endedNow = new HashSet<>(ended);
+            for (ProcessStore.Entry e : startedProcesses) {
+                if (!endedNow.contains(new ProcessStore.AttemptKey(e.taskId(), e.attempt()))) processes.insert(tx, e);
+            }
+            transitions.finishAll(tx, batch, lines);
+            processes.deleteAll(tx, ended);
+            return null;
+        });
+    }
+
     /** @param afterWrite called after each committed batch (frees dispatch capacity, wakes the promoter) */
-    public Completer(Database db, TaskTransitions transitions, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
-        this.db = db;
-        this.transitions = transitions;
+    public Completer(Writer writer, TaskLogBuffer logs, Duration flushInterval, Runnable afterWrite) {
+        this.writer = writer;
         this.logs = logs;
         this.flushInterval = flushInterval;
         this.afterWrite = afterWrite;
@@ -42,6 +84,16 @@ public final class Completer {
 
     public void submit(Completion c) {
         queue.add(c);
+    }
+
+    /**
+     * Records a process group an attempt started with the next write (at most one flush interval
+     * away), without making the attempt wait for a commit. It is always written before (or, if
+     * the attempt ended meanwhile, instead of) its attempt's completion, which is submitted later.
+     * The group's watcher covers the moment in between (see {@code ShellExecutor}).
+     */
+    public void recordProcess(ProcessStore.Entry e) {
+        started.add(e);
     }
 
     public synchronized void start() {
@@ -77,14 +129,16 @@ public final class Completer {
 
     /** Writes the given completions together with every buffered output line, in one transaction. */
     void flush(List<Completion> batch) {
-        List<Line> lines = logs.drainAll();
-        for (Completion c : batch) lines.addAll(logs.close(c.taskId(), c.attempt()));
-        if (batch.isEmpty() && lines.isEmpty()) return;
+        // Older lines first: a task's lines stay in order across a failed write.
+        unwritten.addAll(logs.drainAll());
+        for (Completion c : batch) unwritten.addAll(logs.close(c.taskId(), c.attempt()));
+        // Taken after the batch: the record of every attempt in it was queued before its completion.
+        for (ProcessStore.Entry e; (e = started.poll()) != null; ) unrecorded.add(e);
+        if (batch.isEmpty() && unwritten.isEmpty() && unrecorded.isEmpty()) return;
         List<Completion> copy = List.copyOf(batch);
-        db.write(tx -> {
-            transitions.finishAll(tx, copy, lines);
-            return null;
-        });
+        writer.write(copy, List.copyOf(unwritten), List.copyOf(unrecorded));
+        unwritten.clear();
+        unrecorded.clear();
         if (!copy.isEmpty()) afterWrite.run();
     }
 

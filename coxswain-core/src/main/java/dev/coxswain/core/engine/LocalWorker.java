@@ -7,6 +7,7 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionControl;
 import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.ProcessLedger;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import java.time.Clock;
@@ -46,10 +47,14 @@ public final class LocalWorker {
     private final Map<Long, EarlyStop> earlyStops = new HashMap<>();
     static final Duration EARLY_STOP_TTL = Duration.ofMinutes(1);
     private final EngineObserver observer;
+    private final ProcessLedger.PerAttempt processes;
 
+    /** @param processes where each attempt records the process group it runs (if any) before it runs */
     public LocalWorker(String id, int capacity, Collection<TaskExecutor> executors, Clock clock, TaskLogBuffer logs,
-                       Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer) {
-        this.observer = observer;
+                       Completer completer, Signal slotFreed, Signal timeoutWatch, EngineObserver observer,
+                       ProcessLedger.PerAttempt processes) {
+        this.processes = processes;
+        this.observer = EngineObserver.guarded(observer);
         this.id = id;
         this.capacity = capacity;
         Map<String, TaskExecutor> byType = new HashMap<>();
@@ -116,15 +121,18 @@ public final class LocalWorker {
                 Map<String, String> env = t.checkpointData() == null ? Map.of()
                         : Map.of("CHECKPOINT_DATA", t.checkpointData().toString());
                 result = exec.execute(new ExecutionContext(t.id(), t.attempt(), t.payload(), env,
-                        (level, msg) -> logs.add(t.id(), level, msg), ex.control()));
+                        (level, msg) -> logs.add(t.id(), level, msg), ex.control(), processes.of(t.id(), t.attempt())));
             }
         } catch (InterruptedException e) {
             ex.control().stop(StopReason.SHUTDOWN);
             result = ExecutionResult.failed(null, null, "interrupted");
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (an AssertionError, a StackOverflowError in an executor): the attempt
+            // must end as failed, or its slot stays taken and the heartbeat renews its lease forever.
             LOG.log(Level.WARNING, "executor for task-" + t.id() + " threw", e);
             result = ExecutionResult.failed(null, null, "executor error: " + e);
         }
+        if (result == null) result = ExecutionResult.failed(null, null, "executor returned no result");
         Instant end = clock.instant();
         StopReason stop = ex.control().stopReason();
         Completion c;

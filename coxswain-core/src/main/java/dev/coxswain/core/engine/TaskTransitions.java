@@ -158,28 +158,28 @@ public final class TaskTransitions {
         }
         boolean[] applied = tasks.completeAll(tx, successes);
         List<Long> done = new ArrayList<>();
+        // completeAll already counted each success's own line, so these are kept apart from the
+        // lines still to be counted (by where they come from: a task may print the same words).
+        List<Line> completedLines = new ArrayList<>();
         for (int i = 0; i < successes.size(); i++) {
             if (!applied[i]) continue;
             Completion c = successes.get(i);
             done.add(c.taskId());
             perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[0]++;
             ev.add(event(c.finishedAt(), "task.completed", c.taskId(), c.workerId(), TaskStatus.COMPLETED, null));
-            lines.add(new Line(c.taskId(), c.finishedAt().toEpochMilli(), LogLevel.INFO, "Task completed successfully"
+            completedLines.add(new Line(c.taskId(), c.finishedAt().toEpochMilli(), LogLevel.INFO, "Task completed successfully"
                     + exit(c.result().exitCode()) + " in " + seconds(c.startedAt(), c.finishedAt())));
         }
         for (long id : tasks.withDependents(tx.connection(), done)) tasks.dependencyCompleted(tx, id, batch.get(0).finishedAt());
         for (var e : perWorker.entrySet()) workers.addOutcomes(tx, e.getKey(), e.getValue()[0], e.getValue()[1]);
         events.append(tx, ev);
         // Holds the buffered output of attempts, whose tasks may have been deleted meanwhile.
-        logs.appendBuffered(tx, lines);
-        // completeAll already counted each success's own line; count the rest.
-        List<Line> uncounted = new ArrayList<>(lines.size());
-        java.util.Set<Long> doneSet = new java.util.HashSet<>(done);
-        for (Line l : lines) {
-            if (doneSet.contains(l.taskId()) && l.message().startsWith("Task completed successfully")) continue;
-            uncounted.add(l);
-        }
-        bumpLogCounts(tx, uncounted);
+        // Each completion line follows its task's output, as before.
+        List<Line> all = new ArrayList<>(lines.size() + completedLines.size());
+        all.addAll(lines);
+        all.addAll(completedLines);
+        logs.appendBuffered(tx, all);
+        bumpLogCounts(tx, lines);
     }
 
     /**

@@ -12,7 +12,13 @@ import java.util.Map;
  * @param env      extra environment variables for the attempt (e.g. CHECKPOINT_DATA)
  * @param log      sink for log lines (stdout → info, stderr → error for shell)
  * @param control  stop handle; the executor registers its kill action with {@link ExecutionControl#onStop}
+ * @param processes where an executor that starts processes records their group before it runs
  */
 public record ExecutionContext(long taskId, int attempt, JsonNode payload, Map<String, String> env,
-                               LogSink log, ExecutionControl control) {
+                               LogSink log, ExecutionControl control, ProcessLedger processes) {
+    /** An attempt whose processes are not recorded anywhere. */
+    public ExecutionContext(long taskId, int attempt, JsonNode payload, Map<String, String> env, LogSink log,
+                            ExecutionControl control) {
+        this(taskId, attempt, payload, env, log, control, ProcessLedger.NONE);
+    }
 }

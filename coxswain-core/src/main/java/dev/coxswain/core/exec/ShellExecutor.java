@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -18,8 +19,15 @@ import java.util.logging.Logger;
  * Runs {@code {"command": "…"}} with {@code sh -c} in its own session (via {@code setsid}), so the
  * whole tree it starts can be killed as one process group (see {@link ProcessTree}).
  *
+ * <p>The group dies with this JVM: the session's leader first starts a watcher that holds the
+ * pipe this JVM writes the leader's stdin through and kills the group when that pipe reaches
+ * EOF, which happens when the JVM is gone, however it died (see {@link #WRAPPER}). And the group
+ * is recorded in the attempt's {@link ProcessLedger} before the command runs, so a node restarted
+ * after a crash stops whatever a dead watcher left behind.
+ *
  * <p>stdout lines are logged at INFO and kept (bounded) as the result; stderr lines are logged at
- * ERROR. Stdin is {@code /dev/null}, so a command that reads input sees EOF instead of hanging.
+ * ERROR. The command's stdin is {@code /dev/null}, so a command that reads input sees EOF instead
+ * of hanging.
  */
 public final class ShellExecutor implements TaskExecutor {
     public static final int DEFAULT_MAX_RESULT_BYTES = 65_536;
@@ -36,6 +44,29 @@ public final class ShellExecutor implements TaskExecutor {
      * process that left our group (its own setsid) and still holds the pipe can exhaust this.
      */
     private static final Duration ABANDON_AFTER = Duration.ofSeconds(2);
+
+    /**
+     * The session leader's script ({@code $1} is the task's command). It waits for this JVM's
+     * "go" (sent once the group is recorded; EOF first means nothing may run), starts the
+     * watcher on a copy of the stdin pipe, then becomes the command itself ({@code exec}: the
+     * same pid, which stays the group id). The watcher reads until EOF: this JVM holds the
+     * pipe's only write end and never closes it while the attempt runs, so EOF means the JVM
+     * died (or the attempt is over) and it SIGKILLs the whole group, itself included. Its output
+     * goes nowhere, so it never holds the task's output pipes open, and the command gets neither
+     * the pipe nor fd 3.
+     *
+     * <p>Why not the parent-death signal ({@code setpriv --pdeathsig}): Linux sends it when the
+     * <em>thread</em> that forked the child exits, and attempts start on virtual threads whose
+     * carriers come and go; and it reaches only the direct child, not the rest of the group.
+     */
+    static final String WRAPPER = """
+            exec 3<&0
+            read -r go || exit 111
+            { while read -r _; do :; done; kill -9 0; } <&3 >/dev/null 2>&1 &
+            exec sh -c "$1" </dev/null 3<&-
+            """;
+    /** {@code $0} of the wrapper, as {@code ps} shows it. */
+    static final String WRAPPER_NAME = "coxswain-task";
 
     private final int maxResultBytes;
     private final Duration grace = ProcessTree.DEFAULT_GRACE;
@@ -79,7 +110,7 @@ public final class ShellExecutor implements TaskExecutor {
             return ExecutionResult.failed(null, null, "stopped: " + control.stopReason());
         }
 
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command);
+        ProcessBuilder pb = new ProcessBuilder(commandLine(command));
         withoutServerSettings(pb.environment());
         // The task's own environment ({"env": {...}}) goes on top of the server's; values are
         // secrets and are never logged. A working directory ({"working_directory": "..."}) must exist.
@@ -109,7 +140,7 @@ public final class ShellExecutor implements TaskExecutor {
                 if (e.getKey() != null && e.getValue() != null) pb.environment().put(e.getKey(), e.getValue());
             }
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // stdin stays the default pipe: it is the watcher's lifeline (see WRAPPER).
 
         Process process;
         try {
@@ -125,6 +156,15 @@ public final class ShellExecutor implements TaskExecutor {
         control.onStop(() -> {
             if (!finished.get()) ProcessTree.kill(handle, grace);
         });
+        String refused = recordAndGo(process, ctx.processes());
+        if (refused != null) {
+            ProcessTree.kill(handle, grace);
+            finished.set(true);
+            closeQuietly(process);
+            // A stop that killed the wrapper while it waited is why it "ended at once".
+            StopReason reason = control.stopReason();
+            return ExecutionResult.failed(null, null, reason != null ? "stopped: " + reason : refused);
+        }
 
         Output out = new Output(maxResultBytes);
         Thread stdoutReader = Thread.ofVirtual().name("shell-stdout-" + ctx.taskId())
@@ -154,10 +194,12 @@ public final class ShellExecutor implements TaskExecutor {
         } catch (InterruptedException e) {
             ProcessTree.kill(handle, grace);
             finished.set(true);
+            closeQuietly(process);
             out.close();
             throw e;
         }
         finished.set(true);
+        closeQuietly(process); // the group is gone; the watcher's pipe has done its job
         // Readers that were abandoned must not log after the attempt ended.
         out.close();
         String result = out.result();
@@ -166,6 +208,42 @@ public final class ShellExecutor implements TaskExecutor {
         if (reason != null) return ExecutionResult.failed(code, result, "stopped: " + reason);
         if (code == 0) return ExecutionResult.ok(0, result);
         return ExecutionResult.failed(code, result, "Command exited with code " + code);
+    }
+
+    /** The argv that runs {@code command} under {@link #WRAPPER} as the leader of a new session. */
+    static List<String> commandLine(String command) {
+        return List.of("setsid", "sh", "-c", WRAPPER, WRAPPER_NAME, command);
+    }
+
+    /**
+     * Records the group, then lets the command run. @return null when it runs, otherwise why
+     * the attempt did not start
+     */
+    private static String recordAndGo(Process process, ProcessLedger ledger) {
+        ProcessIdentity leader = ProcessIdentity.of(process.pid()).orElse(null);
+        if (leader == null) return "could not start process: it ended at once";
+        try {
+            ledger.started(leader);
+        } catch (RuntimeException e) {
+            LOG.warning("could not record the process group of an attempt; not running it: " + e.getMessage());
+            return "could not record the attempt's process group: " + e.getMessage();
+        }
+        try {
+            // Not closed: the open pipe is what keeps the watcher from killing the group.
+            process.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
+            return null;
+        } catch (IOException e) {
+            return "could not start process: " + e.getMessage();
+        }
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // The group is gone already; nothing waits for this pipe.
+        }
     }
 
     private static boolean joinBoth(Thread a, Thread b, Duration within) throws InterruptedException {

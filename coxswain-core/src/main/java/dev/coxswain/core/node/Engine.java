@@ -1,5 +1,6 @@
 package dev.coxswain.core.node;
 
+import dev.coxswain.core.engine.AttemptProcesses;
 import dev.coxswain.core.engine.Backoff;
 import dev.coxswain.core.engine.Completer;
 import dev.coxswain.core.engine.Dispatcher;
@@ -28,6 +29,7 @@ import dev.coxswain.core.store.ClusterBus;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.LogStore;
+import dev.coxswain.core.store.ProcessStore;
 import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.schedule.ScheduleFirer;
 import dev.coxswain.core.schedule.ScheduleService;
@@ -83,6 +85,7 @@ public final class Engine implements AutoCloseable {
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
     private final ClusterBus bus;
+    private final AttemptProcesses processes;
     private boolean started;
     private boolean stopped;
 
@@ -101,6 +104,8 @@ public final class Engine implements AutoCloseable {
                   RandomGenerator random, EngineObserver observer, WebhookSettings webhookSettings, Sealer sealer) {
         this.db = db;
         this.cfg = cfg;
+        // Observers run right after commits (claims, completions, fired slots): never let one throw into them.
+        observer = EngineObserver.guarded(observer);
         this.bus = db.openBus();
         // Tasks became queued: claim here now and tell the other nodes on this store.
         Runnable queued = () -> {
@@ -118,12 +123,14 @@ public final class Engine implements AutoCloseable {
         WorkerStore workers = new WorkerStore();
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
-        this.completer = new Completer(db, transitions, logBuffer, cfg.logFlush(), () -> {
+        ProcessStore processStore = new ProcessStore();
+        this.completer = new Completer(Completer.writer(db, transitions, processStore), logBuffer, cfg.logFlush(), () -> {
             dispatchSignal.raise();
             promoteSignal.raise();
         });
+        this.processes = new AttemptProcesses(db, processStore, completer, cfg.workerId(), cfg.hostname(), clock);
         this.worker = new LocalWorker(cfg.workerId(), cfg.concurrency(), unsealing, clock, logBuffer, completer,
-                dispatchSignal, timeoutSignal, observer);
+                dispatchSignal, timeoutSignal, observer, processes);
         this.dispatcher = new Dispatcher(db, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
         var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
                 cfg.version(), cfg.workerTags(), null);
@@ -157,6 +164,10 @@ public final class Engine implements AutoCloseable {
         if (started) return;
         if (stopped) throw new IllegalStateException("this engine was shut down; create a new Engine to start again");
         started = true;
+        // What a previous life of this worker left running (it was killed, not shut down) must be
+        // gone before anything is claimed here, retries of those very attempts included.
+        int leftovers = processes.stopLeftovers();
+        if (leftovers > 0) LOG.warning("stopped " + leftovers + " process group(s) left running by a previous run of " + cfg.workerId());
         heartbeat.runOnce(); // register the local worker before anything can be claimed
         completer.start();
         for (DutyRunner r : runners) r.start();

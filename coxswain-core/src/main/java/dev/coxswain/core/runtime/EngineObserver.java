@@ -4,8 +4,10 @@ import dev.coxswain.core.domain.Task;
 import java.time.Duration;
 
 /**
- * What the engine reports as it works, for metrics. Called on the engine's own threads: an
- * implementation must be quick and must not throw.
+ * What the engine reports as it works, for metrics. Called on the engine's own threads, often
+ * right after a commit (a claim, a completion) whose follow-up must not be cut short: an
+ * implementation must be quick, and the engine calls it only through {@link #guarded}, so whatever
+ * it throws is logged and swallowed.
  */
 public interface EngineObserver {
     /** How an attempt on the local worker ended. */
@@ -33,4 +35,9 @@ public interface EngineObserver {
 
     EngineObserver NONE = new EngineObserver() {
     };
+
+    /** {@code observer}, with every exception (and error) it throws logged and swallowed. */
+    static EngineObserver guarded(EngineObserver observer) {
+        return observer instanceof GuardedObserver ? observer : new GuardedObserver(observer);
+    }
 }

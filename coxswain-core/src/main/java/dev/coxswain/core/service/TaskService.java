@@ -173,6 +173,7 @@ public final class TaskService {
         if (p.priority() != null) checkPriority(p.priority(), errors);
         if (p.maxRetries() != null && p.maxRetries() < 0) errors.put("max_retries", "must be 0 or more");
         if (p.timeoutSeconds() != null && p.timeoutSeconds() < 1) errors.put("timeout_seconds", "must be at least 1");
+        checkScheduledAt(p.scheduledAt(), errors);
         if (!errors.isEmpty()) throw new ValidationException(errors);
         return db.write(tx -> {
             Task t = lockExisting(tx, id);
@@ -280,7 +281,13 @@ public final class TaskService {
         checkPriority(t.priority(), errors);
         if (t.maxRetries() < 0) errors.put("max_retries", "must be 0 or more");
         if (t.timeoutSeconds() < 1) errors.put("timeout_seconds", "must be at least 1");
+        checkScheduledAt(t.scheduledAt(), errors);
         if (!errors.isEmpty()) throw new ValidationException(errors);
+    }
+
+    private static void checkScheduledAt(Instant at, Map<String, String> errors) {
+        String problem = NewTask.scheduledAtProblem(at);
+        if (problem != null) errors.put("scheduled_at", problem);
     }
 
     private static void checkPriority(int p, Map<String, String> errors) {

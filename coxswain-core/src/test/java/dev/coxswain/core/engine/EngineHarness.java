@@ -12,7 +12,9 @@ import dev.coxswain.core.domain.TaskLog;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.ShellExecutor;
 import dev.coxswain.core.exec.TaskExecutor;
+import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.core.testing.MutableClock;
 import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
@@ -90,7 +92,11 @@ final class EngineHarness implements AutoCloseable {
 
     /** Builds (does not start) an engine on this store and clock; closed with the harness. */
     Engine engine(EngineConfig cfg, RandomGenerator random, Collection<TaskExecutor> executors) {
-        Engine e = new Engine(db, cfg, executors, clock, ZoneOffset.UTC, random);
+        return engine(cfg, random, executors, EngineObserver.NONE);
+    }
+
+    Engine engine(EngineConfig cfg, RandomGenerator random, Collection<TaskExecutor> executors, EngineObserver observer) {
+        Engine e = new Engine(db, cfg, executors, clock, ZoneOffset.UTC, random, observer, WebhookSettings.defaults());
         engines.add(e);
         return e;
     }

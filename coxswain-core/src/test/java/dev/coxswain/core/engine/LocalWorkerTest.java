@@ -8,6 +8,7 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.ExecutionContext;
 import dev.coxswain.core.exec.ExecutionResult;
+import dev.coxswain.core.exec.ProcessLedger;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.testing.MutableClock;
@@ -61,8 +62,9 @@ class LocalWorkerTest {
     private LocalWorker worker(TaskExecutor executor) {
         TaskLogBuffer logs = new TaskLogBuffer(clock, 100);
         // Not started: completions just queue, which is all these tests need.
-        Completer completer = new Completer(null, null, logs, Duration.ofMillis(10), () -> { });
-        return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes);
+        Completer completer = new Completer((batch, lines, started) -> { }, logs, Duration.ofMillis(10), () -> { });
+        return new LocalWorker("w", 2, List.of(executor), clock, logs, completer, new Signal(), new Signal(), outcomes,
+                ProcessLedger.PerAttempt.NONE);
     }
 
     private static Task claimed(long id, int attempt) {
@@ -141,5 +143,27 @@ class LocalWorkerTest {
         assertThat(w.running()).extracting(ex -> ex.task().attempt()).containsExactly(2);
         assertThat(w.stop(7, 2, StopReason.CANCELLED)).as("the new attempt is the tracked one").isTrue();
         assertThat(exec.stopped.get(2).get(5, TimeUnit.SECONDS)).isEqualTo(StopReason.CANCELLED);
+    }
+
+    /** Throws an Error (not a RuntimeException) from inside the attempt. */
+    private static final class Crashing implements TaskExecutor {
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionContext ctx) {
+            throw new AssertionError("executor bug");
+        }
+    }
+
+    @Test
+    void anExecutorThatThrowsAnErrorFailsItsAttemptAndFreesItsSlot() throws Exception {
+        LocalWorker w = worker(new Crashing());
+        w.start(claimed(7, 1));
+        assertThat(outcomes.finished.get(5, TimeUnit.SECONDS)).isEqualTo(EngineObserver.AttemptOutcome.FAILED);
+        assertThat(w.awaitIdle(Duration.ofSeconds(5))).as("the slot is free again").isTrue();
+        assertThat(w.freeSlots()).isEqualTo(2);
     }
 }

@@ -85,6 +85,17 @@ class TaskLogTest extends EngineTestBase {
     }
 
     @Test
+    void outputThatReadsLikeALifecycleLineIsCountedLikeAnyOther() {
+        h.start();
+        // Printed by the task itself: the count must go by who wrote a line, not by its words.
+        Task t = h.create(shell("mimic", "echo 'Task completed successfully'; echo 'Task completed successfully (exit code 0)'"));
+        Task done = h.awaitStatus(t.id(), TaskStatus.COMPLETED);
+        List<TaskLog> logs = h.logs(t.id());
+        assertThat(messages(logs)).filteredOn(m -> m.startsWith("Task completed successfully")).hasSize(3);
+        assertThat(done.logCount()).as("log_count matches the stored lines").isEqualTo(logs.size());
+    }
+
+    @Test
     void failedAttemptsAndTheFinalFailureAreLoggedAsWarningAndError() {
         h.start();
         Task t = h.create(shell("broken", "echo boom >&2; exit 3").maxRetries(1));

@@ -463,4 +463,61 @@ class ShellExecutorTest {
         ShellExecutor.withoutServerSettings(env);
         assertThat(env).containsOnlyKeys("PATH", "HOME", "MY_COXSWAIN_NOTE");
     }
+
+    // ---- the group dies with the JVM, and is recorded before it runs ---------------------------
+
+    @Test
+    void theGroupIsRecordedBeforeTheCommandRunsAndItsLeaderIsTheCommandsShell() throws Exception {
+        List<ProcessIdentity> recorded = new ArrayList<>();
+        Sink sink = new Sink();
+        ObjectNode payload = JSON.createObjectNode().put("command", "echo $$");
+        ExecutionResult r = new ShellExecutor().execute(new ExecutionContext(42L, 1, payload, Map.of(), sink,
+                new ExecutionControl(), recorded::add));
+        assertThat(r.success()).as("%s", r).isTrue();
+        assertThat(recorded).hasSize(1);
+        assertThat(recorded.get(0).pid()).as("the recorded leader is the command's shell (pid = group id)")
+                .isEqualTo(Long.parseLong(r.result().trim()));
+        assertThat(recorded.get(0).bootId()).isEqualTo(ProcessIdentity.currentBootId());
+    }
+
+    @Test
+    void aGroupThatCannotBeRecordedNeverRunsItsCommand(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("ran");
+        ObjectNode payload = JSON.createObjectNode().put("command", "touch '" + marker + "'");
+        ExecutionResult r = new ShellExecutor().execute(new ExecutionContext(42L, 1, payload, Map.of(), new Sink(),
+                new ExecutionControl(), leader -> {
+                    throw new IllegalStateException("store unreachable");
+                }));
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).contains("could not record").contains("store unreachable");
+        assertThat(marker).doesNotExist();
+    }
+
+    /**
+     * What happens when the JVM dies, short of killing this one: the write end of the leader's
+     * stdin pipe closes. The watcher must then kill the whole group, background children too.
+     */
+    @Test
+    void theWholeGroupDiesWhenTheStdinPipeFromTheJvmCloses() throws Exception {
+        Process p = new ProcessBuilder(ShellExecutor.commandLine("echo $$; sleep 300 & echo $!; sleep 300"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        seenPids.add(p.pid());
+        p.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        Set<Long> pids = pidsFrom(List.of(out.readLine(), out.readLine()));
+        assertThat(pids).hasSize(2).contains(p.pid());
+        for (long pid : pids) assertThat(alive(pid)).isTrue();
+
+        p.getOutputStream().close(); // as the kernel does for a JVM that was SIGKILLed
+        assertAllDead(pids);
+    }
+
+    @Test
+    void theCommandGetsNeitherTheLifelinePipeNorFdThree() throws Exception {
+        // Reading stdin sees EOF at once (it is /dev/null), and fd 3 is closed.
+        ExecutionResult r = run("cat; ls /proc/$$/fd | sort -n | tr '\\n' ' '");
+        assertThat(r.success()).as("%s", r).isTrue();
+        assertThat(r.result().trim().split(" +")).contains("0", "1", "2").doesNotContain("3");
+    }
 }

@@ -47,6 +47,11 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
     private final Map<TaskStatus, AtomicLong> tasks = new EnumMap<>(TaskStatus.class);
     private final AtomicLong storeUp = new AtomicLong();
     private volatile Supplier<SystemService.Status> status;
+    /**
+     * Longest duration a timer is given. Micrometer keeps nanoseconds in a long (about 292 years):
+     * a task due three centuries ago made {@code record} throw "long overflow".
+     */
+    static final Duration MAX_RECORDED = Duration.ofDays(36_500);
 
     public ServerMetrics() {
         prometheusNames();
@@ -114,7 +119,7 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
         Timer.builder("coxswain.dispatch.latency").description("from due (run_at) to start on a worker")
                 .tag("type", t.type()).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(latency);
+                .register(registry).record(recordable(latency));
         Counter.builder("coxswain.task.attempts.started").description("attempts started on this node")
                 .tag("type", t.type()).register(registry).increment();
     }
@@ -127,7 +132,7 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
         Timer.builder("coxswain.task.duration").description("attempt execution time")
                 .tag("type", t.type()).tag("outcome", o).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(2))
-                .register(registry).record(took);
+                .register(registry).record(recordable(took));
     }
 
     @Override
@@ -135,13 +140,19 @@ public final class ServerMetrics implements EngineObserver, AutoCloseable {
         Timer.builder("coxswain.schedule.fire.lateness").description("from a schedule slot's time to its run committed")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(lateness);
+                .register(registry).record(recordable(lateness));
     }
 
     @Override
     public void webhookAttempt(String event, String outcome) {
         Counter.builder("coxswain.webhook.deliveries").description("webhook delivery attempts by event and outcome")
                 .tag("event", event).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** {@code d} within what a timer can hold: negatives (clock steps) as zero, huge ones capped. */
+    static Duration recordable(Duration d) {
+        if (d == null || d.isNegative()) return Duration.ZERO;
+        return d.compareTo(MAX_RECORDED) > 0 ? MAX_RECORDED : d;
     }
 
     /** One answered HTTP request; {@code route} is the route template, never the raw path. */

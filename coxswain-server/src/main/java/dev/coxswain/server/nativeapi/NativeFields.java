@@ -1,6 +1,7 @@
 package dev.coxswain.server.nativeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coxswain.core.domain.NewTask;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -16,8 +17,6 @@ import java.util.Map;
 final class NativeFields {
     static final int MAX_TAGS = 50;
     static final String NUL_MESSAGE = "must not contain NUL (U+0000) characters";
-    static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
-    static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
     final JsonNode body;
     final Map<String, String> errors = new LinkedHashMap<>();
@@ -122,9 +121,11 @@ final class NativeFields {
         }
         try {
             Instant t = OffsetDateTime.parse(v.asText()).toInstant();
-            // The store keeps epoch milliseconds; years beyond four digits would overflow them.
-            if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
-                errors.put(f, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+            // The range is core's (TaskService checks it for every face); checked here too so one
+            // 422 lists it with the body's other problems.
+            String problem = NewTask.scheduledAtProblem(t);
+            if (problem != null) {
+                errors.put(f, problem);
                 return null;
             }
             return t;

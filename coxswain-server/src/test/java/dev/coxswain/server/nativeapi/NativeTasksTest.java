@@ -214,6 +214,24 @@ class NativeTasksTest {
     }
 
     @Test
+    void aScheduledAtCenturiesAgoIs422OnCreateAndUpdate() {
+        // Was 201: the claim then overflowed the dispatch-latency timer (326 years in nanoseconds),
+        // and the task stayed running for good with its slot taken.
+        ObjectNode b = task("ancient", "echo a");
+        b.put("scheduled_at", "1700-01-01T00:00:00Z");
+        JsonNode d = Shapes.validation(api.post("/api/tasks", b), "scheduled_at");
+        assertThat(d.get("scheduled_at").asText()).contains("1970-01-01T00:00:00Z");
+        String id = api.createParked("ancient-update").get("id").asText();
+        Shapes.validation(api.put("/api/tasks/" + id, "{\"scheduled_at\": \"1969-12-31T23:59:59Z\"}"), "scheduled_at");
+        assertThat(api.getTask(id).get("status").asText()).isEqualTo("pending");
+
+        ObjectNode first = task("epoch", "echo epoch");
+        first.put("scheduled_at", "1970-01-01T00:00:00Z");
+        String ok = api.create(first).get("id").asText();
+        api.awaitStatus(ok, "completed");
+    }
+
+    @Test
     void textWithNulIsRefused() {
         // PostgreSQL text cannot hold U+0000, so neither store takes it: the same answer on both.
         Resp r = api.post("/api/tasks", "{\"name\": \"a\\u0000b\", \"command\": \"echo \\u0000\","
