@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,7 +33,16 @@ public final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class.getName());
     private static final Op<?> POISON = new Op<>(tx -> null);
 
-    private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
+    /** Batches' worth of ops that may wait; a submitter beyond it waits for room (backpressure). */
+    static final int QUEUED_BATCHES = 16;
+
+    private final BlockingQueue<Op<?>> queue;
+    /**
+     * Submitters hold it shared while they check {@link #closed} and enqueue; close() holds it
+     * alone while it sets the flag. So no op can land behind the stop markers, where no writer
+     * would ever take it and its caller would wait forever.
+     */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final Supplier<Connection> connections;
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
@@ -58,18 +68,28 @@ public final class GroupCommitter implements AutoCloseable {
         this.transientFailure = transientFailure;
         this.connections = connections;
         this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(QUEUED_BATCHES * maxBatch);
         for (int i = 0; i < writers; i++) {
             threads.add(Thread.ofPlatform().daemon().name(name + "-writer-" + i).start(this::loop));
         }
     }
 
+    /** Queues a write; waits while the queue is full (the writers are behind). */
     public <T> CompletableFuture<T> submit(TxFunction<T> fn) {
         Op<T> op = new Op<>(fn);
-        if (closed) {
-            op.future.completeExceptionally(new IllegalStateException("store is closed"));
-            return op.future;
+        gate.readLock().lock();
+        try {
+            if (closed) {
+                op.future.completeExceptionally(new IllegalStateException("store is closed"));
+            } else if (!queue.offer(op)) {
+                queue.put(op);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            op.future.completeExceptionally(new StoreUnavailableException("interrupted while waiting to write", e));
+        } finally {
+            gate.readLock().unlock();
         }
-        queue.add(op);
         return op.future;
     }
 
@@ -103,7 +123,7 @@ public final class GroupCommitter implements AutoCloseable {
                         stops++;
                     }
                 }
-                for (int i = 1; i < stops; i++) queue.add(POISON);
+                for (int i = 1; i < stops; i++) queue.put(POISON);
                 boolean stop = stops > 0;
                 if (!batch.isEmpty()) {
                     if (c == null) c = openQuietly();
@@ -299,8 +319,21 @@ public final class GroupCommitter implements AutoCloseable {
     /** Drains what was submitted, then stops the writers. */
     @Override
     public void close() {
-        closed = true;
-        for (int i = 0; i < threads.size(); i++) queue.add(POISON);
+        gate.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+        } finally {
+            gate.writeLock().unlock();
+        }
+        for (int i = 0; i < threads.size(); i++) {
+            try {
+                queue.put(POISON);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         for (Thread t : threads) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));
