@@ -14,7 +14,7 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -39,10 +39,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readers;
     private final GroupCommitter writer;
     private final String description;
-    private final Supplier<ClusterBus> buses;
+    private final Function<String, ClusterBus> buses;
 
     private Database(SqlDialect dialect, HikariDataSource readers, GroupCommitter writer, String description,
-                     Supplier<ClusterBus> buses) {
+                     Function<String, ClusterBus> buses) {
         this.dialect = dialect;
         this.readers = readers;
         this.writer = writer;
@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
         GroupCommitter writer = new GroupCommitter("sqlite",
                 () -> open(() -> StatementCache.wrap(writeDs.getConnection(), STATEMENT_CACHE)), 1, MAX_BATCH,
                 Database::sqliteBusy, Database::connectionLost, () -> { });
-        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), () -> ClusterBus.NONE);
+        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), workerId -> ClusterBus.NONE);
     }
 
     private static SQLiteConfig baseSqliteConfig(boolean fullSync) {
@@ -125,7 +125,8 @@ public final class Database implements AutoCloseable {
         direct.setProperty("ApplicationName", "coxswain-bus");
         direct.setProperty("tcpKeepAlive", "true");
         return new Database(dialect, pool, writer, "postgres " + redact(url),
-                () -> new PostgresBus(() -> DriverManager.getConnection(url, direct), pool::getConnection));
+                workerId -> new PostgresBus(() -> DriverManager.getConnection(url, direct), pool::getConnection,
+                        c -> dialect.tryNodeLock(c, workerId)));
     }
 
     /**
@@ -220,10 +221,11 @@ public final class Database implements AutoCloseable {
 
     /**
      * A new bus to the other nodes on this store (each engine owns and closes its own). Nothing
-     * to tell on SQLite; LISTEN/NOTIFY on PostgreSQL.
+     * to tell on SQLite; LISTEN/NOTIFY on PostgreSQL, where the bus also holds the node lock of
+     * {@code workerId} (see {@link SqlDialect#nodeLocks}).
      */
-    public ClusterBus openBus() {
-        return buses.get();
+    public ClusterBus openBus(String workerId) {
+        return buses.apply(workerId);
     }
 
     public SqlDialect dialect() {
