@@ -165,6 +165,8 @@ public final class Engine implements AutoCloseable {
         completer.start();
         for (DutyRunner r : runners) r.start();
         bus.start(new ClusterBus.Listener() {
+            private boolean lockedBefore; // only the bus's listener thread calls listening()
+
             @Override
             public void tasksQueued() {
                 dispatchSignal.raise();
@@ -180,8 +182,11 @@ public final class Engine implements AutoCloseable {
                 dispatchSignal.raise();
                 promoteSignal.raise();
                 if (deadNodes != null) {
-                    // The lock is held again: let the others count on it. If they reaped this node
-                    // while it was cut off, its heartbeat stops the superseded attempts now.
+                    // The lock is held (again): let the others count on it. If they reaped this node
+                    // while it was cut off, its heartbeat stops the superseded attempts now (on the
+                    // first connection start() has just run it).
+                    boolean reconnect = lockedBefore;
+                    lockedBefore = true;
                     try {
                         db.write(tx -> {
                             db.dialect().recordNodeLock(tx.connection(), cfg.workerId(), true);
@@ -190,7 +195,7 @@ public final class Engine implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.warning("could not record this node's lock (" + e.getMessage() + "); its leases still count");
                     }
-                    heartbeatSignal.raise();
+                    if (reconnect) heartbeatSignal.raise();
                 }
             }
         });
