@@ -194,6 +194,7 @@ public final class ChaosThreeNodes {
                 try (Connection c = DriverManager.getConnection(o.adminUrl()); Statement s = c.createStatement()) {
                     s.execute("DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)");
                 }
+                deleteTree(work); // the nodes' data directories and logs (--keep keeps them)
             } else {
                 System.out.println("kept database " + dbName + " and " + work);
             }
@@ -465,6 +466,12 @@ public final class ChaosThreeNodes {
     private static long numericId(JsonNode id) {
         String s = id.asText();
         return Long.parseLong(s.substring(s.lastIndexOf('-') + 1));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static int freePort() throws IOException {
