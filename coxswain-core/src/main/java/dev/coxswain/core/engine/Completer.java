@@ -26,12 +26,14 @@ import java.util.logging.Logger;
 public final class Completer {
     private static final Logger LOG = Logger.getLogger(Completer.class.getName());
     private static final int MAX_BATCH = 512;
+    /** Endings that may wait for the store; an attempt thread beyond it waits for room. */
+    static final int QUEUE_CAPACITY = 8 * MAX_BATCH;
 
     private final Writer writer;
     private final TaskLogBuffer logs;
     private final Duration flushInterval;
     private final Runnable afterWrite;
-    private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     /**
      * Lines taken from the buffer by a write that then failed. The buffer gives each line out
      * once (and forgets a finished attempt's lines), so they wait here for the retry; only the
@@ -82,8 +84,21 @@ public final class Completer {
         this.afterWrite = afterWrite;
     }
 
+    /** Queues an ending; waits while the queue is full (the store is slow or unreachable). */
     public void submit(Completion c) {
-        queue.add(c);
+        if (queue.offer(c)) return;
+        // An ending must not be dropped because its thread was interrupted (a stopped attempt):
+        // wait on, and keep the interrupt for the caller.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(c);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /**

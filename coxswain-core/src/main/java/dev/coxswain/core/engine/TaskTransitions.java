@@ -249,10 +249,14 @@ public final class TaskTransitions {
 
     /** A lost lease: the worker stopped renewing, so the attempt counts as failed. */
     public void leaseExpired(Tx tx, Task t, Instant now) throws SQLException {
+        attemptLost(tx, t, now, "worker " + t.workerId() + " stopped renewing its lease (lost or killed)");
+    }
+
+    /** The attempt's worker is gone ({@code why}): a failed attempt, retried per the task's policy. */
+    public void attemptLost(Tx tx, Task t, Instant now, String why) throws SQLException {
         List<Event> ev = new ArrayList<>();
         List<Line> lines = new ArrayList<>();
-        failAttempt(tx, t, "worker " + t.workerId() + " stopped renewing its lease (lost or killed)",
-                null, null, now, ev, lines);
+        failAttempt(tx, t, why, null, null, now, ev, lines);
         events.append(tx, ev);
         logs.append(tx, lines);
         bumpLogCounts(tx, lines);

@@ -3,6 +3,7 @@ package dev.coxswain.core.node;
 import dev.coxswain.core.engine.AttemptProcesses;
 import dev.coxswain.core.engine.Backoff;
 import dev.coxswain.core.engine.Completer;
+import dev.coxswain.core.engine.DeadNodeReaper;
 import dev.coxswain.core.engine.Dispatcher;
 import dev.coxswain.core.engine.LeaseReaper;
 import dev.coxswain.core.engine.LocalWorker;
@@ -47,6 +48,7 @@ import dev.coxswain.core.webhook.WebhookSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.logging.Logger;
@@ -84,6 +86,14 @@ public final class Engine implements AutoCloseable {
     private final Signal scheduleSignal = new Signal();
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
+    /**
+     * How often each node looks for nodes whose lock ended, and how long one must stay without it
+     * before it counts as dead (two looks in a row): far above a live node's reconnect, far below
+     * a lease.
+     */
+    static final Duration NODE_WATCH = Duration.ofMillis(200);
+    private final Signal heartbeatSignal = new Signal();
+    private final DeadNodeReaper deadNodes;
     private final ClusterBus bus;
     private final AttemptProcesses processes;
     private boolean started;
@@ -106,7 +116,7 @@ public final class Engine implements AutoCloseable {
         this.cfg = cfg;
         // Observers run right after commits (claims, completions, fired slots): never let one throw into them.
         observer = EngineObserver.guarded(observer);
-        this.bus = db.openBus();
+        this.bus = db.openBus(cfg.workerId());
         // Tasks became queued: claim here now and tell the other nodes on this store.
         Runnable queued = () -> {
             dispatchSignal.raise();
@@ -137,14 +147,19 @@ public final class Engine implements AutoCloseable {
         this.heartbeat = new WorkerHeartbeat(db, workers, tasks, events, worker, identity,
                 new SystemResources(cfg.resourcesPath()), clock, cfg.lease(), cfg.heartbeat());
         this.dispatchRunner = new DutyRunner(dispatcher, dispatchSignal, cfg.fallbackPoll());
-        this.runners = List.of(
+        this.deadNodes = db.dialect().nodeLocks()
+                ? new DeadNodeReaper(db, tasks, transitions, clock, promoteSignal, cfg.workerId(), NODE_WATCH, NODE_WATCH)
+                : null;
+        List<DutyRunner> duties = new ArrayList<>(List.of(
                 new DutyRunner(new Promoter(db, tasks, clock, queued, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
                 new DutyRunner(new LeaseReaper(db, tasks, transitions, clock, promoteSignal, cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
-                new DutyRunner(heartbeat, new Signal(), cfg.heartbeat()),
+                new DutyRunner(heartbeat, heartbeatSignal, cfg.heartbeat()),
                 new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),
-                        AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE));
+                        AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE)));
+        if (deadNodes != null) duties.add(new DutyRunner(deadNodes, new Signal(), NODE_WATCH));
+        this.runners = List.copyOf(duties);
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
@@ -169,9 +184,15 @@ public final class Engine implements AutoCloseable {
         int leftovers = processes.stopLeftovers();
         if (leftovers > 0) LOG.warning("stopped " + leftovers + " process group(s) left running by a previous run of " + cfg.workerId());
         heartbeat.runOnce(); // register the local worker before anything can be claimed
+        if (deadNodes != null) {
+            int left = deadNodes.reapOwnLeftovers();
+            if (left > 0) LOG.info("failed " + left + " attempt(s) an earlier process of worker " + cfg.workerId() + " left running");
+        }
         completer.start();
         for (DutyRunner r : runners) r.start();
         bus.start(new ClusterBus.Listener() {
+            private boolean lockedBefore; // only the bus's listener thread calls listening()
+
             @Override
             public void tasksQueued() {
                 dispatchSignal.raise();
@@ -186,6 +207,22 @@ public final class Engine implements AutoCloseable {
             public void listening() {
                 dispatchSignal.raise();
                 promoteSignal.raise();
+                if (deadNodes != null) {
+                    // The lock is held (again): let the others count on it. If they reaped this node
+                    // while it was cut off, its heartbeat stops the superseded attempts now (on the
+                    // first connection start() has just run it).
+                    boolean reconnect = lockedBefore;
+                    lockedBefore = true;
+                    try {
+                        db.write(tx -> {
+                            db.dialect().recordNodeLock(tx.connection(), cfg.workerId(), true);
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        LOG.warning("could not record this node's lock (" + e.getMessage() + "); its leases still count");
+                    }
+                    if (reconnect) heartbeatSignal.raise();
+                }
             }
         });
         firerRunner.start();

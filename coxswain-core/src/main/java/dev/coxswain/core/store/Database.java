@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.Properties;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.function.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -33,15 +36,21 @@ public final class Database implements AutoCloseable {
     private static final int MAX_BATCH = 256;
     /** Compiled statements the SQLite writer keeps; well above the number of distinct write statements. */
     private static final int STATEMENT_CACHE = 256;
+    /**
+     * PostgreSQL writer connections: the server cancels a statement running longer than this, and
+     * the driver gives up on a socket silent for twice as long (a hung network or server), so a
+     * writer thread, and every caller queued behind it, never waits forever.
+     */
+    static final Duration WRITE_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqlDialect dialect;
     private final HikariDataSource readers;
     private final GroupCommitter writer;
     private final String description;
-    private final Supplier<ClusterBus> buses;
+    private final Function<String, ClusterBus> buses;
 
     private Database(SqlDialect dialect, HikariDataSource readers, GroupCommitter writer, String description,
-                     Supplier<ClusterBus> buses) {
+                     Function<String, ClusterBus> buses) {
         this.dialect = dialect;
         this.readers = readers;
         this.writer = writer;
@@ -87,8 +96,8 @@ public final class Database implements AutoCloseable {
         // The writer reuses its compiled statements (see StatementCache); readers are pooled and shared.
         GroupCommitter writer = new GroupCommitter("sqlite",
                 () -> open(() -> StatementCache.wrap(writeDs.getConnection(), STATEMENT_CACHE)), 1, MAX_BATCH,
-                Database::sqliteBusy);
-        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), () -> ClusterBus.NONE);
+                Database::sqliteBusy, Database::connectionLost, () -> { });
+        return new Database(dialect, readers, writer, "sqlite " + dataDir.resolve("coxswain.db"), workerId -> ClusterBus.NONE);
     }
 
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
@@ -180,15 +189,16 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("ApplicationName", "coxswain");
         HikariDataSource pool = new HikariDataSource(hc);
         migrate(dialect, pool::getConnection);
-        GroupCommitter writer = new GroupCommitter("pg", () -> open(pool::getConnection), writers, MAX_BATCH,
-                Database::postgresRetryable);
+        GroupCommitter writer = new GroupCommitter("pg", () -> open(() -> writerConnection(pool)), writers, MAX_BATCH,
+                Database::postgresRetryable, Database::connectionLost, () -> dropIdle(pool));
         Properties direct = new Properties();
         if (user != null) direct.setProperty("user", user);
         if (password != null) direct.setProperty("password", password);
         direct.setProperty("ApplicationName", "coxswain-bus");
         direct.setProperty("tcpKeepAlive", "true");
         return new Database(dialect, pool, writer, "postgres " + redact(url),
-                () -> new PostgresBus(() -> DriverManager.getConnection(url, direct), pool::getConnection));
+                workerId -> new PostgresBus(() -> DriverManager.getConnection(url, direct), pool::getConnection,
+                        c -> dialect.tryNodeLock(c, workerId)));
     }
 
     /**
@@ -207,6 +217,52 @@ public final class Database implements AutoCloseable {
         return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
+    /**
+     * The connection is gone (the server ended the session, the network dropped it, the driver
+     * closed it): SQLState class 08, the server's shutdown and termination codes (57P01-57P03), or
+     * the pool's "connection is closed". Nothing sent on it after the failure reached the
+     * database, so work that did not reach its commit may be run again on another connection.
+     */
+    static boolean connectionLost(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) return true;
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                        || state.equals("57P03"))) {
+                    return true;
+                }
+                String msg = String.valueOf(sql.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (msg.contains("connection has been closed") || msg.contains("connection is closed")) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One lost connection usually means the server ended them all (a restart, a failover): the
+     * pool's idle ones are dead too, and it would lend them without a check when recently used.
+     * Evict them so the next borrower gets a new one (those in use are closed when returned).
+     */
+    private static void dropIdle(HikariDataSource pool) {
+        var mx = pool.getHikariPoolMXBean();
+        if (mx != null) mx.softEvictConnections();
+    }
+
+    /** A pooled connection for a writer thread, with the statement and socket timeouts writers use. */
+    private static Connection writerConnection(HikariDataSource pool) throws SQLException {
+        Connection c = pool.getConnection();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET statement_timeout = " + WRITE_STATEMENT_TIMEOUT.toMillis());
+            // The driver ignores the executor; the pool resets the timeout when the connection returns.
+            c.setNetworkTimeout(Runnable::run, (int) WRITE_STATEMENT_TIMEOUT.multipliedBy(2).toMillis());
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     /** The URL without its query string, which may hold a password. */
     static String redact(String url) {
         int q = url.indexOf('?');
@@ -223,7 +279,7 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(false);
             return c;
         } catch (SQLException e) {
-            throw new StoreException("cannot open a database connection: " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot open a database connection: " + e.getMessage(), e);
         }
     }
 
@@ -237,22 +293,40 @@ public final class Database implements AutoCloseable {
 
     /**
      * A new bus to the other nodes on this store (each engine owns and closes its own). Nothing
-     * to tell on SQLite; LISTEN/NOTIFY on PostgreSQL.
+     * to tell on SQLite; LISTEN/NOTIFY on PostgreSQL, where the bus also holds the node lock of
+     * {@code workerId} (see {@link SqlDialect#nodeLocks}).
      */
-    public ClusterBus openBus() {
-        return buses.get();
+    public ClusterBus openBus(String workerId) {
+        return buses.apply(workerId);
     }
 
     public SqlDialect dialect() {
         return dialect;
     }
 
-    /** Runs a read on a pooled connection (autocommit). */
+    /**
+     * Runs a read on a pooled connection (autocommit). A read that meets a lost connection runs
+     * once more on a fresh one (reads change nothing, so this is safe); if that fails too the
+     * store is unavailable (faces answer 503), never an internal error.
+     */
     public <T> T read(SqlFunction<T> fn) {
+        try {
+            return readOnce(fn);
+        } catch (SQLException e) {
+            if (!connectionLost(e)) throw new StoreException("read failed: " + e.getMessage(), e);
+            dropIdle(readers);
+        }
+        try {
+            return readOnce(fn);
+        } catch (SQLException e) {
+            if (connectionLost(e)) throw new StoreUnavailableException("the database is unreachable: " + e.getMessage(), e);
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T readOnce(SqlFunction<T> fn) throws SQLException {
         try (Connection c = readers.getConnection()) {
             return fn.apply(c);
-        } catch (SQLException e) {
-            throw new StoreException("read failed: " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,12 +33,25 @@ public final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class.getName());
     private static final Op<?> POISON = new Op<>(tx -> null);
 
-    private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
+    /** Batches' worth of ops that may wait; a submitter beyond it waits for room (backpressure). */
+    static final int QUEUED_BATCHES = 16;
+
+    private final BlockingQueue<Op<?>> queue;
+    /**
+     * Submitters hold it shared while they check {@link #closed} and enqueue; close() holds it
+     * alone while it sets the flag. So no op can land behind the stop markers, where no writer
+     * would ever take it and its caller would wait forever.
+     */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final Supplier<Connection> connections;
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.function.Predicate<SQLException> transientFailure;
     static final int TRANSIENT_RETRIES = 5;
+    /** Fresh connections a batch may try after losing one before its commit. */
+    static final int LOST_CONNECTION_RETRIES = 1;
+    private final java.util.function.Predicate<SQLException> connectionLost;
+    private final Runnable onConnectionLost;
     private volatile boolean closed;
 
     /**
@@ -55,21 +69,47 @@ public final class GroupCommitter implements AutoCloseable {
      */
     public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch,
                           java.util.function.Predicate<SQLException> transientFailure) {
+        this(name, connections, writers, maxBatch, transientFailure, e -> false, () -> { });
+    }
+
+    /**
+     * @param connectionLost says whether a failure means the connection is gone (the server ended
+     *                       the session, the network dropped it). A batch that loses its
+     *                       connection before its commit is run once more on a fresh connection,
+     *                       then answered with {@link StoreUnavailableException}; one that loses
+     *                       it during the commit with {@link CommitOutcomeUnknownException}.
+     * @param onConnectionLost called after a lost connection (the pool drops its idle ones)
+     */
+    public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch,
+                          java.util.function.Predicate<SQLException> transientFailure,
+                          java.util.function.Predicate<SQLException> connectionLost, Runnable onConnectionLost) {
+        this.connectionLost = connectionLost;
+        this.onConnectionLost = onConnectionLost;
         this.transientFailure = transientFailure;
         this.connections = connections;
         this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(QUEUED_BATCHES * maxBatch);
         for (int i = 0; i < writers; i++) {
             threads.add(Thread.ofPlatform().daemon().name(name + "-writer-" + i).start(this::loop));
         }
     }
 
+    /** Queues a write; waits while the queue is full (the writers are behind). */
     public <T> CompletableFuture<T> submit(TxFunction<T> fn) {
         Op<T> op = new Op<>(fn);
-        if (closed) {
-            op.future.completeExceptionally(new IllegalStateException("store is closed"));
-            return op.future;
+        gate.readLock().lock();
+        try {
+            if (closed) {
+                op.future.completeExceptionally(new IllegalStateException("store is closed"));
+            } else if (!queue.offer(op)) {
+                queue.put(op);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            op.future.completeExceptionally(new StoreUnavailableException("interrupted while waiting to write", e));
+        } finally {
+            gate.readLock().unlock();
         }
-        queue.add(op);
         return op.future;
     }
 
@@ -103,12 +143,9 @@ public final class GroupCommitter implements AutoCloseable {
                         stops++;
                     }
                 }
-                for (int i = 1; i < stops; i++) queue.add(POISON);
+                for (int i = 1; i < stops; i++) queue.put(POISON);
                 boolean stop = stops > 0;
-                if (!batch.isEmpty()) {
-                    if (c == null) c = openQuietly();
-                    c = commitBatch(c, batch);
-                }
+                if (!batch.isEmpty()) c = commitBatch(c, batch);
                 if (stop) return;
             }
         } catch (InterruptedException e) {
@@ -118,20 +155,38 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private Connection openQuietly() {
-        while (true) {
-            try {
-                return connections.get();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot open a writer connection, retrying in 1 s: " + e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+    /** A writer connection, or null (and the batch answered as unavailable) when none can be opened. */
+    private Connection openOrFail(List<Op<?>> batch) {
+        try {
+            return connections.get();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot open a writer connection: " + e.getMessage());
+            StoreUnavailableException why = e instanceof StoreUnavailableException u ? u
+                    : new StoreUnavailableException("cannot open a database connection: " + e.getMessage(), e);
+            for (Op<?> op : batch) op.future.completeExceptionally(why);
+            return null;
         }
+    }
+
+    /** The lost-connection failure somewhere in {@code e}'s causes, or null. */
+    private SQLException lostCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && connectionLost.test(sql)) return sql;
+        }
+        return null;
+    }
+
+    private SQLException lostIn(List<Op<?>> batch) {
+        for (Op<?> op : batch) {
+            SQLException cause = lostCause(op.error);
+            if (cause != null) return cause;
+        }
+        return null;
+    }
+
+    private void discard(Connection c) {
+        try { c.close(); } catch (SQLException ignored) { }
+        onConnectionLost.run();
     }
 
     /**
@@ -143,20 +198,47 @@ public final class GroupCommitter implements AutoCloseable {
      * @return the connection to use next (a fresh one if this one broke)
      */
     private Connection commitBatch(Connection c, List<Op<?>> batch) {
+        int lost = 0;
         for (int attempt = 0; ; attempt++) {
+            if (c == null && (c = openOrFail(batch)) == null) return null;
             for (Op<?> op : batch) op.error = null;
             List<Tx> txs = new ArrayList<>(batch.size());
             SQLException cause;
+            boolean committing = false;
             try {
                 applyAll(c, batch, txs);
+                SQLException gone = lostIn(batch);
+                if (gone != null) throw gone;
                 cause = transientIn(batch);
                 if (cause == null) {
+                    committing = true;
                     c.commit();
                     answer(batch, txs);
                     return c;
                 }
                 c.rollback();
             } catch (SQLException e) {
+                if (lostCause(e) != null) {
+                    discard(c);
+                    c = null;
+                    if (committing) {
+                        // The commit may have reached the server: running the batch again could apply it twice.
+                        LOG.warning("the database connection broke during a commit of " + batch.size() + " write(s)");
+                        for (Op<?> op : batch) op.future.completeExceptionally(new CommitOutcomeUnknownException(e));
+                        return null;
+                    }
+                    if (lost++ < LOST_CONNECTION_RETRIES) {
+                        // Nothing reached a commit: run the whole batch again on a fresh connection.
+                        LOG.info("a writer connection was lost (" + e.getMessage() + "); running its batch again");
+                        attempt--;
+                        continue;
+                    }
+                    for (Op<?> op : batch) {
+                        op.future.completeExceptionally(new StoreUnavailableException(
+                                "the database connection was lost before the write committed: " + e.getMessage(), e));
+                    }
+                    return null;
+                }
                 // The commit itself (or a savepoint) failed: nothing in this batch is durable.
                 try { c.rollback(); } catch (SQLException ignored) { }
                 if (!transientFailure.test(e)) {
@@ -273,7 +355,9 @@ public final class GroupCommitter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Op<?> op = batch.get(i);
             if (op.error != null) {
-                op.future.completeExceptionally(op.error);
+                op.future.completeExceptionally(statementTimedOut(op.error)
+                        ? new StoreUnavailableException("the database did not finish the write in time", op.error)
+                        : op.error);
                 continue;
             }
             for (Runnable r : txs.get(i).afterCommitActions()) {
@@ -285,6 +369,14 @@ public final class GroupCommitter implements AutoCloseable {
             }
             op.complete();
         }
+    }
+
+    /** PostgreSQL's query_canceled: the writer's statement timeout ran out (nothing was committed). */
+    private static boolean statementTimedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     private Connection reopenIfBroken(Connection c) {
@@ -299,8 +391,21 @@ public final class GroupCommitter implements AutoCloseable {
     /** Drains what was submitted, then stops the writers. */
     @Override
     public void close() {
-        closed = true;
-        for (int i = 0; i < threads.size(); i++) queue.add(POISON);
+        gate.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+        } finally {
+            gate.writeLock().unlock();
+        }
+        for (int i = 0; i < threads.size(); i++) {
+            try {
+                queue.put(POISON);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         for (Thread t : threads) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));

@@ -24,6 +24,11 @@ import org.postgresql.PGNotification;
  * number of "tasks queued" raised while a send is in flight go out as one message, so a burst
  * of enqueues costs the other nodes one wake-up and this node one round trip, off the request
  * path. A payload is {@code <sender>|q|s:<task>:<attempt>|…}; a node ignores its own.
+ *
+ * <p>The listening connection also holds this node's lock ({@link SqlDialect#tryNodeLock}), taken
+ * before LISTEN on every (re)connect: it ends with the node's session, which is how the other
+ * nodes see at once that this one died. After a dropped connection the first reconnect is
+ * immediate, so a live node's lock is free only for the moment a reconnect takes.
  */
 public final class PostgresBus implements ClusterBus {
     private static final Logger LOG = Logger.getLogger(PostgresBus.class.getName());
@@ -40,7 +45,13 @@ public final class PostgresBus implements ClusterBus {
         Connection open() throws SQLException;
     }
 
+    /** Takes this node's lock on the listening connection; false while another session holds it. */
+    public interface NodeLock {
+        boolean take(Connection c) throws SQLException;
+    }
+
     private final Connector listenConnector;
+    private final NodeLock nodeLock;
     private final Connector sendConnector;
     /** Tells this node's messages from the others' (its own listener hears them too). */
     private final String self = UUID.randomUUID().toString().substring(0, 8);
@@ -56,6 +67,12 @@ public final class PostgresBus implements ClusterBus {
      * @param sendConnector   lends a connection to send on (a pool), returned after each send
      */
     public PostgresBus(Connector listenConnector, Connector sendConnector) {
+        this(listenConnector, sendConnector, null);
+    }
+
+    /** @param nodeLock takes this node's lock on each new listening connection (null: none) */
+    public PostgresBus(Connector listenConnector, Connector sendConnector, NodeLock nodeLock) {
+        this.nodeLock = nodeLock;
         this.listenConnector = listenConnector;
         this.sendConnector = sendConnector;
     }
@@ -102,8 +119,13 @@ public final class PostgresBus implements ClusterBus {
     private void listen(Listener l) {
         Duration backoff = FIRST_BACKOFF;
         boolean connectedBefore = false;
+        boolean up = false;
         while (running) {
             try (Connection c = listenConnector.open()) {
+                if (nodeLock != null && !nodeLock.take(c)) {
+                    throw new SQLException("this node's lock is held by another session (an earlier process"
+                            + " with the same worker id, not yet gone?)");
+                }
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
@@ -111,6 +133,7 @@ public final class PostgresBus implements ClusterBus {
                 connectedBefore = true;
                 // Whatever was announced before this LISTEN (at start-up, or while cut off) is lost.
                 l.listening();
+                up = true;
                 backoff = FIRST_BACKOFF;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
@@ -119,6 +142,12 @@ public final class PostgresBus implements ClusterBus {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) return;
+                if (up) {
+                    // Reconnect at once: until then this node's lock is free and looks like a death.
+                    up = false;
+                    LOG.warning("cluster bus: listening connection failed (" + e.getMessage() + "); reconnecting");
+                    continue;
+                }
                 LOG.warning("cluster bus: listening connection failed (" + e.getMessage() + "); retrying in "
                         + backoff.toMillis() + " ms; other nodes' work is found by the fallback poll meanwhile");
                 try {

@@ -1,8 +1,13 @@
 package dev.coxswain.core.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PostgreSQL: several nodes claim concurrently, so the claim skips rows another transaction has
@@ -11,6 +16,8 @@ import java.sql.Statement;
 public final class PostgresDialect implements SqlDialect {
     /** Arbitrary constant naming Coxswain's migration advisory lock. */
     private static final long MIGRATION_LOCK = 0x436f78737761696eL;
+    /** The first key of every node lock ("Cox\0"); the second is {@link #nodeLockKey}. */
+    static final int NODE_LOCK_SPACE = 0x436f7800;
 
     @Override
     public String name() {
@@ -88,5 +95,68 @@ public final class PostgresDialect implements SqlDialect {
                 + " l AS (INSERT INTO task_logs (task_id, ts, level, message)"
                 + " SELECT id, ?, ?, ? || attempt || ? || worker_id || ? FROM c)"
                 + " SELECT * FROM c";
+    }
+
+    /** The second key of a worker's node lock: stable across processes (String.hashCode is specified). */
+    static long nodeLockKey(String workerId) {
+        return workerId.hashCode() & 0x7fffffffL;
+    }
+
+    @Override
+    public boolean nodeLocks() {
+        return true;
+    }
+
+    @Override
+    public boolean tryNodeLock(Connection c, String workerId) throws SQLException {
+        return queryBoolean(c, "SELECT pg_try_advisory_lock(" + NODE_LOCK_SPACE + ", ?)", workerId);
+    }
+
+    @Override
+    public boolean tryNodeLockForTransaction(Connection c, String workerId) throws SQLException {
+        return queryBoolean(c, "SELECT pg_try_advisory_xact_lock(" + NODE_LOCK_SPACE + ", ?)", workerId);
+    }
+
+    private static boolean queryBoolean(Connection c, String sql, String workerId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, (int) nodeLockKey(workerId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    @Override
+    public void recordNodeLock(Connection c, String workerId, boolean holds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET lock_key = ? WHERE id = ?")) {
+            if (holds) ps.setLong(1, nodeLockKey(workerId));
+            else ps.setNull(1, Types.BIGINT);
+            ps.setString(2, workerId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * One cheap query: the few workers with a recorded key and running attempts, each checked
+     * against the lock table (an advisory lock on two int4 keys shows as classid, objid,
+     * objsubid 2).
+     */
+    @Override
+    public List<String> workersWithFreeNodeLock(Connection c, String self) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT w.id FROM workers w"
+                + " WHERE w.lock_key IS NOT NULL AND w.id <> ?"
+                + " AND EXISTS (SELECT 1 FROM tasks t WHERE t.worker_id = w.id AND t.status = 'running')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"
+                + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND l.classid = " + NODE_LOCK_SPACE + "::oid AND l.objid = w.lock_key::oid AND l.objsubid = 2"
+                + " AND l.granted)")) {
+            ps.setString(1, self);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 }

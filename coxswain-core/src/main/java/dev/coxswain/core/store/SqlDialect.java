@@ -59,4 +59,39 @@ public interface SqlDialect {
     default String claimWithStart(String claimSql) {
         return null;
     }
+
+    // ---- node locks: a node's liveness seen by the others (PostgreSQL only) ----------------
+
+    /**
+     * Whether each node holds a session lock that ends with its database session, so the others
+     * see its death at once. SQLite has one node; nothing to see.
+     */
+    default boolean nodeLocks() {
+        return false;
+    }
+
+    /** Takes the worker's node lock for this session; false while another session holds it. */
+    default boolean tryNodeLock(Connection c, String workerId) throws SQLException {
+        return false;
+    }
+
+    /** Records that the worker holds its node lock ({@code holds}) or may not (leases only). */
+    default void recordNodeLock(Connection c, String workerId, boolean holds) throws SQLException {
+    }
+
+    /**
+     * Workers other than {@code self} that recorded a node lock, have running attempts, and whose
+     * lock no session holds now: gone, or (briefly) reconnecting.
+     */
+    default java.util.List<String> workersWithFreeNodeLock(Connection c, String self) throws SQLException {
+        return java.util.List.of();
+    }
+
+    /**
+     * Takes the worker's node lock until the end of this transaction, if no session holds it: then
+     * no session of that node is alive while the transaction runs.
+     */
+    default boolean tryNodeLockForTransaction(Connection c, String workerId) throws SQLException {
+        return false;
+    }
 }
