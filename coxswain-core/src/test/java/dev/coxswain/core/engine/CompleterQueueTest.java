@@ -15,7 +15,7 @@ class CompleterQueueTest {
     @Test
     void aFullQueueMakesTheAttemptThreadWait() throws Exception {
         // Never started: nothing drains the queue, as when the store is unreachable.
-        Completer completer = new Completer(null, null, new TaskLogBuffer(Clock.systemUTC(), 10), Duration.ofMillis(200), () -> { });
+        Completer completer = new Completer(null, new TaskLogBuffer(Clock.systemUTC(), 10), Duration.ofMillis(200), () -> { });
         AtomicInteger submitted = new AtomicInteger();
         Thread producer = Thread.ofPlatform().daemon().start(() -> {
             for (int i = 0; i < 1_000_000; i++) {
