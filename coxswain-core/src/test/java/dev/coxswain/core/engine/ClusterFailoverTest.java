@@ -7,24 +7,17 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.node.Engine;
-import dev.coxswain.core.node.EngineConfig;
-import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.PostgresDialect;
 import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.store.WorkerStore;
-import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,32 +31,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFailoverTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
-    private static final Duration SLOW = Duration.ofMinutes(1);
 
     @TempDir
     Path dir;
-    private TestDatabases.PgDatabase pg;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private PostgresNodes cluster;
 
     @BeforeEach
     void database() {
-        pg = TestDatabases.freshPostgres();
+        cluster = new PostgresNodes(dir);
     }
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        pg.close();
+        cluster.close();
     }
 
-    /** A node, built but not started: its own Database (pool and bus), wall-clock time, slow fallbacks. */
+    /** One node, built but not started. */
     private Engine node(String workerId, TaskExecutor... executors) {
-        Database db = pg.open();
-        open.add(db);
-        EngineConfig cfg = new EngineConfig(workerId, "test-host", "test", List.of("local"), 4, 16,
-                SLOW, SLOW, Duration.ofMinutes(5), SLOW, EngineConfig.DEFAULT_MAX_LOG_LINES, Duration.ofMillis(50), dir);
-        Engine e = new Engine(db, cfg, List.of(executors), Clock.systemUTC(), ZoneOffset.UTC, new SplittableRandom(7));
-        open.add(() -> e.shutdown(Duration.ZERO));
+        Engine e = cluster.node(workerId, PostgresNodes.SLOW, executors);
         return e;
     }
 
@@ -72,8 +57,7 @@ class ClusterFailoverTest {
      * worker row, and one claimed attempt with a one-minute lease. Closing the session is its death.
      */
     private Connection fakeNodeRunning(Engine via, String workerId, long taskId) throws Exception {
-        Connection session = DriverManager.getConnection(pg.url());
-        open.add(session);
+        Connection session = cluster.closeLater(DriverManager.getConnection(cluster.url()));
         assertThat(new PostgresDialect().tryNodeLock(session, workerId)).isTrue();
         Instant now = Instant.now();
         TaskStore tasks = new TaskStore(via.database().dialect());
@@ -81,7 +65,7 @@ class ClusterFailoverTest {
             new WorkerStore().heartbeat(tx, new WorkerStore.Heartbeat(workerId, "host-a", "local", 1, "test",
                     List.of(), null), now);
             via.database().dialect().recordNodeLock(tx.connection(), workerId, true);
-            return tasks.claim(tx, workerId, List.of("block"), 1, now, now.plus(SLOW));
+            return tasks.claim(tx, workerId, List.of("block"), 1, now, now.plus(PostgresNodes.SLOW));
         });
         assertThat(got).extracting(Task::id).containsExactly(taskId);
         return session;
@@ -105,7 +89,7 @@ class ClusterFailoverTest {
         Task now = survivor.tasks().get(t.id());
         assertThat(now.workerId()).isEqualTo("worker-b");
         assertThat(now.retryCount()).isEqualTo(1);
-        assertThat(Duration.between(died, Instant.now())).isLessThan(SLOW);
+        assertThat(Duration.between(died, Instant.now())).isLessThan(PostgresNodes.SLOW);
         block.release(t.id(), 2, true);
         await().atMost(BOUND).until(() -> survivor.tasks().get(t.id()).status() == TaskStatus.COMPLETED);
     }
@@ -134,7 +118,7 @@ class ClusterFailoverTest {
         node("worker-b", second).start();
         await().atMost(BOUND).until(() -> nodeLocksHeld() == 2);
 
-        try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(cluster.url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND application_name = 'coxswain-bus'")) {
             rs.next();
@@ -151,9 +135,11 @@ class ClusterFailoverTest {
     }
 
     private int nodeLocksHeld() throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(cluster.url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                     + " AND classid = x'436f7800'::int::oid AND objsubid = 2")) {
+                     + " AND classid = x'436f7800'::int::oid AND objsubid = 2"
+                     // pg_locks spans the whole server: other databases' nodes (another test run) hold theirs too
+                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             rs.next();
             return rs.getInt(1);
         }

@@ -1,7 +1,6 @@
 package dev.coxswain.core.engine;
 
 import dev.coxswain.core.node.Engine;
-import dev.coxswain.core.node.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,19 +8,12 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
-import dev.coxswain.core.store.Database;
-import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,33 +30,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterWakeupsTest {
     /** Far below the one-minute poll and heartbeat, far above any real delivery time. */
     private static final Duration BOUND = Duration.ofSeconds(10);
-    private static final Duration SLOW = Duration.ofMinutes(1);
 
     @TempDir
     Path dir;
-    private TestDatabases.PgDatabase pg;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private PostgresNodes cluster;
 
     @BeforeEach
     void database() {
-        pg = TestDatabases.freshPostgres();
+        cluster = new PostgresNodes(dir);
     }
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        pg.close();
+        cluster.close();
     }
 
-    /** One node: its own Database (its own pool and bus), wall-clock time, slow fallbacks. */
+    /** One node, started. */
     private Engine node(String workerId, TaskExecutor... executors) {
-        Database db = pg.open();
-        open.add(db);
-        EngineConfig cfg = new EngineConfig(workerId, "test-host", "test", List.of("local"), 4, 16,
-                Duration.ofMinutes(5), SLOW, Duration.ofMinutes(5), SLOW, EngineConfig.DEFAULT_MAX_LOG_LINES,
-                Duration.ofMillis(50), dir);
-        Engine e = new Engine(db, cfg, List.of(executors), Clock.systemUTC(), ZoneOffset.UTC, new SplittableRandom(7));
-        open.add(() -> e.shutdown(Duration.ZERO));
+        Engine e = cluster.node(workerId, Duration.ofMinutes(5), executors);
         e.start();
         return e;
     }
@@ -121,7 +104,7 @@ class ClusterWakeupsTest {
         Task warm = api.tasks().create(EngineHarness.block("before").build());
         block.awaitStarted(warm.id());
         int killed;
-        try (Connection c = DriverManager.getConnection(pg.url());
+        try (Connection c = DriverManager.getConnection(cluster.url());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND application_name = 'coxswain-bus'")) {
