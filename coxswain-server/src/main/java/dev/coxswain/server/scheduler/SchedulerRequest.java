@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.pganalysis.AnalysisExecutor;
 import dev.coxswain.core.domain.MisfirePolicy;
 import dev.coxswain.core.domain.NewSchedule;
 import dev.coxswain.core.domain.OverlapPolicy;
@@ -27,8 +28,8 @@ final class SchedulerRequest {
     static final String FACE = "scheduler";
     /** Every run carries this tag, so executions stay findable after their task is deleted. */
     static final String RUN_TAG = "face:scheduler";
-    static final List<String> TASK_TYPES = List.of("config_check", "log_analysis", "query_analysis", "table_analysis",
-            "custom_sql");
+    /** The seed's task types, in its order: the analyses the engine runs. */
+    static final List<String> TASK_TYPES = AnalysisExecutor.TYPES;
     static final int MAX_NAME = 200;
     static final int MAX_CRON = 100;
     static final int MAX_RETRIES = 3;
