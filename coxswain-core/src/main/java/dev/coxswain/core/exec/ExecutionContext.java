@@ -21,4 +21,9 @@ public record ExecutionContext(long taskId, int attempt, JsonNode payload, Map<S
                             ExecutionControl control) {
         this(taskId, attempt, payload, env, log, control, ProcessLedger.NONE);
     }
+
+    /** The same attempt with another payload (e.g. its secrets opened); everything else, the ledger too, kept. */
+    public ExecutionContext withPayload(JsonNode other) {
+        return new ExecutionContext(taskId, attempt, other, env, log, control, processes);
+    }
 }

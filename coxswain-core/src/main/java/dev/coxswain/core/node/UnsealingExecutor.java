@@ -27,8 +27,7 @@ final class UnsealingExecutor implements TaskExecutor {
     public ExecutionResult execute(ExecutionContext ctx) throws InterruptedException {
         ExecutionContext open;
         try {
-            open = new ExecutionContext(ctx.taskId(), ctx.attempt(), env.open(ctx.payload()), ctx.env(), ctx.log(),
-                    ctx.control());
+            open = ctx.withPayload(env.open(ctx.payload()));
         } catch (IllegalStateException e) {
             return ExecutionResult.failed(null, null, "the task's environment cannot be decrypted with this server's secret key");
         }

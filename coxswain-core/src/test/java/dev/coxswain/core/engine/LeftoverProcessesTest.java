@@ -100,4 +100,24 @@ class LeftoverProcessesTest extends EngineTestBase {
         assertThat(running(other.pid())).isTrue();
         assertThat(recordedRows()).as("stale records are forgotten").isZero();
     }
+
+    @Test
+    void aRunningShellAttemptHasItsGroupRecorded() throws Exception {
+        h.start();
+        Task t = h.create(shell("recorded", "echo $$; sleep 30"));
+        h.awaitTask(t.id(), "running", x -> x.status() == TaskStatus.RUNNING);
+        // The record goes with the Completer's next write: within a flush interval or so.
+        long pid = await().atMost(Duration.ofSeconds(10)).until(() -> h.db.read(c -> {
+            try (var ps = c.prepareStatement("SELECT pid FROM attempt_processes WHERE task_id = ? AND attempt = 1")) {
+                ps.setLong(1, t.id());
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        }), p -> p > 0);
+        assertThat(running(pid)).as("the recorded leader runs").isTrue();
+        h.engine.tasks().cancel(t.id());
+        h.awaitStatus(t.id(), TaskStatus.CANCELLED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recordedRows() == 0);
+    }
 }
