@@ -63,17 +63,25 @@ public final class Completer {
      * at all.
      */
     public static Writer writer(Database db, TaskTransitions transitions, ProcessStore processes) {
-        return (batch, lines, startedProcesses) -> db.write(tx -> {
-            List<ProcessStore.AttemptKey> ended = batch.stream()
-                    .map(c -> new ProcessStore.AttemptKey(c.taskId(), c.attempt())).toList();
-            Set<ProcessStore.AttemptKey> endedNow = new HashSet<>(ended);
-            for (ProcessStore.Entry e : startedProcesses) {
-                if (!endedNow.contains(new ProcessStore.AttemptKey(e.taskId(), e.attempt()))) processes.insert(tx, e);
-            }
-            transitions.finishAll(tx, batch, lines);
-            processes.deleteAll(tx, ended);
-            return null;
-        });
+        // The attempts with a recorded group: most endings (every non-shell attempt) have none, and
+        // their batches need no DELETE. Only the completer thread calls the writer, so a plain set,
+        // changed only after a commit (the transaction itself may be applied more than once).
+        Set<ProcessStore.AttemptKey> recorded = new HashSet<>();
+        return (batch, lines, startedProcesses) -> {
+            Set<ProcessStore.AttemptKey> endedNow = new HashSet<>();
+            for (Completion c : batch) endedNow.add(new ProcessStore.AttemptKey(c.taskId(), c.attempt()));
+            List<ProcessStore.Entry> toRecord = startedProcesses.stream()
+                    .filter(e -> !endedNow.contains(new ProcessStore.AttemptKey(e.taskId(), e.attempt()))).toList();
+            List<ProcessStore.AttemptKey> gone = endedNow.stream().filter(recorded::contains).toList();
+            db.write(tx -> {
+                for (ProcessStore.Entry e : toRecord) processes.insert(tx, e);
+                transitions.finishAll(tx, batch, lines);
+                processes.deleteAll(tx, gone);
+                return null;
+            });
+            for (ProcessStore.Entry e : toRecord) recorded.add(new ProcessStore.AttemptKey(e.taskId(), e.attempt()));
+            gone.forEach(recorded::remove);
+        };
     }
 
     /** @param afterWrite called after each committed batch (frees dispatch capacity, wakes the promoter) */
