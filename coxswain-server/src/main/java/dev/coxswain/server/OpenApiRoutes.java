@@ -3,6 +3,7 @@ package dev.coxswain.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.server.http.Respond;
+import dev.coxswain.server.nativeapi.NativeErrors;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import io.helidon.http.HeaderNames;
@@ -59,10 +60,8 @@ final class OpenApiRoutes {
      * native API's error envelope, the API the document describes.
      */
     private static void tooMany(ServerResponse res, RateLimiter.Decision d) {
-        ObjectNode body = Json.object();
-        body.putObject("error").put("code", "rate_limited")
-                .put("message", "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute");
-        Respond.json(res, 429, body);
+        Respond.json(res, 429, new NativeErrors().rateLimited(
+                "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute").body());
     }
 
     void register(RouteTable table) {

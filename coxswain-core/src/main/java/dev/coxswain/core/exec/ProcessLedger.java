@@ -3,7 +3,7 @@ package dev.coxswain.core.exec;
 /**
  * Where an executor records the process group an attempt runs in, before the attempt's command
  * runs, so a node that restarts after being killed can stop what its previous life left running
- * (see {@code engine.LeftoverProcesses}).
+ * (see {@code engine.AttemptProcesses}).
  */
 @FunctionalInterface
 public interface ProcessLedger {

@@ -12,6 +12,7 @@ import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,9 +44,13 @@ final class NativeConnectionRoutes {
     /** Created whether or not the server answers; {@code warnings} name a role that can do more than read. */
     void create(ServerRequest req, ServerResponse res, Principal who) {
         ConnectionService.Spec s = spec(bodies.readJson(req), true);
-        List<String> warnings = connections.privilegeWarnings(s);
-        creates.<TargetConnection>respond(req, res, who, then -> connections.create(s, "api", then),
-                c -> FaceCreates.json(201, NativeJson.data(withWarnings(connection(c), warnings))));
+        // Probed only when the create really runs (not for a replayed Idempotency-Key), and before
+        // its write: the probe may take seconds and must not hold the transaction.
+        List<List<String>> warnings = new ArrayList<>(1);
+        creates.<TargetConnection>respond(req, res, who, then -> {
+            warnings.add(connections.privilegeWarnings(s));
+            return connections.create(s, "api", then);
+        }, c -> FaceCreates.json(201, NativeJson.data(withWarnings(connection(c), warnings.get(0)))));
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {

@@ -7,7 +7,7 @@ import dev.coxswain.server.face.FaceError;
 import java.util.Map;
 
 /** An error answer of the native API: {@code {"error":{"code","message","details"}}}. */
-final class NativeError extends FaceError {
+public final class NativeError extends FaceError {
     final String code;
     final Map<String, ?> details;
 

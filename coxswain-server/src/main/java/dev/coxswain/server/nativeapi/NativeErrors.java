@@ -13,7 +13,7 @@ import dev.coxswain.server.http.MalformedJsonException;
 import java.util.Map;
 
 /** The native face's answers to every failure: snake_case codes in {@code {"error":{…}}}. */
-final class NativeErrors implements FaceErrors<NativeError> {
+public final class NativeErrors implements FaceErrors<NativeError> {
     @Override
     public NativeError unauthorized(String reason) {
         return new NativeError(401, "unauthorized", reason, null);
