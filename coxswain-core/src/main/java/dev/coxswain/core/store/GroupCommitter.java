@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,11 +47,11 @@ public final class GroupCommitter implements AutoCloseable {
     private final Supplier<Connection> connections;
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
-    private final java.util.function.Predicate<SQLException> transientFailure;
+    private final Predicate<SQLException> transientFailure;
     static final int TRANSIENT_RETRIES = 5;
     /** Fresh connections a batch may try after losing one before its commit. */
     static final int LOST_CONNECTION_RETRIES = 1;
-    private final java.util.function.Predicate<SQLException> connectionLost;
+    private final Predicate<SQLException> connectionLost;
     private final Runnable onConnectionLost;
     private volatile boolean closed;
 
@@ -68,7 +69,7 @@ public final class GroupCommitter implements AutoCloseable {
      *                  {@link #TRANSIENT_RETRIES} times, instead of failing its callers
      */
     public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch,
-                          java.util.function.Predicate<SQLException> transientFailure) {
+                          Predicate<SQLException> transientFailure) {
         this(name, connections, writers, maxBatch, transientFailure, e -> false, () -> { });
     }
 
@@ -81,8 +82,8 @@ public final class GroupCommitter implements AutoCloseable {
      * @param onConnectionLost called after a lost connection (the pool drops its idle ones)
      */
     public GroupCommitter(String name, Supplier<Connection> connections, int writers, int maxBatch,
-                          java.util.function.Predicate<SQLException> transientFailure,
-                          java.util.function.Predicate<SQLException> connectionLost, Runnable onConnectionLost) {
+                          Predicate<SQLException> transientFailure,
+                          Predicate<SQLException> connectionLost, Runnable onConnectionLost) {
         this.connectionLost = connectionLost;
         this.onConnectionLost = onConnectionLost;
         this.transientFailure = transientFailure;
@@ -168,17 +169,18 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** The lost-connection failure somewhere in {@code e}'s causes, or null. */
-    private SQLException lostCause(Throwable e) {
+    /** The first failure in {@code e}'s causes that {@code kind} accepts, or null. */
+    private static SQLException causeIn(Throwable e, Predicate<SQLException> kind) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && connectionLost.test(sql)) return sql;
+            if (t instanceof SQLException sql && kind.test(sql)) return sql;
         }
         return null;
     }
 
-    private SQLException lostIn(List<Op<?>> batch) {
+    /** The first failure of that kind among the ops of {@code batch}, or null. */
+    private static SQLException causeIn(List<Op<?>> batch, Predicate<SQLException> kind) {
         for (Op<?> op : batch) {
-            SQLException cause = lostCause(op.error);
+            SQLException cause = causeIn(op.error, kind);
             if (cause != null) return cause;
         }
         return null;
@@ -207,9 +209,9 @@ public final class GroupCommitter implements AutoCloseable {
             boolean committing = false;
             try {
                 applyAll(c, batch, txs);
-                SQLException gone = lostIn(batch);
+                SQLException gone = causeIn(batch, connectionLost);
                 if (gone != null) throw gone;
-                cause = transientIn(batch);
+                cause = causeIn(batch, transientFailure);
                 if (cause == null) {
                     committing = true;
                     c.commit();
@@ -218,7 +220,7 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 c.rollback();
             } catch (SQLException e) {
-                if (lostCause(e) != null) {
+                if (causeIn(e, connectionLost) != null) {
                     discard(c);
                     c = null;
                     if (committing) {
@@ -308,16 +310,9 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private boolean isTransient(Throwable e) {
-        return transientCause(e) != null;
+        return causeIn(e, transientFailure) != null;
     }
 
-    /** The transient failure somewhere in {@code e}'s causes, or null. */
-    private SQLException transientCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && transientFailure.test(sql)) return sql;
-        }
-        return null;
-    }
 
     /** Applies each op in its own savepoint (when it shares the transaction); failures go to op.error. */
     private void applyInSavepoints(Connection c, List<Op<?>> batch, List<Tx> txs) throws SQLException {
@@ -339,15 +334,6 @@ public final class GroupCommitter implements AutoCloseable {
                 if (alone) c.rollback();
             }
         }
-    }
-
-    /** The transient failure one of the ops ran into, or null. */
-    private SQLException transientIn(List<Op<?>> batch) {
-        for (Op<?> op : batch) {
-            SQLException cause = transientCause(op.error);
-            if (cause != null) return cause;
-        }
-        return null;
     }
 
     /** Answers every op of a committed batch and runs the after-commit actions. */
@@ -373,10 +359,7 @@ public final class GroupCommitter implements AutoCloseable {
 
     /** PostgreSQL's query_canceled: the writer's statement timeout ran out (nothing was committed). */
     private static boolean statementTimedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) return true;
-        }
-        return false;
+        return causeIn(e, sql -> "57014".equals(sql.getSQLState())) != null;
     }
 
     private Connection reopenIfBroken(Connection c) {
