@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
         LogStore logs = new LogStore();
         WebhookStore webhookStore = new WebhookStore(sealer);
         ScheduleStore scheduleStore = new ScheduleStore(sealer);
-        if (sealer != Sealer.NONE) new SecretSweep(db, webhookStore, scheduleStore, tasks).run();
+        if (sealer != Sealer.NONE) new SecretSweep(db, webhookStore, scheduleStore, tasks, clock).run();
         SealedEnv sealedEnv = new SealedEnv(sealer);
         List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();
         EventStore events = new EventStore(webhookStore, deliverySignal::raise);
