@@ -59,12 +59,17 @@ class FuzzFindingsTest {
         assertThat(schemas.responseProblems("/api/webhooks", "post", 201, r.json())).as(r.text()).isEmpty();
     }
 
-    /** A body twenty times the limit, on an update: the fuzzer's client got no answer within 20 s. */
+    /**
+     * A body many times the limit, on an update: the fuzzer's client got no answer within 20 s.
+     * Up to 16 MiB the server reads and drops the rest of the body so the 413 reaches the client;
+     * beyond that it cuts the connection at once (README, "over-limit body"), and whether a client
+     * still reads the 413 then is a race with the reset, so the body stays under it.
+     */
     @Test
     void aBodyFarOverTheLimitIsAnswered413() {
         var t = srv.send("POST", "/api/tasks", "{\"name\": \"t\", \"command\": \"true\", \"scheduled_at\": \"2099-01-01T00:00:00Z\"}", ADMIN);
         String id = t.json().path("data").path("id").asText();
-        var r = srv.send("PUT", "/api/tasks/" + id, "{\"name\": \"" + "h".repeat(20_000_000) + "\"}", ADMIN);
+        var r = srv.send("PUT", "/api/tasks/" + id, "{\"name\": \"" + "h".repeat(15_000_000) + "\"}", ADMIN);
         assertThat(r.status()).isEqualTo(413);
     }
 
