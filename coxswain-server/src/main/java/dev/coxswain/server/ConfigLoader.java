@@ -59,6 +59,13 @@ public final class ConfigLoader {
             new Setting("webhook-max-attempts", "12", "attempts before a webhook delivery is given up"),
             new Setting("secret-key", null, "base64 of 32 bytes that encrypts connection passwords, webhook secrets and environment values (default: <data-dir>/secret.key); the same on every node"),
             new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
+            new Setting("remote-worker-ttl-seconds", "60", "a remote worker silent this long goes offline; its running tasks are retried elsewhere"),
+            new Setting("worker-poll-max-seconds", "30", "the longest a remote worker's long poll is held"),
+            new Setting("worker-signatures", "true", "remote workers must sign their bodies (HMAC-SHA256 with their token, the protocol's zero-trust rule)"),
+            new Setting("worker-timestamp-window-seconds", "60", "how far a signed body's timestamp may be from the server's clock"),
+            new Setting("worker-rate-limit-poll", "60000", "polls per remote worker per minute (0: unlimited)"),
+            new Setting("worker-rate-limit-heartbeat", "600", "heartbeats per remote worker per minute (0: unlimited)"),
+            new Setting("worker-rate-limit-other", "60000", "other messages (register, result, event, token) per remote worker per minute (0: unlimited)"),
             new Setting("rate-limit-starter", String.valueOf(SecurityConfig.STARTER_PER_MINUTE), "requests per minute for the starter tier (0: unlimited)"),
             new Setting("rate-limit-pro", String.valueOf(SecurityConfig.PRO_PER_MINUTE), "requests per minute for the pro tier (0: unlimited)"),
             new Setting("rate-limit-team", String.valueOf(SecurityConfig.TEAM_PER_MINUTE), "requests per minute for the team tier (0: unlimited)"),
@@ -200,7 +207,7 @@ public final class ConfigLoader {
         return new ServerConfig(
                 intIn(v, "port", 0, 65535), v.get("bind"), Path.of(v.get("data-dir")), url,
                 blankToNull(v.get("db-user")), blankToNull(v.get("db-password")), adminKey,
-                intIn(v, "concurrency", 1, 10_000), Duration.ofSeconds(intIn(v, "shutdown-grace-seconds", 0, 86_400)),
+                intIn(v, "concurrency", 0, 10_000), Duration.ofSeconds(intIn(v, "shutdown-grace-seconds", 0, 86_400)),
                 zone, intIn(v, "max-body-bytes", 1024, Integer.MAX_VALUE), intIn(v, "log-max-lines-per-task", 10, 10_000_000),
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
                 security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
@@ -208,7 +215,13 @@ public final class ConfigLoader {
                 WebhookSettings.defaults().timeout()), List.of(),
                 new ConnectionLimits(Duration.ofSeconds(intIn(v, "http-header-timeout-seconds", 1, 3600)),
                         Duration.ofSeconds(intIn(v, "http-idle-timeout-seconds", 1, 86_400)),
-                        intIn(v, "http-max-connections", 1, 1_000_000)));
+                        intIn(v, "http-max-connections", 1, 1_000_000)))
+                .withWorkers(new dev.coxswain.server.worker.WorkerProtocolConfig(
+                        Duration.ofSeconds(intIn(v, "remote-worker-ttl-seconds", 2, 86_400)),
+                        Duration.ofSeconds(intIn(v, "worker-poll-max-seconds", 1, 300)), bool(v, "worker-signatures"),
+                        Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
+                        intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
+                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)));
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -73,6 +73,8 @@ public final class Main implements Runnable {
         String timezone;
         @Option(names = "--worker-id", description = "id of the local worker (env COXSWAIN_WORKER_ID)")
         String workerId;
+        @Option(names = "--no-local-worker", description = "run no tasks here: a pure coordinator for remote workers (concurrency 0)")
+        boolean noLocalWorker;
 
         @Override
         public Integer call() throws Exception {
@@ -84,7 +86,7 @@ public final class Main implements Runnable {
             flags.put("db-url", dbUrl);
             flags.put("db-user", dbUser);
             flags.put("admin-key", adminKey);
-            flags.put("concurrency", concurrency);
+            flags.put("concurrency", noLocalWorker ? "0" : concurrency);
             flags.put("shutdown-grace-seconds", grace);
             flags.put("timezone", timezone);
             flags.put("worker-id", workerId);

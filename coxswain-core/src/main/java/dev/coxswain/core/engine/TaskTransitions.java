@@ -98,6 +98,33 @@ public final class TaskTransitions {
         return got;
     }
 
+    /**
+     * Claims one queued task by id for the worker and records its start (a routed task, which the
+     * worker has checked against its requirements). @return null when it is no longer queued
+     */
+    public Task claimByIdAndStart(Tx tx, long id, String workerId, Instant now, Instant leaseUntil) throws SQLException {
+        Task t = tasks.claimById(tx, id, workerId, now, leaseUntil);
+        if (t != null) started(tx, List.of(t), now);
+        return t;
+    }
+
+    /**
+     * Gives a claimed attempt back to the queue without counting it as a retry: a worker that
+     * shut down before running it, or a poll that ended before its task reached the worker.
+     *
+     * @return whether the task was still running that attempt
+     */
+    public boolean handBack(Tx tx, long taskId, int attempt, Instant now, String why) throws SQLException {
+        Task t = tasks.findForUpdate(tx, taskId);
+        if (t == null || t.status() != TaskStatus.RUNNING || t.attempt() != attempt) return false;
+        tasks.update(tx, taskId, sets("status", TaskStatus.QUEUED, "worker_id", null, "lease_until", null,
+                "updated_at", now), TaskStatus.RUNNING);
+        Line l = new Line(taskId, now.toEpochMilli(), LogLevel.WARN, why + "; the task is queued again");
+        logs.append(tx, List.of(l));
+        tasks.addLogCount(tx, taskId, 1);
+        return true;
+    }
+
     private static Event startEvent(Task t, Instant now) {
         return new Event(now.toEpochMilli(), START.eventType(), t.id(), t.workerId(), START.eventData());
     }
@@ -152,7 +179,7 @@ public final class TaskTransitions {
                     if (t == null || t.status() != TaskStatus.RUNNING || t.attempt() != c.attempt()) continue;
                     perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[1]++;
                     failAttempt(tx, t, c.result().error(), c.result().exitCode(), c.result().result(), c.result().permanent(),
-                            now, ev, lines);
+                            c.result().errorCode(), now, ev, lines);
                 }
             }
         }
@@ -194,18 +221,25 @@ public final class TaskTransitions {
     /** @param permanent the executor said no retry can succeed: fail now, retries left or not */
     public void failAttempt(Tx tx, Task t, String error, Integer exitCode, String result, boolean permanent, Instant now,
                             List<Event> ev, List<Line> lines) throws SQLException {
+        failAttempt(tx, t, error, exitCode, result, permanent, null, now, ev, lines);
+    }
+
+    /** @param errorCode the code a remote worker gave the failure, or null */
+    public void failAttempt(Tx tx, Task t, String error, Integer exitCode, String result, boolean permanent,
+                            String errorCode, Instant now, List<Event> ev, List<Line> lines) throws SQLException {
         if (!permanent && t.retryCount() < t.maxRetries()) {
             int retry = t.retryCount() + 1;
             Duration delay = backoff.delay(t.backoff(), retry);
             tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", retry, "run_at", now.plus(delay),
                     "updated_at", now, "worker_id", null, "lease_until", null, "error", error, "exit_code", exitCode,
-                    "result", result), null);
+                    "result", result, "error_code", errorCode), null);
             ev.add(event(now, "task.retrying", t.id(), t.workerId(), TaskStatus.PENDING, error));
             lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.WARN, "Attempt " + t.attempt() + " failed: " + error
                     + "; retrying in " + seconds(delay) + " (retry " + retry + " of " + t.maxRetries() + ")"));
         } else {
             tasks.update(tx, t.id(), sets("status", TaskStatus.FAILED, "completed_at", now, "updated_at", now,
-                    "lease_until", null, "error", error, "exit_code", exitCode, "result", result), null);
+                    "lease_until", null, "error", error, "exit_code", exitCode, "result", result, "error_code", errorCode),
+                    null);
             ev.add(event(now, "task.failed", t.id(), t.workerId(), TaskStatus.FAILED, error));
             lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error
                     + (permanent && t.retryCount() < t.maxRetries() ? " (not retried: a retry would fail the same way)"
@@ -240,7 +274,7 @@ public final class TaskTransitions {
         int open = (int) t.dependencies().stream().filter(d -> deps.get(d) != TaskStatus.COMPLETED).count();
         tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", now,
                 "deps_pending", open, "updated_at", now, "completed_at", null, "worker_id", null, "error", null,
-                "exit_code", null, "result", null), null);
+                "exit_code", null, "result", null, "error_code", null, "progress", null, "progress_message", null), null);
         Line l = new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Retry requested (retry " + (t.retryCount() + 1) + ")");
         events.append(tx, List.of(event(now, "task.retrying", t.id(), null, TaskStatus.PENDING, null)));
         logs.append(tx, List.of(l));
@@ -254,9 +288,14 @@ public final class TaskTransitions {
 
     /** The attempt's worker is gone ({@code why}): a failed attempt, retried per the task's policy. */
     public void attemptLost(Tx tx, Task t, Instant now, String why) throws SQLException {
+        attemptFailed(tx, t, now, why, null);
+    }
+
+    /** A running attempt failed for {@code why} (with a protocol error code, or null): retried per the task's policy. */
+    public void attemptFailed(Tx tx, Task t, Instant now, String why, String errorCode) throws SQLException {
         List<Event> ev = new ArrayList<>();
         List<Line> lines = new ArrayList<>();
-        failAttempt(tx, t, why, null, null, now, ev, lines);
+        failAttempt(tx, t, why, null, null, false, errorCode, now, ev, lines);
         events.append(tx, ev);
         logs.append(tx, lines);
         bumpLogCounts(tx, lines);

@@ -56,7 +56,7 @@ public final class WorkerHeartbeat implements Duty {
     public Duration runOnce() {
         Instant now = clock.instant();
         var hb = new WorkerStore.Heartbeat(identity.id(), identity.hostname(), identity.kind(), identity.capacity(),
-                identity.version(), identity.tags(), resources.sample());
+                identity.version(), identity.tags(), resources.sample(), identity.ttl());
         // Snapshot local attempts before touching the store: each was committed as running before
         // it was started here, so one missing from the store afterwards really was taken away
         // (an attempt claimed after this point must not be mistaken for a cancelled one).

@@ -9,10 +9,16 @@ package dev.coxswain.core.exec;
  * @param error     why it failed, null on success
  * @param permanent a failure that every retry would meet again (the input itself is refused):
  *                  the task fails at once, whatever retries it has left
+ * @param errorCode the code a remote worker gave its failure (the protocol's TRANSIENT_ERROR …), or null
  */
-public record ExecutionResult(boolean success, Integer exitCode, String result, String error, boolean permanent) {
+public record ExecutionResult(boolean success, Integer exitCode, String result, String error, boolean permanent,
+                              String errorCode) {
     public ExecutionResult(boolean success, Integer exitCode, String result, String error) {
-        this(success, exitCode, result, error, false);
+        this(success, exitCode, result, error, false, null);
+    }
+
+    public ExecutionResult(boolean success, Integer exitCode, String result, String error, boolean permanent) {
+        this(success, exitCode, result, error, permanent, null);
     }
 
     public static ExecutionResult ok(Integer exitCode, String result) {

@@ -14,6 +14,12 @@ import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.engine.TimeoutWatcher;
 import dev.coxswain.core.engine.WorkerHeartbeat;
 import dev.coxswain.core.engine.WorkerLiveness;
+import dev.coxswain.core.remote.RemoteChannels;
+import dev.coxswain.core.remote.RemoteDispatcher;
+import dev.coxswain.core.remote.RemoteTimeouts;
+import dev.coxswain.core.remote.RemoteWorkers;
+import dev.coxswain.core.remote.WorkerTokens;
+import dev.coxswain.core.store.WorkerTokenStore;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.runtime.Signal;
@@ -68,6 +74,11 @@ public final class Engine implements AutoCloseable {
     private final Signal promoteSignal = new Signal();
     private final Signal timeoutSignal = new Signal();
     private final Signal deliverySignal = new Signal();
+    private final Signal remoteSignal = new Signal();
+    private final RemoteChannels remoteChannels;
+    private final RemoteDispatcher remoteDispatcher;
+    private final RemoteWorkers remoteWorkers;
+    private final WorkerTokens workerTokens;
     private final LocalWorker worker;
     private final Completer completer;
     private final Dispatcher dispatcher;
@@ -120,6 +131,7 @@ public final class Engine implements AutoCloseable {
         // Tasks became queued: claim here now and tell the other nodes on this store.
         Runnable queued = () -> {
             dispatchSignal.raise();
+            remoteSignal.raise();
             bus.tasksQueued();
         };
         TaskStore tasks = new TaskStore(db.dialect(), sealer);
@@ -136,6 +148,7 @@ public final class Engine implements AutoCloseable {
         ProcessStore processStore = new ProcessStore();
         this.completer = new Completer(Completer.writer(db, transitions, processStore), logBuffer, cfg.logFlush(), () -> {
             dispatchSignal.raise();
+            remoteSignal.raise(); // dependents of what completed may be remote skills
             promoteSignal.raise();
         });
         this.processes = new AttemptProcesses(db, processStore, completer, cfg.workerId(), cfg.hostname(), clock);
@@ -143,25 +156,38 @@ public final class Engine implements AutoCloseable {
                 dispatchSignal, timeoutSignal, observer, processes);
         this.dispatcher = new Dispatcher(db, transitions, worker, clock, cfg.lease(), cfg.claimBatch(), cfg.fallbackPoll());
         var identity = new WorkerStore.Heartbeat(cfg.workerId(), cfg.hostname(), "local", cfg.concurrency(),
-                cfg.version(), cfg.workerTags(), null);
+                cfg.version(), cfg.workerTags(), null, cfg.workerTtl());
         this.heartbeat = new WorkerHeartbeat(db, workers, tasks, events, worker, identity,
                 new SystemResources(cfg.resourcesPath()), clock, cfg.lease(), cfg.heartbeat());
         this.dispatchRunner = new DutyRunner(dispatcher, dispatchSignal, cfg.fallbackPoll());
         this.deadNodes = db.dialect().nodeLocks()
                 ? new DeadNodeReaper(db, tasks, transitions, clock, promoteSignal, cfg.workerId(), NODE_WATCH, NODE_WATCH)
                 : null;
+        this.remoteChannels = new RemoteChannels(db, tasks);
+        this.remoteDispatcher = new RemoteDispatcher(db, tasks, workers, transitions, clock, cfg.remote().ttl(),
+                cfg.fallbackPoll(), observer, queued, remoteSignal);
+        this.remoteWorkers = new RemoteWorkers(db, tasks, workers, logs, events, transitions, remoteDispatcher,
+                new RemoteWorkers.SealedEnvAccess(sealedEnv), clock, cfg.remote(), cfg.maxLogLinesPerTask(), observer,
+                queued, promoteSignal::raise);
+        this.workerTokens = new WorkerTokens(db, new WorkerTokenStore(), sealer, clock);
         List<DutyRunner> duties = new ArrayList<>(List.of(
                 new DutyRunner(new Promoter(db, tasks, clock, queued, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
                 new DutyRunner(new LeaseReaper(db, tasks, transitions, clock, promoteSignal, cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(new TimeoutWatcher(worker, clock, Duration.ofSeconds(1)), timeoutSignal, Duration.ofSeconds(1)),
                 new DutyRunner(heartbeat, heartbeatSignal, cfg.heartbeat()),
-                new DutyRunner(new WorkerLiveness(db, workers, events, clock, cfg.workerTtl(), cfg.heartbeat()), new Signal(), cfg.heartbeat()),
+                new DutyRunner(new WorkerLiveness(db, workers, events, tasks, transitions, promoteSignal::raise, clock,
+                        cfg.heartbeat()), new Signal(), cfg.heartbeat()),
+                new DutyRunner(remoteDispatcher, remoteSignal, cfg.fallbackPoll()),
+                new DutyRunner(new RemoteTimeouts(db, tasks, transitions, remoteChannels, clock, promoteSignal::raise,
+                        Duration.ofSeconds(1)), new Signal(), Duration.ofSeconds(1)),
                 new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),
                         AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE)));
         if (deadNodes != null) duties.add(new DutyRunner(deadNodes, new Signal(), NODE_WATCH));
         this.runners = List.copyOf(duties);
-        this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock);
-        this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl());
+        this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock,
+                remoteChannels);
+        this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl(),
+                cfg.concurrency() > 0 ? worker.types() : java.util.Set.of());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
         this.idempotency = new IdempotencyService(db, new IdempotencyStore(), clock);
@@ -196,11 +222,12 @@ public final class Engine implements AutoCloseable {
             @Override
             public void tasksQueued() {
                 dispatchSignal.raise();
+                remoteSignal.raise();
             }
 
             @Override
             public void stop(long taskId, int attempt) {
-                worker.stop(taskId, attempt, StopReason.CANCELLED);
+                if (!worker.stop(taskId, attempt, StopReason.CANCELLED)) remoteChannels.cancelAnywhere(taskId, attempt);
             }
 
             @Override
@@ -240,6 +267,8 @@ public final class Engine implements AutoCloseable {
         stopped = true;
         dispatcher.pause();
         dispatchRunner.stop();
+        remoteDispatcher.releaseAll(); // held polls end now (204); their workers poll another node
+        remoteChannels.closeAll();
         firerRunner.stop(); // no new runs once shutdown begins
         try {
             if (!worker.awaitIdle(grace)) {
@@ -261,6 +290,20 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ZERO);
+    }
+
+    /** The remote-worker protocol below HTTP. */
+    public RemoteWorkers remote() {
+        return remoteWorkers;
+    }
+
+    /** Push channels (WebSockets) of remote workers connected to this node. */
+    public RemoteChannels remoteChannels() {
+        return remoteChannels;
+    }
+
+    public WorkerTokens workerTokens() {
+        return workerTokens;
     }
 
     public TaskService tasks() {

@@ -1,5 +1,6 @@
 package dev.coxswain.core.node;
 
+import dev.coxswain.core.remote.RemoteSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +17,24 @@ import java.util.List;
  * @param maxLogLinesPerTask bound on stored log lines per task
  * @param logFlush         how often buffered output lines are written while tasks run
  * @param resourcesPath    a path on the disk whose usage the worker reports
+ * @param remote           the remote-worker protocol's settings (TTL and lease, longest poll)
  */
 public record EngineConfig(String workerId, String hostname, String version, List<String> workerTags,
                            int concurrency, int claimBatch, Duration lease, Duration heartbeat, Duration workerTtl,
-                           Duration fallbackPoll, int maxLogLinesPerTask, Duration logFlush, Path resourcesPath) {
+                           Duration fallbackPoll, int maxLogLinesPerTask, Duration logFlush, Path resourcesPath,
+                           RemoteSettings remote) {
+
+    public EngineConfig(String workerId, String hostname, String version, List<String> workerTags,
+                        int concurrency, int claimBatch, Duration lease, Duration heartbeat, Duration workerTtl,
+                        Duration fallbackPoll, int maxLogLinesPerTask, Duration logFlush, Path resourcesPath) {
+        this(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat, workerTtl, fallbackPoll,
+                maxLogLinesPerTask, logFlush, resourcesPath, RemoteSettings.defaults());
+    }
+
+    public EngineConfig withRemote(RemoteSettings r) {
+        return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat,
+                workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, r);
+    }
 
     public static final int DEFAULT_MAX_LOG_LINES = 10_000;
 
@@ -31,16 +46,16 @@ public record EngineConfig(String workerId, String hostname, String version, Lis
 
     public EngineConfig withConcurrency(int n) {
         return new EngineConfig(workerId, hostname, version, workerTags, n, claimBatch, lease, heartbeat, workerTtl,
-                fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath);
+                fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote);
     }
 
     public EngineConfig withLease(Duration leaseDuration, Duration heartbeatEvery) {
         return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, leaseDuration,
-                heartbeatEvery, workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath);
+                heartbeatEvery, workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote);
     }
 
     public EngineConfig withMaxLogLines(int n) {
         return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat,
-                workerTtl, fallbackPoll, n, logFlush, resourcesPath);
+                workerTtl, fallbackPoll, n, logFlush, resourcesPath, remote);
     }
 }

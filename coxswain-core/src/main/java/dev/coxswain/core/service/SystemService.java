@@ -57,8 +57,8 @@ public final class SystemService {
         Instant midnight = LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
         Instant tomorrow = midnight.plus(Duration.ofDays(1)).plusSeconds(3600); // DST-safe upper bound
         return db.read(c -> new Status(Duration.between(startedAt, now).toSeconds(), true, db.connectionCount(),
-                db.dialect().name(), workers.countByStatus(c, now.minus(workerTtl)),
-                workers.countLive(c, now.minus(workerTtl), "local"), tasks.countByStatus(c),
+                db.dialect().name(), workers.countByStatus(c, now),
+                workers.countLive(c, now, "local"), tasks.countByStatus(c),
                 tasks.countFinished(c, TaskStatus.COMPLETED, midnight, tomorrow),
                 tasks.countFinished(c, TaskStatus.FAILED, midnight, tomorrow), tasks.queueDepths(c)));
     }

@@ -47,6 +47,7 @@ public final class TaskService {
     private final Signal promote;
     private final ClusterBus bus;
     private final Clock clock;
+    private final dev.coxswain.core.engine.RemoteCancels remote;
 
     /**
      * @param queued  what to do once tasks became queued (wake the dispatcher, tell the other nodes)
@@ -55,6 +56,14 @@ public final class TaskService {
      */
     public TaskService(Database db, TaskStore tasks, LogStore logs, TaskTransitions transitions, LocalWorker worker,
                        Runnable queued, Signal promote, ClusterBus bus, Clock clock) {
+        this(db, tasks, logs, transitions, worker, queued, promote, bus, clock, dev.coxswain.core.engine.RemoteCancels.NONE);
+    }
+
+    /** @param remote tells a remote worker connected to this node that its attempt was cancelled */
+    public TaskService(Database db, TaskStore tasks, LogStore logs, TaskTransitions transitions, LocalWorker worker,
+                       Runnable queued, Signal promote, ClusterBus bus, Clock clock,
+                       dev.coxswain.core.engine.RemoteCancels remote) {
+        this.remote = remote;
         this.db = db;
         this.tasks = tasks;
         this.logs = logs;
@@ -66,9 +75,14 @@ public final class TaskService {
         this.clock = clock;
     }
 
-    /** Stops a cancelled attempt here, or asks the node that runs it. */
+    /**
+     * Stops a cancelled attempt here, or tells the remote worker that runs it (over its socket on
+     * this node; its heartbeat answer is the fallback), or asks the node that runs it.
+     */
     private void stopAttempt(Task t) {
-        if (!worker.stop(t.id(), t.attempt(), StopReason.CANCELLED)) bus.stop(t.id(), t.attempt());
+        if (worker.stop(t.id(), t.attempt(), StopReason.CANCELLED)) return;
+        remote.cancel(t.workerId(), t.id(), t.attempt());
+        bus.stop(t.id(), t.attempt());
     }
 
     public Task create(NewTask t) {

@@ -20,7 +20,16 @@ public final class WorkerService {
     private final Clock clock;
     private final Duration ttl;
 
+    private final java.util.Set<String> localTypes;
+
     public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, Duration ttl) {
+        this(db, workers, tasks, clock, ttl, java.util.Set.of());
+    }
+
+    /** @param localTypes the task types this node's local worker runs (none when it runs nothing) */
+    public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, Duration ttl,
+                         java.util.Set<String> localTypes) {
+        this.localTypes = java.util.Set.copyOf(localTypes);
         this.db = db;
         this.workers = workers;
         this.tasks = tasks;
@@ -29,7 +38,18 @@ public final class WorkerService {
     }
 
     private Instant offlineBefore() {
-        return clock.instant().minus(ttl);
+        return clock.instant(); // each worker row carries its own expiry
+    }
+
+    /**
+     * The skills some live worker serves now: the local worker's types (when it runs anything)
+     * and every skill a live remote worker advertised. A queued task of any other type waits for
+     * a worker ({@code waiting_for_worker}).
+     */
+    public java.util.Set<String> servedSkills() {
+        java.util.Set<String> out = new java.util.HashSet<>(db.read(c -> workers.liveRemoteSkills(c, clock.instant())));
+        out.addAll(localTypes);
+        return out;
     }
 
     public Page<Worker> list(WorkerStatus status, int offset, int limit) {

@@ -35,6 +35,11 @@ public final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    public static Double doubleOrNull(ResultSet rs, String col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
     public static String placeholders(int n) {
         return SqliteDialect.placeholders(n);
     }

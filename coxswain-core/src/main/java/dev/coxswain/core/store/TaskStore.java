@@ -1,6 +1,7 @@
 package dev.coxswain.core.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.LogLevel;
 import dev.coxswain.core.domain.NewTask;
@@ -29,11 +30,11 @@ public final class TaskStore {
     static final String COLUMNS = "id, type, name, description, payload, status, priority, run_at, scheduled_at,"
             + " created_at, updated_at, started_at, completed_at, retry_count, max_retries, backoff, attempt,"
             + " timeout_seconds, tags, worker_id, lease_until, result, error, exit_code, checkpoint_enabled,"
-            + " checkpoint_data, log_count, origin_kind, origin_id";
+            + " checkpoint_data, log_count, origin_kind, origin_id, error_code, progress, progress_message";
     private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
             + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-            + " checkpoint_enabled, origin_kind, origin_id, slot_at, log_count)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+            + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, log_count)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final SqlDialect dialect;
@@ -107,13 +108,16 @@ public final class TaskStore {
             ps.setString(17, t.originKind());
             ps.setString(18, t.originId());
             Sql.setMillis(ps, 19, slotAt);
+            // A task whose payload names requirements is left to the workers that meet them (see routedCandidates).
+            JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
+            Sql.setInt(ps, 20, req != null && !req.isNull() ? 1 : null);
             if (withRecords != null) {
-                ps.setLong(20, now.toEpochMilli());
-                ps.setString(21, created.eventType());
-                ps.setString(22, created.eventData());
-                ps.setLong(23, now.toEpochMilli());
-                ps.setString(24, created.level().wire());
-                ps.setString(25, created.message());
+                ps.setLong(21, now.toEpochMilli());
+                ps.setString(22, created.eventType());
+                ps.setString(23, created.eventData());
+                ps.setLong(24, now.toEpochMilli());
+                ps.setString(25, created.level().wire());
+                ps.setString(26, created.message());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -252,7 +256,7 @@ public final class TaskStore {
      * ~450 tasks/s). V6 does the same for {@code status} by dropping its statistics.
      */
     static final String COMPLETE = "UPDATE tasks SET status = 'completed', completed_at = ?, updated_at = ?,"
-            + " lease_until = NULL, result = ?, exit_code = ?, error = NULL, log_count = log_count + 1"
+            + " lease_until = NULL, result = ?, exit_code = ?, error = NULL, error_code = NULL, log_count = log_count + 1"
             + " WHERE id = ? AND status = 'running' AND attempt = ? AND coalesce(worker_id, '') = ?";
 
     /**
@@ -279,6 +283,86 @@ public final class TaskStore {
             for (int i = 0; i < counts.length; i++) applied[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
         }
         return applied;
+    }
+
+    /** A queued task whose payload names requirements, as a worker checks it before claiming. */
+    public record RoutedCandidate(long id, JsonNode requirements) {
+    }
+
+    /**
+     * Queued tasks of these types that name requirements, in claim order ({@code routed = 1} has
+     * its own partial index, so this never walks the plain queue).
+     */
+    public List<RoutedCandidate> routedCandidates(Connection c, Collection<String> types, int limit) throws SQLException {
+        List<RoutedCandidate> out = new ArrayList<>();
+        if (types.isEmpty()) return out;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, payload FROM tasks WHERE status = 'queued' AND routed = 1"
+                + " AND type IN (" + Sql.placeholders(types.size()) + ") ORDER BY priority DESC, id LIMIT ?")) {
+            int i = 1;
+            for (String t : types) ps.setString(i++, t);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode p = Json.read(rs.getString(2));
+                    out.add(new RoutedCandidate(rs.getLong(1), p == null ? null : p.get("requirements")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Claims one queued task by id for the worker (guarded: null when it is no longer queued),
+     * counting the start line the caller writes.
+     */
+    public Task claimById(Tx tx, long id, String workerId, Instant now, Instant leaseUntil) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'running', worker_id = ?,"
+                + " started_at = ?, updated_at = ?, lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
+                + " WHERE id = ? AND status = 'queued' RETURNING " + COLUMNS)) {
+            ps.setString(1, workerId);
+            ps.setLong(2, now.toEpochMilli());
+            ps.setLong(3, now.toEpochMilli());
+            ps.setLong(4, leaseUntil.toEpochMilli());
+            ps.setLong(5, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? map(rs) : null;
+            }
+        }
+    }
+
+    /** How many tasks the worker runs now. */
+    public int countRunning(Connection c, String workerId) throws SQLException {
+        return (int) Sql.count(c, "SELECT COUNT(*) FROM tasks WHERE worker_id = ? AND status = 'running'", workerId);
+    }
+
+    /**
+     * Running attempts on remote workers past their own timeout at {@code now}. The running set is
+     * small (bounded by the workers' capacity) and served by the lease index.
+     */
+    public List<Task> overdueRemote(Connection c, Instant now, int limit) throws SQLException {
+        List<Task> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE status = 'running'"
+                + " AND lease_until IS NOT NULL AND started_at + timeout_seconds * 1000 < ?"
+                + " AND worker_id IN (SELECT id FROM workers WHERE kind = 'remote') LIMIT ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
+    /** Every running task of the worker (its attempts are lost when it goes offline). */
+    public List<Task> runningOn(Connection c, String workerId) throws SQLException {
+        List<Task> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE worker_id = ? AND status = 'running'")) {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
     }
 
     /** Which of these tasks have dependents (so completing them may release others). */
@@ -563,7 +647,8 @@ public final class TaskStore {
                 readTags(rs.getString("tags")), List.of(), rs.getString("worker_id"), Sql.instant(rs, "lease_until"),
                 rs.getString("result"), rs.getString("error"), Sql.integer(rs, "exit_code"),
                 rs.getBoolean("checkpoint_enabled"), Json.read(rs.getString("checkpoint_data")),
-                rs.getInt("log_count"), rs.getString("origin_kind"), rs.getString("origin_id"));
+                rs.getInt("log_count"), rs.getString("origin_kind"), rs.getString("origin_id"),
+                rs.getString("error_code"), Sql.doubleOrNull(rs, "progress"), rs.getString("progress_message"));
     }
 
     private static List<String> readTags(String json) {

@@ -111,7 +111,11 @@ public final class Bodies {
 
     /** The body parsed as JSON; an empty body or malformed JSON is a {@link MalformedJsonException}. */
     public JsonNode readJson(ServerRequest req) {
-        byte[] body = read(req);
+        return parse(read(req));
+    }
+
+    /** Parses a body read before; an empty body or malformed JSON is a {@link MalformedJsonException}. */
+    public static JsonNode parse(byte[] body) {
         if (body.length == 0) throw new MalformedJsonException("request body is empty; a JSON object is expected");
         try {
             JsonNode n = READER.readTree(body);

@@ -72,6 +72,15 @@ public final class RateLimiter {
         return take("a:" + address, anonymousPerMinute);
     }
 
+    /**
+     * A bucket of its own for {@code key} (a worker's messages of one type, say), sized
+     * {@code perMinute}. @return the decision, or null when {@code perMinute} is 0 (not limited)
+     */
+    public Decision forKey(String key, int perMinute) {
+        if (perMinute <= 0) return null;
+        return take("k:" + key, perMinute);
+    }
+
     private Decision take(String key, int limit) {
         if (buckets.size() > PRUNE_ABOVE) prune();
         Limited l = buckets.compute(key, (k, cur) -> cur != null && cur.limit == limit ? cur : new Limited(limit, newBucket(limit)));
