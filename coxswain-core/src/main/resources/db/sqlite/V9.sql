@@ -17,7 +17,7 @@ ALTER TABLE tasks ADD COLUMN routed INTEGER;
 CREATE INDEX ix_tasks_routed_queue ON tasks (priority DESC, id) WHERE status = 'queued' AND routed = 1;
 
 -- Short-lived worker access tokens (the protocol's STS exchange). Only hashes of the tokens are
--- kept; the master token the worker signs with is kept sealed, to verify signatures of requests
+-- kept, and the master token the worker signs with is kept sealed, to verify signatures of requests
 -- that carry an access token.
 CREATE TABLE worker_tokens (
     access_hash     TEXT    PRIMARY KEY,

@@ -32,6 +32,10 @@ import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import dev.coxswain.core.remote.RemoteSettings;
+import dev.coxswain.server.worker.WorkerApi;
+import dev.coxswain.worker.protocol.Signatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -94,7 +98,9 @@ public final class CoxswainServer implements AutoCloseable {
             EngineConfig ec = EngineConfig.defaults(workerId, host, version, cfg.dataDir())
                     .withConcurrency(cfg.concurrency())
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
-                    .withMaxLogLines(cfg.logMaxLinesPerTask());
+                    .withMaxLogLines(cfg.logMaxLinesPerTask())
+                    .withRemote(new RemoteSettings(cfg.workers().ttl(), cfg.workers().maxPoll(),
+                            RemoteSettings.defaults().missingGrace()));
             ServerMetrics metrics = new ServerMetrics();
             // One key for every secret at rest: connection passwords, webhook secrets, environment values.
             SecretBox box = SecretBox.of(cfg.security().secretKey(), cfg.dataDir());
@@ -119,8 +125,9 @@ public final class CoxswainServer implements AutoCloseable {
             Bodies bodies = new Bodies(cfg.maxBodyBytes());
             SecurityConfig sec = cfg.security();
             JwtVerifier jwt = sec.jwt().enabled() ? new JwtVerifier(sec.jwt(), clock) : null;
-            Gatekeeper gate = new Gatekeeper(new Authenticator(engine.apiKeys(), jwt, sec.workerToken()),
-                    new RateLimiter(sec.perMinute(), sec.anonymousPerMinute(), clock));
+            Authenticator authenticator = new Authenticator(engine.apiKeys(), jwt, sec.workerToken());
+            RateLimiter limiter = new RateLimiter(sec.perMinute(), sec.anonymousPerMinute(), clock);
+            Gatekeeper gate = new Gatekeeper(authenticator, limiter);
             HttpRouting.Builder routing = HttpRouting.builder();
             RouteTable routes = new RouteTable(routing, metrics, gate::chargeAnonymous);
             new HealthRoutes(db).register(routes);
@@ -132,6 +139,9 @@ public final class CoxswainServer implements AutoCloseable {
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
             new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
+            WorkerApi workerApi = new WorkerApi(engine.remote(), engine.workerTokens(), authenticator, limiter, cfg.workers(),
+                    bodies, clock, Signatures::verify);
+            workerApi.register(routes);
             NativeApi.registerFallback(routes);
 
             // Listen before the engine starts: a port that cannot be bound must stop the start
@@ -139,7 +149,7 @@ public final class CoxswainServer implements AutoCloseable {
             ConnectionGuard guard = new ConnectionGuard(cfg.http());
             WebServer web;
             try {
-                web = listen(cfg, routing, guard);
+                web = listen(cfg, routing, workerApi.socketRouting(engine.remoteChannels()), guard);
             } catch (RuntimeException e) {
                 guard.close();
                 throw e;
@@ -166,7 +176,7 @@ public final class CoxswainServer implements AutoCloseable {
      * Starts the HTTP listener or throws. Helidon does not throw when the port cannot be bound: it
      * logs, stops itself and reports port -1, so that is checked here.
      */
-    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing, ConnectionGuard guard) {
+    private static WebServer listen(ServerConfig cfg, HttpRouting.Builder routing, WsRouting.Builder sockets, ConnectionGuard guard) {
         WebServer web = WebServer.builder()
                 .host(cfg.bind())
                 .port(cfg.port())
@@ -178,6 +188,7 @@ public final class CoxswainServer implements AutoCloseable {
                 // own limit would answer first, in no face's format.
                 .maxPayloadSize(-1)
                 .routing(routing)
+                .addRouting(sockets)
                 .build()
                 .start();
         if (web.isRunning() && web.port() > 0) return web;

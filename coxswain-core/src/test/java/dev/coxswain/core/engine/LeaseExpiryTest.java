@@ -41,7 +41,7 @@ class LeaseExpiryTest extends EngineTestBase {
         Instant now = h.now();
         List<Task> got = h.db.write(tx -> {
             new WorkerStore().heartbeat(tx, new WorkerStore.Heartbeat(DEAD, "gone-host", "remote", 1, "test",
-                    List.of(), null), now);
+                    List.of(), null, DEAD_LEASE.multipliedBy(100)), now); // offline only long after its lease
             return tasks.claim(tx, DEAD, List.of(type), 1, now, now.plus(DEAD_LEASE));
         });
         assertThat(got).hasSize(1);

@@ -237,7 +237,7 @@ abstract class StoreContract {
 
     /** Every table the migrations create (a new migration's tables go here); schema_version last. */
     static final List<String> TABLES = List.of("tasks", "task_deps", "task_tags", "task_logs", "events", "workers",
-            "api_keys", "webhooks", "webhook_events", "webhook_deliveries", "schedules", "connections", "attempt_processes", "idempotency_keys", "store_markers", "schema_version");
+            "api_keys", "webhooks", "webhook_events", "webhook_deliveries", "schedules", "connections", "attempt_processes", "idempotency_keys", "store_markers", "worker_tokens", "schema_version");
 
     // ---- migrations --------------------------------------------------------------------------
 
@@ -1127,7 +1127,7 @@ abstract class StoreContract {
 
     WorkerStore.Heartbeat hb(String id, String kind) {
         return new WorkerStore.Heartbeat(id, "host-" + id, kind, 4, "1.2.3", List.of("gpu", "eu"),
-                new Worker.Resources(0.25, 0.5, 0.75));
+                new Worker.Resources(0.25, 0.5, 0.75), ttl);
     }
 
     boolean beat(WorkerStore.Heartbeat hb, Instant now) {
@@ -1135,7 +1135,7 @@ abstract class StoreContract {
     }
 
     Worker worker(String id, Instant now) {
-        return db.read(c -> workers.find(c, id, now.minus(ttl)));
+        return db.read(c -> workers.find(c, id, now));
     }
 
     @Test
@@ -1179,7 +1179,7 @@ abstract class StoreContract {
         assertThat(worker("gone", now.minusSeconds(10)).status()).as("heartbeat exactly at the cutoff is live")
                 .isEqualTo(WorkerStatus.IDLE);
 
-        Instant cutoff = now.minus(ttl);
+        Instant cutoff = now; // each worker row carries its own expiry
         Page<Worker> all = db.read(c -> workers.list(c, null, cutoff, 0, 10));
         assertThat(all.total()).isEqualTo(3);
         // registration order, then id

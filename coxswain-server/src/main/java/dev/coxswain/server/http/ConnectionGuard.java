@@ -58,6 +58,9 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
         this.limits = limits;
         this.http1 = Http1ConnectionSelector.builder()
                 .config(Http1Config.builder().maxPrologueLength(MAX_PROLOGUE).addReceiveListener(new Listener()).build())
+                // The worker protocol's WebSocket (/_worker/ws/{id}); the default selector would
+                // find the upgrader itself, this one is built by hand.
+                .addUpgrader(io.helidon.webserver.websocket.WsUpgrader.create(io.helidon.webserver.websocket.WsConfig.create()))
                 .build();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "http-header-watchdog");

@@ -36,7 +36,7 @@ public final class NativeApi {
         this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies, creates);
         this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies, creates);
         this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies, creates);
-        this.tasks = new NativeTaskRoutes(engine.tasks(), bodies, creates);
+        this.tasks = new NativeTaskRoutes(engine.tasks(), engine.workers(), bodies, creates);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
     }

@@ -40,6 +40,22 @@ final class NativeJson {
         return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
+    /** Built-in types, whose result is text (shell output, an analysis report); a worker skill's is its JSON data. */
+    static boolean builtIn(String type) {
+        return type.equals("shell") || dev.coxswain.core.pganalysis.AnalysisExecutor.TYPES.contains(type);
+    }
+
+    /**
+     * A task, with {@code waiting_for_worker}: queued while no live worker serves its type
+     * ({@code served}: the skills live workers serve now; null when not known, then false).
+     */
+    static ObjectNode task(Task t, java.util.Set<String> served) {
+        ObjectNode n = task(t);
+        n.put("waiting_for_worker", served != null && t.status() == dev.coxswain.core.domain.TaskStatus.QUEUED
+                && !served.contains(t.type()));
+        return n;
+    }
+
     static ObjectNode task(Task t) {
         ObjectNode n = Json.object();
         n.put("id", taskId(t.id()));
@@ -62,9 +78,21 @@ final class NativeJson {
         t.tags().forEach(tags::add);
         ArrayNode deps = n.putArray("dependencies");
         t.dependencies().forEach(d -> deps.add(taskId(d)));
+        if (!builtIn(t.type())) {
+            n.set("params", t.params() == null ? Json.object() : t.params());
+            if (t.requirements() != null) n.set("requirements", t.requirements());
+        }
         n.put("worker_id", t.workerId());
-        n.put("result", t.result());
+        if (!builtIn(t.type()) && t.result() != null) n.set("result", readJson(t.result()));
+        else n.put("result", t.result());
         n.put("error", t.error());
+        n.put("error_code", t.errorCode());
+        if (t.progress() != null || t.progressMessage() != null) {
+            ObjectNode pr = n.putObject("progress");
+            if (t.progress() == null) pr.putNull("value");
+            else pr.put("value", t.progress());
+            pr.put("message", t.progressMessage());
+        }
         if (t.exitCode() == null) n.putNull("exit_code");
         else n.put("exit_code", t.exitCode());
         n.set("checkpoint_data", t.checkpointData());
@@ -77,6 +105,15 @@ final class NativeJson {
                     ? NativeScheduleRoutes.PREFIX + t.originId() : t.originId());
         }
         return n;
+    }
+
+    /** A worker's result text as JSON (text that is not JSON, written by an older version, stays text). */
+    private static JsonNode readJson(String text) {
+        try {
+            return Json.read(text);
+        } catch (RuntimeException e) {
+            return Json.MAPPER.getNodeFactory().textNode(text);
+        }
     }
 
     static ObjectNode workerTaskItem(Task t) {

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.TaskPatch;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.engine.Backoff;
+import dev.coxswain.core.pganalysis.AnalysisExecutor;
+import dev.coxswain.core.remote.Requirements;
+import dev.coxswain.core.remote.RemoteWorkers;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -34,10 +38,18 @@ final class NativeTaskRequest {
         return NativeFields.hasNul(s);
     }
 
+    /** The task type a create body asks for ({@code shell} when absent), before the rest is read. */
+    static String type(JsonNode body) {
+        JsonNode t = body == null ? null : body.get("type");
+        return t != null && t.isTextual() ? t.asText() : "shell";
+    }
+
     static NewTask create(JsonNode body) {
         NativeFields r = new NativeFields(body);
         String name = r.requiredString("name", MAX_NAME);
-        String command = r.requiredString("command", 1 << 16);
+        String type = r.optionalString("type", 128);
+        if (type == null) type = "shell";
+        JsonNode payload = payload(r, type);
         String description = r.optionalString("description", 1 << 14);
         Integer priority = r.integer("priority", 1, 10);
         Integer maxRetries = r.integer("max_retries", 0, MAX_RETRIES_LIMIT);
@@ -47,11 +59,62 @@ final class NativeTaskRequest {
         List<Long> deps = dependencies(r);
         Boolean checkpoint = r.bool("checkpoint_enabled");
         r.finish();
-        return new NewTask("shell", name, description, Json.object().put("command", command),
+        return new NewTask(type, name, description, payload,
                 priority == null ? DEFAULT_PRIORITY : priority, maxRetries == null ? DEFAULT_MAX_RETRIES : maxRetries,
                 Backoff.EXPONENTIAL, scheduledAt, timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout,
                 tags == null ? List.of() : tags, deps == null ? List.of() : deps, checkpoint != null && checkpoint,
                 "api", null);
+    }
+
+    /**
+     * The payload for the task's type: {@code shell} takes {@code command}; an analysis
+     * ({@code config_check} …) takes {@code params} with its {@code connection_id}; any other type
+     * is a skill some remote worker advertises, and takes {@code params} (what its handler gets)
+     * and optional {@code requirements} (which workers may run it).
+     */
+    private static JsonNode payload(NativeFields r, String type) {
+        JsonNode params = r.body.get("params");
+        JsonNode requirements = r.body.get("requirements");
+        if (type.equals("shell")) {
+            String command = r.requiredString("command", 1 << 16);
+            if (params != null && !params.isNull()) r.error("params", "shell tasks take a command, not params");
+            ObjectNode p = Json.object().put("command", command);
+            requirements(r, requirements, p);
+            return p;
+        }
+        if (r.has("command")) r.error("command", "only shell tasks take a command; a " + type + " task takes params");
+        if (params != null && !params.isNull() && !params.isObject()) {
+            r.error("params", "must be an object");
+            params = null;
+        }
+        if (AnalysisExecutor.TYPES.contains(type)) {
+            ObjectNode p = Json.object();
+            if (params == null || params.isNull()) {
+                r.error("params", "is required: {\"connection_id\": <id>, …analysis parameters}");
+                return p;
+            }
+            ObjectNode rest = ((ObjectNode) params).deepCopy();
+            JsonNode conn = rest.remove("connection_id");
+            if (conn != null) p.set("connection_id", conn);
+            p.set("params", rest);
+            AnalysisExecutor.payloadProblems(p).forEach((field, problem) -> r.error("params." + field, problem));
+            if (requirements != null && !requirements.isNull()) r.error("requirements", "analyses run on the built-in worker");
+            return p;
+        }
+        if (!RemoteWorkers.IDENTIFIER.matcher(type).matches()) {
+            r.error("type", "must be shell, an analysis, or a worker skill name matching ^[a-zA-Z0-9_-]+$");
+        }
+        ObjectNode p = Json.object();
+        p.set("params", params == null || params.isNull() ? Json.object() : params);
+        requirements(r, requirements, p);
+        return p;
+    }
+
+    private static void requirements(NativeFields r, JsonNode req, ObjectNode payload) {
+        if (req == null || req.isNull()) return;
+        String problem = Requirements.problem(req);
+        if (problem != null) r.error("requirements", problem);
+        else payload.set("requirements", req);
     }
 
     static TaskPatch patch(JsonNode body) {
@@ -65,7 +128,7 @@ final class NativeTaskRequest {
         Integer timeout = r.integer("timeout_seconds", 1, MAX_TIMEOUT_SECONDS);
         List<String> tags = r.tags();
         List<Long> deps = dependencies(r);
-        for (String fixed : List.of("command", "checkpoint_enabled", "status", "id")) {
+        for (String fixed : List.of("command", "checkpoint_enabled", "status", "id", "type", "params", "requirements")) {
             if (r.has(fixed)) r.errors.put(fixed, "cannot be changed by an update");
         }
         r.finish();

@@ -29,7 +29,10 @@ final class NativeTaskRoutes {
     private final Bodies bodies;
     private final FaceCreates creates;
 
-    NativeTaskRoutes(TaskService tasks, Bodies bodies, FaceCreates creates) {
+    private final dev.coxswain.core.service.WorkerService workers;
+
+    NativeTaskRoutes(TaskService tasks, dev.coxswain.core.service.WorkerService workers, Bodies bodies, FaceCreates creates) {
+        this.workers = workers;
         this.creates = creates;
         this.tasks = tasks;
         this.bodies = bodies;
@@ -39,7 +42,9 @@ final class NativeTaskRoutes {
         NativeParams p = new NativeParams(req);
         Page<Task> page = tasks.list(query(p, null));
         int pg = p.page(), limit = p.limit(NativeParams.DEFAULT_LIMIT, NativeParams.MAX_LIMIT);
-        Respond.json(res, 200, NativeJson.pageOf(page, NativeJson::task, pg, limit));
+        var served = page.items().stream().anyMatch(t -> t.status() == dev.coxswain.core.domain.TaskStatus.QUEUED)
+                ? workers.servedSkills() : java.util.Set.<String>of();
+        Respond.json(res, 200, NativeJson.pageOf(page, t -> NativeJson.task(t, served), pg, limit));
     }
 
     /** The filters, sort and page of a task list; shared with the worker's task list. */
@@ -65,12 +70,15 @@ final class NativeTaskRoutes {
     }
 
     void get(ServerRequest req, ServerResponse res, Principal who) {
-        Respond.json(res, 200, NativeJson.data(NativeJson.task(tasks.get(id(req)))));
+        Task t = tasks.get(id(req));
+        var served = t.status() == dev.coxswain.core.domain.TaskStatus.QUEUED ? workers.servedSkills() : java.util.Set.<String>of();
+        Respond.json(res, 200, NativeJson.data(NativeJson.task(t, served)));
     }
 
     void create(ServerRequest req, ServerResponse res, Principal who) {
-        NativeGuard.requireShell(who); // every native task runs a shell command
-        var t = NativeTaskRequest.create(bodies.readJson(req));
+        JsonNode body = bodies.readJson(req);
+        NativeGuard.requireToRun(who, NativeTaskRequest.type(body)); // shell: jobs:write; custom_sql: sql:custom
+        var t = NativeTaskRequest.create(body);
         creates.<Task>respond(req, res, who, then -> tasks.create(t, then),
                 made -> FaceCreates.json(201, NativeJson.data(NativeJson.task(made))));
     }

@@ -51,7 +51,7 @@ public final class WorkerApi {
 
     public WorkerApi(RemoteWorkers remote, WorkerTokens tokens, dev.coxswain.server.auth.Authenticator authenticator,
                      RateLimiter limiter, WorkerProtocolConfig cfg, Bodies bodies, java.time.Clock clock,
-                     ZeroTrust.SignatureCheck signatures) {
+                     SignatureCheck signatures) {
         this.remote = remote;
         this.tokens = tokens;
         this.auth = new WorkerAuth(authenticator, tokens);
@@ -91,13 +91,12 @@ public final class WorkerApi {
     }
 
     /** The WebSocket endpoint, one listener per connection. */
-    public io.helidon.webserver.websocket.WsRouting socketRouting(dev.coxswain.core.remote.RemoteChannels channels) {
+    public io.helidon.webserver.websocket.WsRouting.Builder socketRouting(dev.coxswain.core.remote.RemoteChannels channels) {
         return io.helidon.webserver.websocket.WsRouting.builder()
                 .endpoint("/_worker/ws/{worker_id}", () -> new WorkerSocket(auth, zeroTrust, remote, channels, key -> {
                     RateLimiter.Decision d = limiter.forKey("worker:" + Kind.SOCKET + ":" + key, cfg.otherPerMinute());
                     return d == null || d.allowed();
-                }))
-                .build();
+                }));
     }
 
     // ---- the message types ------------------------------------------------------------------

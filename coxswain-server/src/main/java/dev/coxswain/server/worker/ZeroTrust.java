@@ -10,12 +10,6 @@ import java.time.Duration;
  * {@code security.signature} made with the worker's own token over the canonical form of the body.
  */
 final class ZeroTrust {
-    /** Verifies a body's signature (see {@code dev.coxswain.worker.protocol.Signatures}). */
-    @FunctionalInterface
-    interface SignatureCheck {
-        boolean verify(JsonNode message, boolean event, String key, String signatureHex);
-    }
-
     private final Clock clock;
     private final Duration window;
     private final boolean required;
