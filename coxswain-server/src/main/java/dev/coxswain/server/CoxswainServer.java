@@ -181,8 +181,7 @@ public final class CoxswainServer implements AutoCloseable {
                 .host(cfg.bind())
                 .port(cfg.port())
                 .shutdownHook(false)
-                .addConnectionSelector(guard)
-                .connectionOptions(guard.socketOptions())
+                .update(guard::applyTo)
                 .maxTcpConnections(cfg.http().maxConnections())
                 // Our body reader enforces max-body-bytes with each face's own 413; Helidon's
                 // own limit would answer first, in no face's format.

@@ -10,6 +10,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http.DirectTransportRequest;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +41,12 @@ import java.util.logging.Logger;
  *   <li>A request head must arrive within {@link ConnectionLimits#headerTimeout()} of its first
  *       byte, or the connection is dropped (slowloris); a watchdog checks a few times per timeout.</li>
  *   <li>Every read waits at most {@link ConnectionLimits#idleTimeout()} ({@code SO_TIMEOUT}), so
- *       idle and silent connections are closed; {@link #socketOptions()} sets it on each socket.</li>
+ *       idle and silent connections are closed; {@link #applyTo} sets it on each socket.</li>
  *   <li>A negative {@code Content-Length} is 400 at once: Helidon took it for "no length" and
  *       waited for a body that never ends.</li>
  * </ul>
- * Register it first among the listener's connection selectors; it claims every HTTP/1.x request.
+ * Install it with {@link #applyTo}: it must come first among the listener's connection selectors
+ * (it claims every HTTP/1.x request), and the idle timeout needs the listener's socket settings.
  */
 public final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
@@ -71,9 +74,17 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
         watchdog.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Connection options for the listener: Helidon's defaults plus the idle timeout as {@code SO_TIMEOUT}. */
-    public SocketOptions socketOptions() {
-        return new IdleTimeoutOptions(SocketOptions.create(), (int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()));
+    /**
+     * Sets the guard up on a listener: first connection selector, and sockets whose reads wait at
+     * most the idle timeout. Since Helidon 4.5 a listener reads its sockets through NIO channels by
+     * default ({@code use-nio}), and a channel's own reads ignore {@code SO_TIMEOUT}; with it off,
+     * Helidon reads through the channel's socket streams, which honour it.
+     */
+    public void applyTo(ListenerConfig.BuilderBase<?, ?> listener) {
+        listener.addConnectionSelector(this)
+                .connectionOptions(new IdleTimeoutOptions(SocketOptions.create(),
+                        (int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis())))
+                .useNio(false);
     }
 
     @Override
@@ -188,7 +199,11 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
         }
     }
 
-    /** Helidon's socket options plus {@code SO_TIMEOUT}, which Helidon does not set on accepted sockets. */
+    /**
+     * Helidon's socket options plus {@code SO_TIMEOUT}, which Helidon does not set on accepted
+     * sockets. Helidon 4.5 configures an accepted connection as a {@link SocketChannel}, older
+     * versions as a {@link Socket}: both are covered.
+     */
     private record IdleTimeoutOptions(SocketOptions base, int idleMillis) implements SocketOptions {
         @Override
         public Map<SocketOption<?>, Object> socketOptions() {
@@ -233,6 +248,16 @@ public final class ConnectionGuard implements ServerConnectionSelector, AutoClos
         @Override
         public void configureSocket(Socket socket) {
             base.configureSocket(socket);
+            setTimeout(socket);
+        }
+
+        @Override
+        public void configureSocket(SocketChannel channel) {
+            base.configureSocket(channel);
+            setTimeout(channel.socket());
+        }
+
+        private void setTimeout(Socket socket) {
             try {
                 socket.setSoTimeout(idleMillis);
             } catch (IOException e) {
