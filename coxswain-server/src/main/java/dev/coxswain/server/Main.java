@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** The {@code coxswain} command line. */
 @Command(name = "coxswain", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Coxswain: a self-hosted job scheduler and task orchestrator.",
-        subcommands = {Main.Serve.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Serve.class, dev.coxswain.server.remote.WorkerCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

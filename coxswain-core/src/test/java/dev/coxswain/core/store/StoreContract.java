@@ -1204,9 +1204,10 @@ abstract class StoreContract {
     void markOfflineThenHeartbeatIsARegistration() {
         beat(hb("a", "local"), T0);
         beat(hb("b", "local"), T0.plusSeconds(20));
-        List<String> off = db.write(tx -> workers.markOffline(tx, T0.plusSeconds(20)));
+        // Each heartbeat gives the row ttl (30 s): a expires at T0+30, b at T0+50.
+        List<String> off = db.write(tx -> workers.markOffline(tx, T0.plusSeconds(31)));
         assertThat(off).containsExactly("a");
-        assertThat(db.<List<String>>write(tx -> workers.markOffline(tx, T0.plusSeconds(20)))).as("only once").isEmpty();
+        assertThat(db.<List<String>>write(tx -> workers.markOffline(tx, T0.plusSeconds(31)))).as("only once").isEmpty();
         assertThat(beat(hb("a", "local"), T0.plusSeconds(60))).as("back from offline").isTrue();
         assertThat(beat(hb("a", "local"), T0.plusSeconds(61))).isFalse();
         assertThat(worker("a", T0.plusSeconds(61)).registeredAt()).isEqualTo(T0);
