@@ -83,7 +83,7 @@ public final class CoxswainWorker implements AutoCloseable {
         MessageSigner signer = new MessageSigner(settings.workerId(), b.masterToken, b.clock);
         WireMessages messages = new WireMessages(settings, skills);
         this.socket = settings.webSocket()
-                ? new SocketLink(http, settings.server(), settings.workerId(), api, session, this::cancelTask, b.mapper,
+                ? new SocketLink(http, settings.webSocketUri(), settings.workerId(), api, session, this::cancelTask, b.mapper,
                         timings, sessionStop)
                 : null;
         EventSender events = new EventSender(api, signer, socket);
@@ -223,6 +223,7 @@ public final class CoxswainWorker implements AutoCloseable {
         private Duration idlePollDelay = Duration.ofMillis(500);
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private boolean webSocket = true;
+        private URI webSocketUri;
         private String hostname;
         private String ipAddress;
         private Clock clock = Clock.systemUTC();
@@ -401,6 +402,12 @@ public final class CoxswainWorker implements AutoCloseable {
             return this;
         }
 
+        /** Where the WebSocket is, when not at the server URL (tests run it on a port of its own). */
+        Builder webSocketUrl(URI uri) {
+            this.webSocketUri = Objects.requireNonNull(uri);
+            return this;
+        }
+
         Builder timings(Timings timings) {
             this.timings = Objects.requireNonNull(timings);
             return this;
@@ -424,9 +431,10 @@ public final class CoxswainWorker implements AutoCloseable {
             ObjectNode software = installedSoftware.isEmpty()
                     ? JsonNodeFactory.instance.objectNode().put("java", Integer.toString(Runtime.version().feature()))
                     : installedSoftware.deepCopy();
+            URI socketUri = webSocketUri != null ? webSocketUri : SocketLink.webSocketUri(server, workerId);
             Settings settings = new Settings(server, workerId, workerType, concurrency, heartbeatInterval, pollTimeout,
-                    idlePollDelay, shutdownGrace, webSocket, hostname, ipAddress, properties, devices.deepCopy(), software,
-                    installedArtifacts.deepCopy(), costPerSkill.deepCopy(), extraCapabilities.deepCopy());
+                    idlePollDelay, shutdownGrace, webSocket, socketUri, hostname, ipAddress, properties, devices.deepCopy(),
+                    software, installedArtifacts.deepCopy(), costPerSkill.deepCopy(), extraCapabilities.deepCopy());
             SkillSet skillSet = new SkillSet(skills, settings.costPerSkill(), settings.extraCapabilities());
             return new CoxswainWorker(this, settings, skillSet);
         }

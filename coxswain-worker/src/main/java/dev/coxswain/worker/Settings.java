@@ -19,6 +19,7 @@ record Settings(
         Duration idlePollDelay,
         Duration shutdownGrace,
         boolean webSocket,
+        URI webSocketUri,
         String hostname,
         String ipAddress,
         ObjectNode resourceProperties,

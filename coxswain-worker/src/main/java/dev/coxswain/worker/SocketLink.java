@@ -38,10 +38,10 @@ final class SocketLink implements Runnable {
     private final ReentrantLock sending = new ReentrantLock();
     private volatile WebSocket socket;
 
-    SocketLink(HttpClient http, URI serverUri, String workerId, WorkerApi api, Session session, Consumer<String> cancelTask,
+    SocketLink(HttpClient http, URI uri, String workerId, WorkerApi api, Session session, Consumer<String> cancelTask,
                ObjectMapper mapper, Timings timings, StopSignal stop) {
         this.http = http;
-        this.uri = webSocketUri(serverUri, workerId);
+        this.uri = uri;
         this.workerId = workerId;
         this.api = api;
         this.session = session;
@@ -51,6 +51,7 @@ final class SocketLink implements Runnable {
         this.stop = stop;
     }
 
+    /** The socket's address for a server URL, as the SDK derives it. */
     static URI webSocketUri(URI server, String workerId) {
         String base = server.toString().replaceAll("/+$", "");
         // The SDK replaces the first "http" of the URL: http → ws, https → wss.
