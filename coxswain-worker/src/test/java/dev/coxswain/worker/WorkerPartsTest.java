@@ -30,6 +30,22 @@ class WorkerPartsTest {
     }
 
     @Test
+    void sealingStampsTheClocksSecondsAndSignsWithTheMasterToken() throws Exception {
+        MessageSigner signer = new MessageSigner("w-1", "master", CLOCK);
+        com.fasterxml.jackson.databind.node.ObjectNode message = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json("{\"b\":0.5,\"a\":null,\"security\":{\"signature\":\"stale\"}}");
+
+        byte[] sealed = signer.seal(message, false);
+
+        com.fasterxml.jackson.databind.JsonNode sent = Workers.MAPPER.readTree(sealed);
+        assertThat(sent.path("timestamp").asLong()).isEqualTo(CLOCK.instant().getEpochSecond());
+        assertThat(sent.path("security").path("signer_id").asText()).isEqualTo("w-1");
+        assertThat(dev.coxswain.worker.protocol.Signatures.verify(sent, false, "master")).isTrue();
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.UTF_8))
+                .as("the body is the canonical form itself").startsWith("{\"b\":0.5,\"security\":{");
+    }
+
+    @Test
     void aTaskPayloadYieldsCoxswainsMetadata() {
         TaskPayload payload = TaskPayload.parse(json("""
                 {"job_id":"task-3","task_id":"task-3.2","type":"echo","params":{"a":1},"tracing_context":{},
