@@ -1,0 +1,31 @@
+package dev.coxswain.worker;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * A worker's configuration as the builder settled it; JSON parts are the registration's own
+ * shapes, already converted.
+ */
+record Settings(
+        URI server,
+        String workerId,
+        String workerType,
+        int concurrency,
+        Duration heartbeatInterval,
+        Duration pollTimeout,
+        Duration idlePollDelay,
+        Duration shutdownGrace,
+        boolean webSocket,
+        URI webSocketUri,
+        String hostname,
+        String ipAddress,
+        ObjectNode resourceProperties,
+        ArrayNode devices,
+        ObjectNode installedSoftware,
+        ArrayNode installedArtifacts,
+        ObjectNode costPerSkill,
+        ObjectNode extraCapabilities) {
+}
