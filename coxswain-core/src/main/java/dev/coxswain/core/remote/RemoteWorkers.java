@@ -360,7 +360,10 @@ public final class RemoteWorkers {
                     code = "TRANSIENT_ERROR";
                     message = error != null && error.isTextual() ? error.asText() : "worker reported a failure";
                 }
-                ExecutionResult r = new ExecutionResult(false, exitCode(data), resultText(t, data), message,
+                // A failure's output (a shell command's stdout and exit code) may come as its error's details.
+                JsonNode out = data != null && !data.isNull() ? data
+                        : error != null && error.path("details").isObject() ? error.get("details") : null;
+                ExecutionResult r = new ExecutionResult(false, exitCode(out), out == null ? null : resultText(t, out), message,
                         PERMANENT.contains(code), code);
                 transitions.finishAll(tx, List.of(new Completion(t.id(), t.attempt(), workerId, Completion.Outcome.RESULT,
                         r, t.startedAt(), now)), List.of());
