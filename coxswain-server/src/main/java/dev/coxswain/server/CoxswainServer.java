@@ -86,6 +86,11 @@ public final class CoxswainServer implements AutoCloseable {
         this.generatedAdminKey = generatedAdminKey;
     }
 
+    private static Duration min(Duration a, Duration b) {
+        Duration m = a.compareTo(b) <= 0 ? a : b;
+        return m.isZero() ? Duration.ofMillis(100) : m;
+    }
+
     public static CoxswainServer start(ServerConfig cfg, Clock clock) {
         Database.secureDataDirectory(cfg.dataDir()); // mode 0700: it holds the store and the keys
         Database db = cfg.dbUrl() == null ? Database.sqlite(cfg.dataDir(), cfg.sqliteFullSync())
@@ -100,7 +105,9 @@ public final class CoxswainServer implements AutoCloseable {
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
                     .withMaxLogLines(cfg.logMaxLinesPerTask())
                     .withRemote(new RemoteSettings(cfg.workers().ttl(), cfg.workers().maxPoll(),
-                            RemoteSettings.defaults().missingGrace()));
+                            RemoteSettings.defaults().missingGrace(),
+                            // Well inside the idle timeout, which would otherwise close a quiet socket.
+                            min(Duration.ofSeconds(20), cfg.http().idleTimeout().dividedBy(3))));
             ServerMetrics metrics = new ServerMetrics();
             // One key for every secret at rest: connection passwords, webhook secrets, environment values.
             SecretBox box = SecretBox.of(cfg.security().secretKey(), cfg.dataDir());

@@ -17,6 +17,7 @@ import dev.coxswain.core.engine.WorkerLiveness;
 import dev.coxswain.core.remote.RemoteChannels;
 import dev.coxswain.core.remote.RemoteDispatcher;
 import dev.coxswain.core.remote.RemoteTimeouts;
+import dev.coxswain.core.remote.SocketPinger;
 import dev.coxswain.core.remote.RemoteWorkers;
 import dev.coxswain.core.remote.WorkerTokens;
 import dev.coxswain.core.store.WorkerTokenStore;
@@ -178,6 +179,7 @@ public final class Engine implements AutoCloseable {
                 new DutyRunner(new WorkerLiveness(db, workers, events, tasks, transitions, promoteSignal::raise, clock,
                         cfg.heartbeat()), new Signal(), cfg.heartbeat()),
                 new DutyRunner(remoteDispatcher, remoteSignal, cfg.fallbackPoll()),
+                new DutyRunner(new SocketPinger(remoteChannels, cfg.remote().socketPing()), new Signal(), cfg.remote().socketPing()),
                 new DutyRunner(new RemoteTimeouts(db, tasks, transitions, remoteChannels, clock, promoteSignal::raise,
                         Duration.ofSeconds(1)), new Signal(), Duration.ofSeconds(1)),
                 new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),

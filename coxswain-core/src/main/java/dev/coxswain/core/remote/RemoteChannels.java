@@ -23,6 +23,9 @@ public final class RemoteChannels implements RemoteCancels {
         boolean send(String text);
 
         void close(int code, String reason);
+
+        /** Sends a ping frame. @return false when the socket is gone */
+        boolean ping();
     }
 
     private final Database db;
@@ -73,6 +76,17 @@ public final class RemoteChannels implements RemoteCancels {
             if (t != null && t.workerId() != null) cancel(t.workerId(), taskId, attempt);
         } catch (RuntimeException e) {
             LOG.fine("could not look up task-" + taskId + " for a pushed cancel: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Pings every open socket. The peer's pong is traffic on the connection, so an idle socket is
+     * not taken for an idle HTTP connection and closed (the server reads with a timeout), and a
+     * dead one is found and forgotten.
+     */
+    public void pingAll() {
+        for (var e : open.entrySet()) {
+            if (!e.getValue().ping()) open.remove(e.getKey(), e.getValue());
         }
     }
 

@@ -79,6 +79,18 @@ final class WorkerSocket implements WsListener {
             }
 
             @Override
+            public boolean ping() {
+                try {
+                    synchronized (session) {
+                        session.ping(io.helidon.common.buffers.BufferData.empty());
+                    }
+                    return true;
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
             public void close(int code, String reason) {
                 try {
                     session.close(code, reason);
