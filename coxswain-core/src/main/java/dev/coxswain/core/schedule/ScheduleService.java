@@ -87,7 +87,11 @@ public final class ScheduleService {
         Map<String, String> bad = new LinkedHashMap<>();
         checkName(s.name(), bad);
         checkCommon(s.priority(), s.tags(), s.maxRetries(), s.timeoutSeconds(), bad);
-        if (!taskTypes.contains(s.taskType())) bad.put("task_type", "must be one of " + String.join(", ", taskTypes));
+        // A remote worker's skill may be scheduled before any worker that has it is online: its runs wait.
+        if (!taskTypes.contains(s.taskType()) && !dev.coxswain.core.remote.RemoteWorkers.IDENTIFIER.matcher(s.taskType()).matches()) {
+            bad.put("task_type", "must be one of " + String.join(", ", new java.util.TreeSet<>(taskTypes))
+                    + " or a worker skill name matching ^[a-zA-Z0-9_-]+$");
+        }
         if (s.timezone() != null) checkZone(s.timezone(), bad);
         if (!bad.isEmpty()) throw new ValidationException(bad);
         CronExpression cron = parse(s.expression(), s.timezone());

@@ -116,6 +116,11 @@ final class NativeScheduleRequest {
             }
         } else if (AnalysisExecutor.TYPES.contains(type)) {
             AnalysisExecutor.payloadProblems(p).forEach((field, problem) -> r.error("payload." + field, problem));
+        } else if (!p.has("params")) {
+            // A worker skill: the payload is what its handler gets, as a task's params.
+            return dev.coxswain.core.Json.object().set("params", p);
+        } else if (!p.get("params").isObject()) {
+            r.error("payload.params", "must be an object");
         }
         return p;
     }

@@ -231,7 +231,7 @@ class NativeSchedulesTest {
         cases.add(new Case("name", schedule("n".repeat(201), "0 0 * * *", "x")));
         cases.add(new Case("misfire_policy", schedule("v-misfire", "0 0 * * *", "x").put("misfire_policy", "later")));
         cases.add(new Case("overlap_policy", schedule("v-overlap", "0 0 * * *", "x").put("overlap_policy", "queue")));
-        cases.add(new Case("task_type", schedule("v-type", "0 0 * * *", "x").put("task_type", "http")));
+        cases.add(new Case("task_type", schedule("v-type", "0 0 * * *", "x").put("task_type", "http.get"))); // not a skill name
         cases.add(new Case("timezone", schedule("v-zone", "0 0 * * *", "x").put("timezone", "Mars/Olympus")));
         cases.add(new Case("priority", schedule("v-priority", "0 0 * * *", "x").put("priority", 11)));
         cases.add(new Case("max_retries", schedule("v-retries", "0 0 * * *", "x").put("max_retries", -1)));
