@@ -149,6 +149,7 @@ public final class CoxswainServer implements AutoCloseable {
             WorkerApi workerApi = new WorkerApi(engine.remote(), engine.workerTokens(), authenticator, limiter, cfg.workers(),
                     bodies, clock, Signatures::verify);
             workerApi.register(routes);
+            routing.addFilter(workerApi.socketGate());
             NativeApi.registerFallback(routes);
 
             // Listen before the engine starts: a port that cannot be bound must stop the start

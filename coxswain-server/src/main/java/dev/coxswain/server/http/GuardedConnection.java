@@ -27,7 +27,8 @@ import java.util.concurrent.Semaphore;
  * and a writer of ours: the reader notes when a request's head starts (for the header timeout),
  * turns an HTTP/1.0 head into 1.1 (see {@link Http10Head}) and ends the connection after the
  * response to a request that asked to close it; the writer tells a 1.0 client that asked for
- * keep-alive that the connection stays open, as 1.0 requires.
+ * keep-alive that the connection stays open, as 1.0 requires. Once a {@code 101 Switching
+ * Protocols} went out, the connection carries WebSocket frames: the reader passes them through.
  */
 final class GuardedConnection implements ServerConnection {
     /** Longest request line looked at, and longest HTTP/1.0 head rewritten (Helidon's limits are 2 and 16 KiB). */
@@ -44,6 +45,13 @@ final class GuardedConnection implements ServerConnection {
     private volatile boolean echoKeepAlive;
     private volatile boolean closeAfterResponse;
     private volatile String abortReason;
+    /**
+     * A 101 went out: the bytes that follow are another protocol's (WebSocket frames). Helidon's
+     * HTTP/1 connection then reports itself interruptible at every read, which this reader would
+     * take for a request head: it would wait for a newline inside binary frames (delaying them
+     * indefinitely) and start the header timer on them.
+     */
+    private volatile boolean switched;
 
     GuardedConnection(ConnectionContext outer) {
         this.outer = outer;
@@ -118,7 +126,7 @@ final class GuardedConnection implements ServerConnection {
     // ---- the reader ----
 
     private boolean readingPrologue() {
-        return http1 instanceof InterruptableTask<?> t && t.canInterrupt();
+        return !switched && http1 instanceof InterruptableTask<?> t && t.canInterrupt();
     }
 
     /** The next bytes for Helidon's reader: the socket's, with an HTTP/1.0 head made 1.1. */
@@ -202,6 +210,17 @@ final class GuardedConnection implements ServerConnection {
         return BufferData.create(out);
     }
 
+    private static final byte[] SWITCHING = "HTTP/1.1 101 ".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** Notes a {@code 101 Switching Protocols} response head (read without consuming it). */
+    private void noteSwitch(BufferData d) {
+        if (switched || d == null || d.available() < SWITCHING.length) return;
+        for (int i = 0; i < SWITCHING.length; i++) {
+            if (d.get(i) != SWITCHING[i]) return;
+        }
+        switched = true;
+    }
+
     private BufferData[] patch(BufferData[] d) {
         if (!echoKeepAlive || d.length == 0) return d;
         BufferData[] out = d.clone();
@@ -218,21 +237,25 @@ final class GuardedConnection implements ServerConnection {
 
         @Override
         public void write(BufferData... buffers) {
+            if (buffers.length > 0) noteSwitch(buffers[0]);
             w.write(patch(buffers));
         }
 
         @Override
         public void write(BufferData buffer) {
+            noteSwitch(buffer);
             w.write(patch(buffer));
         }
 
         @Override
         public void writeNow(BufferData... buffers) {
+            if (buffers.length > 0) noteSwitch(buffers[0]);
             w.writeNow(patch(buffers));
         }
 
         @Override
         public void writeNow(BufferData buffer) {
+            noteSwitch(buffer);
             w.writeNow(patch(buffer));
         }
 

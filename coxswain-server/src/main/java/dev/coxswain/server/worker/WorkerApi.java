@@ -80,7 +80,7 @@ public final class WorkerApi {
         f.post("/_worker/events", A, route(Kind.EVENT, true, this::event));
         f.post("/_worker/auth/token", A, route(Kind.TOKEN, false, this::token));
         f.post("/_worker/auth/token/refresh", A, this::refresh);
-        // Reached only when no WebSocket upgrade took place: a refused credential gets its 403 here.
+        // A GET without an upgrade (upgrades are admitted by socketGate): 403 on a refused credential, else 400.
         f.get("/_worker/ws/{worker_id}", A, route(Kind.SOCKET, false, (req, res, who, body) -> {
             throw new WorkerError(400, "expected a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)");
         }));
@@ -90,13 +90,36 @@ public final class WorkerApi {
         });
     }
 
-    /** The WebSocket endpoint, one listener per connection. */
+    /** The WebSocket endpoint, one listener per connection (admitted by {@link #socketGate()}). */
     public io.helidon.webserver.websocket.WsRouting.Builder socketRouting(dev.coxswain.core.remote.RemoteChannels channels) {
         return io.helidon.webserver.websocket.WsRouting.builder()
-                .endpoint("/_worker/ws/{worker_id}", () -> new WorkerSocket(auth, zeroTrust, remote, channels, key -> {
-                    RateLimiter.Decision d = limiter.forKey("worker:" + Kind.SOCKET + ":" + key, cfg.otherPerMinute());
-                    return d == null || d.allowed();
-                }));
+                .endpoint("/_worker/ws/{worker_id}", () -> new WorkerSocket(auth, zeroTrust, remote, channels));
+    }
+
+    /**
+     * Admits a WebSocket upgrade before the protocol switch: an HTTP filter, which Helidon (4.5)
+     * runs ahead of the upgrade. A refused credential gets the protocol's 403 and a worker over
+     * its limit a 429, in this face's format; a refusal by the socket listener itself could only
+     * be Helidon's bare 400.
+     */
+    public io.helidon.webserver.http.Filter socketGate() {
+        return (chain, req, res) -> {
+            String path = req.path().path();
+            if (!path.startsWith("/_worker/ws/") || !req.headers().contains(HeaderNames.UPGRADE)) {
+                chain.proceed();
+                return;
+            }
+            try {
+                String id = path.substring(path.lastIndexOf('/') + 1);
+                WorkerIdentity who = auth.authenticate(header(req, "X-Worker-Token"), id.isEmpty() ? null : id, true);
+                charge(Kind.SOCKET, who.principal().id() + ":" + who.workerId(), res);
+            } catch (Exception e) {
+                res.header(VERSION_HEADER, PROTOCOL_VERSION);
+                fail(req, res, e);
+                return;
+            }
+            chain.proceed();
+        };
     }
 
     // ---- the message types ------------------------------------------------------------------

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * One worker's WebSocket at {@code /_worker/ws/{worker_id}} (one listener per connection). The
- * worker is authenticated before the upgrade; a refused upgrade falls through to the HTTP route
- * of the same path, which answers the 403. Server → worker: {@code cancel_task} commands (through
+ * worker is authenticated and charged to its rate limit before the upgrade, by WorkerApi's socket
+ * gate (an HTTP filter), which answers the 403 or 429. Server → worker: {@code cancel_task} commands (through
  * {@link RemoteChannels}). Worker → server: event objects, handled like {@code POST /_worker/events}
  * (checked the same way); nothing is sent back for them.
  */
@@ -29,19 +29,15 @@ final class WorkerSocket implements WsListener {
     private final ZeroTrust zeroTrust;
     private final RemoteWorkers remote;
     private final RemoteChannels channels;
-    private final java.util.function.Predicate<String> admit;
     private WorkerIdentity who;
     private RemoteChannels.PushChannel channel;
     private final StringBuilder partial = new StringBuilder();
 
-    /** @param admit charges the connection to the worker's rate-limit bucket; false = refused */
-    WorkerSocket(WorkerAuth auth, ZeroTrust zeroTrust, RemoteWorkers remote, RemoteChannels channels,
-                 java.util.function.Predicate<String> admit) {
+    WorkerSocket(WorkerAuth auth, ZeroTrust zeroTrust, RemoteWorkers remote, RemoteChannels channels) {
         this.auth = auth;
         this.zeroTrust = zeroTrust;
         this.remote = remote;
         this.channels = channels;
-        this.admit = admit;
     }
 
     @Override
@@ -50,9 +46,10 @@ final class WorkerSocket implements WsListener {
         String id = path.substring(path.lastIndexOf('/') + 1);
         try {
             String token = headers.first(HeaderNames.create("X-Worker-Token")).orElse(null);
-            WorkerIdentity w = auth.authenticate(token, id.isEmpty() ? null : id, true);
-            if (!admit.test(w.principal().id() + ":" + w.workerId())) throw new WsUpgradeException("rate limited");
-            this.who = w;
+            // Refusals with the protocol's status (403, 429) happen before this, in WorkerApi's socket
+            // gate; this learns who is connecting (and still refuses, with a bare 400, should the
+            // credential have gone bad in between).
+            this.who = auth.authenticate(token, id.isEmpty() ? null : id, true);
         } catch (WorkerError e) {
             throw new WsUpgradeException(e.getMessage());
         }
