@@ -255,6 +255,10 @@ public final class RemoteWorkers {
             if (w.result().cancel(false)) {
                 dispatcher.withdraw(w);
                 if (e instanceof InterruptedException ie) throw ie;
+                // A wait that ended before the dispatcher looked at it (a short timeout) must still
+                // tell an unknown or offline worker so: on an empty answer it would poll on forever
+                // instead of registering again.
+                if (!online(workerId)) throw new NotFoundException("Worker not found");
                 return Optional.empty();
             }
             t = w.result().join(); // handed over as the wait ended
@@ -265,6 +269,12 @@ public final class RemoteWorkers {
             throw new IllegalStateException(e.getCause());
         }
         return Optional.of(payloads.render(t, clock.instant()));
+    }
+
+    private boolean online(String workerId) {
+        Instant now = clock.instant();
+        RemoteProfile p = db.read(c -> workers.remoteProfile(c, workerId));
+        return p != null && p.online() && !p.expiresAt().isBefore(now);
     }
 
     // ---- results ----------------------------------------------------------------------------

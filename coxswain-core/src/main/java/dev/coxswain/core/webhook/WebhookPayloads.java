@@ -12,7 +12,9 @@ import java.time.temporal.ChronoUnit;
 /**
  * The body of a delivery, in the native seed's format:
  * {@code {"event", "timestamp", "task": {id, name, status, result, started_at, completed_at}}}
- * (or {@code "worker": {id, status}} for worker events), from the snapshot taken at event time.
+ * (or {@code "worker": {id, status}} for worker events), from the snapshot taken at event time;
+ * {@code task.progress} adds {@code task.progress: {value, message}} and {@code task.event} adds
+ * {@code worker_event: {event_type, payload}}.
  */
 public final class WebhookPayloads {
     private WebhookPayloads() {
@@ -33,6 +35,18 @@ public final class WebhookPayloads {
             t.put("started_at", time(d.taskStartedAt()));
             t.put("completed_at", time(d.taskCompletedAt()));
             if (data.hasNonNull("error")) t.put("error", data.get("error").asText());
+            // A remote worker's report about a task it runs: the task is running, and the report is the news.
+            if (d.event().equals("task.progress")) {
+                t.put("status", "running");
+                ObjectNode p = t.putObject("progress");
+                p.set("value", data.path("progress").isNumber() ? data.get("progress") : com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                p.put("message", data.path("message").asText(null));
+            } else if (d.event().equals("task.event")) {
+                t.put("status", "running");
+                ObjectNode e = root.putObject("worker_event");
+                e.put("event_type", data.path("event_type").asText(null));
+                e.set("payload", data.path("payload").isObject() ? data.get("payload") : Json.object());
+            }
         } else if (d.workerId() != null) {
             ObjectNode w = root.putObject("worker");
             w.put("id", d.workerId());

@@ -78,10 +78,9 @@ final class NativeJson {
         t.tags().forEach(tags::add);
         ArrayNode deps = n.putArray("dependencies");
         t.dependencies().forEach(d -> deps.add(taskId(d)));
-        if (!builtIn(t.type())) {
-            n.set("params", t.params() == null ? Json.object() : t.params());
-            if (t.requirements() != null) n.set("requirements", t.requirements());
-        }
+        if (!builtIn(t.type())) n.set("params", t.params() == null ? Json.object() : t.params());
+        // A shell task may name requirements too (it then runs on a remote worker that meets them).
+        if (t.requirements() != null) n.set("requirements", t.requirements());
         n.put("worker_id", t.workerId());
         if (!builtIn(t.type()) && t.result() != null) n.set("result", readJson(t.result()));
         else n.put("result", t.result());
@@ -151,8 +150,33 @@ final class NativeJson {
             putFraction(r, "disk_usage", res == null ? null : res.diskUsage());
             n.put("capacity", w.capacity());
             n.put("kind", w.kind());
+            n.set("skills", w.skills() != null && w.skills().isArray() ? w.skills() : Json.MAPPER.createArrayNode());
+            reported(n, w.info());
+        } else {
+            n.put("kind", w.kind());
+            ArrayNode names = n.putArray("skills");
+            if (w.skills() != null) for (JsonNode s : w.skills()) if (s.path("name").isTextual()) names.add(s.get("name").asText());
         }
         return n;
+    }
+
+    /**
+     * What a remote worker reported about itself at registration and since (its last heartbeat
+     * wins, field by field); the local worker reports nothing, so it shows the empty forms.
+     */
+    private static void reported(ObjectNode n, JsonNode info) {
+        JsonNode i = info == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : info;
+        JsonNode type = i.path("worker_type");
+        n.put("worker_type", type.isTextual() ? type.asText() : null);
+        JsonNode resources = i.path("resources");
+        JsonNode devices = resources.path("devices");
+        n.set("devices", devices.isArray() ? devices : Json.MAPPER.createArrayNode());
+        n.set("reported_resources", resources.isObject() ? resources : Json.object());
+        n.set("installed_software", i.path("installed_software").isObject() ? i.get("installed_software") : Json.object());
+        n.set("capabilities", i.path("capabilities").isObject() ? i.get("capabilities") : Json.object());
+        if (i.path("usage").isObject()) n.set("usage", i.get("usage"));
+        JsonNode status = i.path("status");
+        n.put("reported_status", status.isTextual() ? status.asText() : null);
     }
 
     private static void putFraction(ObjectNode n, String k, Double v) {

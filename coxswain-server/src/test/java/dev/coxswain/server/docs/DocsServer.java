@@ -25,6 +25,8 @@ import java.util.Map;
 final class DocsServer implements AutoCloseable {
     static final String ADMIN = "docs-test-admin-key-0123456789";
     static final String WORKER_ID = "worker-x";
+    /** The shared worker token of {@link #limits} (remote workers sign their bodies with it). */
+    static final String WORKER_TOKEN = "docs-test-shared-worker-token-0123456789";
 
     final CoxswainServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -34,7 +36,11 @@ final class DocsServer implements AutoCloseable {
     }
 
     DocsServer(ServerConfig config) {
-        server = CoxswainServer.start(config, Clock.systemUTC());
+        this(config, Clock.systemUTC());
+    }
+
+    DocsServer(ServerConfig config, Clock clock) {
+        server = CoxswainServer.start(config, clock);
     }
 
     /** Default security, a 1 MiB body limit, two slots. */
@@ -43,12 +49,12 @@ final class DocsServer implements AutoCloseable {
                 ZoneOffset.UTC, 1 << 20, 1000, false, WORKER_ID, Duration.ofSeconds(30));
     }
 
-    /** Every tier and the anonymous bucket at {@code perMinute}. */
+    /** Every tier and the anonymous bucket at {@code perMinute}; remote workers may use {@link #WORKER_TOKEN}. */
     static SecurityConfig limits(int perMinute) {
         Map<Tier, Integer> m = new EnumMap<>(Tier.class);
         for (Tier t : Tier.values()) if (t != Tier.UNLIMITED) m.put(t, perMinute);
         SecurityConfig d = SecurityConfig.defaults();
-        return new SecurityConfig(d.jwt(), d.workerToken(), m, perMinute);
+        return new SecurityConfig(d.jwt(), WORKER_TOKEN, m, perMinute);
     }
 
     int port() {

@@ -1,12 +1,19 @@
 package dev.coxswain.server.docs;
 
 import static dev.coxswain.server.docs.DocsServer.ADMIN;
+import static dev.coxswain.server.docs.DocsServer.WORKER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.remote.WorkerTokens;
+import dev.coxswain.core.testing.MutableClock;
+import dev.coxswain.server.worker.WorkerProtocolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,11 +51,17 @@ class DocumentedResponsesTest {
     static Path dir;
     @TempDir
     static Path tightDir;
+    @TempDir
+    static Path expiredDir;
     /** Generous rate limits, so no recipe is refused by accident. */
     static DocsServer srv;
-    /** One request a minute per key and per address: every second request is a 429. */
+    /** One request a minute per key and per address (and per worker and message type): every second request is a 429. */
     static DocsServer tight;
     static String tightKey;
+    /** Its clock was moved two hours on after it issued {@link #expiredAccess}, a worker's STS access token. */
+    static DocsServer expired;
+    static String expiredAccess;
+    static final String EXPIRED_WORKER = "docs-expired-worker";
     static JsonNode doc;
     static SchemaCheck schemas;
     static final AtomicInteger unique = new AtomicInteger();
@@ -61,7 +74,13 @@ class DocumentedResponsesTest {
     static void start() {
         srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
                 .withWebhooks(new dev.coxswain.core.webhook.WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(1))));
-        tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1)));
+        tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1))
+                .withWorkers(new WorkerProtocolConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), true, Duration.ofSeconds(60), 1, 1, 1)));
+        MutableClock later = new MutableClock(Instant.now());
+        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000)), later);
+        expiredAccess = created(WorkerWire.send(expired, "POST", "/_worker/auth/token", null, EXPIRED_WORKER, WORKER_TOKEN))
+                .path("access_token").asText();
+        later.advance(WorkerTokens.ACCESS_TTL.plusHours(1));
         doc = srv.document();
         schemas = new SchemaCheck(doc);
         scopeless = created(srv.send("POST", "/api/keys", "{\"name\": \"scopeless\", \"scopes\": [\"workers\"]}", ADMIN)).path("secret").asText();
@@ -80,6 +99,7 @@ class DocumentedResponsesTest {
     static void stop() {
         if (srv != null) srv.close();
         if (tight != null) tight.close();
+        if (expired != null) expired.close();
     }
 
     @Test
@@ -156,6 +176,103 @@ class DocumentedResponsesTest {
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);
         assertThat(problems).as("Idempotency-Key answers vs /openapi.json").isEmpty();
+    }
+
+    /**
+     * The worker face's answers in the variants one recipe per status does not reach (a full-sync
+     * request, an empty heartbeat, cancel ids, ignored results and events, a hand-back), and the
+     * native fields they feed: a task's {@code params}, {@code requirements}, {@code
+     * waiting_for_worker}, {@code progress}, {@code error_code} and JSON {@code result}; a remote
+     * worker in the list and in detail.
+     */
+    @Test
+    void workerAnswersAndTheNativeFieldsTheyFeedFitInEveryVariant() {
+        List<String> problems = new ArrayList<>();
+        String heartbeat = "/_worker/workers/{worker_id}", result = "/_worker/tasks/result", events = "/_worker/events";
+
+        // A worker that registered no skills is asked for them; an empty heartbeat only refreshes its TTL.
+        String bare = registered();
+        DocsServer.Reply sync = asWorker("PATCH", "/_worker/workers/" + bare, signed(WorkerWire.heartbeat(bare, List.of()), false, bare), bare);
+        assertThat(sync.json().path("require_full_sync").asBoolean()).as(sync.text()).isTrue();
+        problems.addAll(fits(sync, heartbeat, "patch", 200));
+        DocsServer.Reply ttl = asWorker("PATCH", "/_worker/workers/" + bare, null, bare);
+        assertThat(ttl.json().path("status").asText()).as(ttl.text()).isEqualTo("ttl_refreshed");
+        problems.addAll(fits(ttl, heartbeat, "patch", 200));
+
+        // A task of a skill nobody offers yet waits for a worker that meets its requirements.
+        String skill = skill();
+        DocsServer.Reply made = admin("POST", "/api/tasks", "{\"name\": \"resize\", \"type\": \"" + skill + "\", \"params\": {\"size\": 3}, "
+                + "\"requirements\": {\"worker_type\": \"docs-worker\", \"resources\": {\"cpu_cores\": 2}, \"software\": {\"python\": null}, "
+                + "\"device\": \"gpu-0\"}, \"max_retries\": 0}");
+        problems.addAll(fits(made, "/api/tasks", "post", 201));
+        String task = made.json().at("/data/id").asText();
+        DocsServer.Reply waiting = admin("GET", "/api/tasks/" + task, null);
+        assertThat(waiting.json().at("/data/waiting_for_worker").asBoolean()).as(waiting.text()).isTrue();
+        problems.addAll(fits(waiting, "/api/tasks/{id}", "get", 200));
+        problems.addAll(fits(admin("GET", "/api/tasks?status=queued", null), "/api/tasks", "get", 200));
+        // A shell task with requirements runs on a remote worker that meets them, and shows them.
+        DocsServer.Reply shell = admin("POST", "/api/tasks", "{\"name\": \"remote shell\", \"command\": \"true\", "
+                + "\"requirements\": {\"worker_id\": \"nobody-here\"}}");
+        assertThat(shell.json().at("/data/requirements/worker_id").asText()).as(shell.text()).isEqualTo("nobody-here");
+        problems.addAll(fits(shell, "/api/tasks", "post", 201));
+
+        // A worker that meets them takes it, reports progress, log lines and events of its own.
+        String id = registered(skill);
+        DocsServer.Reply polled = asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=20&available_skills=" + skill, null, id);
+        problems.addAll(fits(polled, "/_worker/workers/{worker_id}/tasks/next", "get", 200));
+        JsonNode payload = polled.json();
+        assertThat(payload.path("job_id").asText()).isEqualTo(task);
+        assertThat(payload.path("params").path("size").asInt()).isEqualTo(3);
+        problems.addAll(fits(asWorker("POST", events, signed(WorkerWire.event(id, payload, "progress",
+                Json.object().put("progress", 0.25).put("message", "a quarter")), true, id), id), events, "post", 200));
+        ObjectNode log = Json.object();
+        log.putArray("lines").addObject().put("level", "warn").put("message", "disk is slow");
+        problems.addAll(fits(asWorker("POST", events, signed(WorkerWire.event(id, payload, "log", log), true, id), id), events, "post", 200));
+        problems.addAll(fits(asWorker("POST", events, signed(WorkerWire.event(id, payload, "docs_thing", Json.object().put("k", "v")), true, id), id),
+                events, "post", 200));
+        DocsServer.Reply noCheckpoints = asWorker("POST", events, signed(WorkerWire.event(id, payload, "checkpoint",
+                Json.object().set("data", Json.object().put("step", 2))), true, id), id);
+        assertThat(noCheckpoints.json().path("reason").asText()).as(noCheckpoints.text()).isEqualTo("checkpoints_disabled");
+        problems.addAll(fits(noCheckpoints, events, "post", 200));
+        DocsServer.Reply running = admin("GET", "/api/tasks/" + task, null);
+        assertThat(running.json().at("/data/progress/value").asDouble()).as(running.text()).isEqualTo(0.25);
+        problems.addAll(fits(running, "/api/tasks/{id}", "get", 200));
+
+        // Its heartbeat lists an attempt that is not its own: the answer names it to cancel.
+        DocsServer.Reply cancel = asWorker("PATCH", "/_worker/workers/" + id, signed(WorkerWire.heartbeat(id,
+                List.of(payload.path("task_id").asText(), "task-999999.1")), false, id), id);
+        assertThat(cancel.json().path("cancel_task_ids").toString()).as(cancel.text()).isEqualTo("[\"task-999999.1\"]");
+        problems.addAll(fits(cancel, heartbeat, "patch", 200));
+        problems.addAll(fits(admin("GET", "/api/workers/" + id, null), "/api/workers/{id}", "get", 200));
+        problems.addAll(fits(admin("GET", "/api/workers?limit=100", null), "/api/workers", "get", 200));
+
+        // A permanent failure fails the task at once; the same result again, or an event after it, is ignored.
+        ObjectNode failure = WorkerWire.result(id, payload, "failure", Json.object());
+        failure.putObject("error").put("code", "PERMANENT_ERROR").put("message", "the image is corrupt");
+        DocsServer.Reply failed = asWorker("POST", result, signed(failure.deepCopy(), false, id), id);
+        assertThat(failed.json().path("transition").asText()).as(failed.text()).isEqualTo("failure_handled");
+        problems.addAll(fits(failed, result, "post", 200));
+        DocsServer.Reply again = asWorker("POST", result, signed(failure, false, id), id);
+        assertThat(again.json().path("reason").asText()).as(again.text()).isEqualTo("job_already_terminated");
+        problems.addAll(fits(again, result, "post", 200));
+        problems.addAll(fits(asWorker("POST", events, signed(WorkerWire.event(id, payload, "progress", Json.object().put("progress", 1)), true, id), id),
+                events, "post", 200));
+        DocsServer.Reply gone = admin("GET", "/api/tasks/" + task, null);
+        assertThat(gone.json().at("/data/error_code").asText()).as(gone.text()).isEqualTo("PERMANENT_ERROR");
+        problems.addAll(fits(gone, "/api/tasks/{id}", "get", 200));
+
+        // A success stores the worker's data as the task's JSON result; a hand-back queues the task again.
+        JsonNode done = claimed(id, skill);
+        problems.addAll(fits(asWorker("POST", result, signed(WorkerWire.result(id, done, null, Json.object().put("answer", 42)), false, id), id),
+                result, "post", 200));
+        DocsServer.Reply completed = admin("GET", "/api/tasks/" + done.path("job_id").asText(), null);
+        assertThat(completed.json().at("/data/result/answer").asInt()).as(completed.text()).isEqualTo(42);
+        problems.addAll(fits(completed, "/api/tasks/{id}", "get", 200));
+        JsonNode handed = claimed(id, skill);
+        DocsServer.Reply released = asWorker("POST", result, signed(WorkerWire.result(id, handed, "released", null), false, id), id);
+        assertThat(released.json().path("transition").asText()).as(released.text()).isEqualTo("released");
+        problems.addAll(fits(released, result, "post", 200));
+        assertThat(problems).as("worker answers vs /openapi.json").isEmpty();
     }
 
     private static boolean takesIdempotencyKey(JsonNode op) {
@@ -384,6 +501,8 @@ class DocumentedResponsesTest {
         r.put("GET /api/v1/jobs/{id}/executions 200", () -> admin("GET", fill("/api/v1/jobs/{id}/executions"), null));
         r.put("GET /api/v1/jobs/{id}/executions 400", () -> admin("GET", fill("/api/v1/jobs/{id}/executions") + "?limit=0", null));
 
+        workerRecipes(r);
+
         // The scheduler face, at both prefixes.
         for (String p : new String[] {"/scheduler", "/api/v1/scheduler"}) {
             r.put("GET " + p + "/tasks 200", () -> admin("GET", p + "/tasks", null));
@@ -413,7 +532,229 @@ class DocumentedResponsesTest {
         return r;
     }
 
+    /**
+     * The worker face ({@code /_worker}): requests as the Avtomatika SDK sends them, signed with the
+     * shared worker token. Its refusals differ from the other faces' (403 for every failed
+     * authentication, 401 only for an expired access token), so every status has its own recipe.
+     */
+    private static void workerRecipes(Map<String, Supplier<DocsServer.Reply>> r) {
+        String reg = "/_worker/workers/register", hb = "/_worker/workers/{worker_id}", poll = "/_worker/workers/{worker_id}/tasks/next",
+                result = "/_worker/tasks/result", events = "/_worker/events", token = "/_worker/auth/token",
+                refresh = "/_worker/auth/token/refresh", ws = "/_worker/ws/{worker_id}";
+        String huge = "{\"worker_id\": \"" + "y".repeat((1 << 20) + 10) + "\"}";
+
+        r.put("POST " + reg + " 200", () -> {
+            String id = workerId();
+            return asWorker("POST", reg, signed(WorkerWire.registration(id, skill()), false, id), id);
+        });
+        r.put("POST " + reg + " 400", () -> {
+            String id = workerId();
+            return asWorker("POST", reg, signed(WorkerWire.registration(id).put("supported_skills", "echo"), false, id), id);
+        });
+        r.put("POST " + reg + " 401", () -> withExpiredToken("POST", reg, "{}"));
+        r.put("POST " + reg + " 403", () -> {
+            String id = workerId();
+            ObjectNode b = WorkerWire.registration(id);
+            signed(b, false, id);
+            b.put("worker_type", "changed-after-signing");
+            return asWorker("POST", reg, Json.write(b), id);
+        });
+        r.put("POST " + reg + " 413", () -> asWorker("POST", reg, huge, workerId()));
+        r.put("POST " + reg + " 429", () -> twiceOnTight("POST", reg, "{}"));
+
+        r.put("PATCH " + hb + " 200", () -> {
+            String id = registered(skill());
+            return asWorker("PATCH", "/_worker/workers/" + id, signed(WorkerWire.heartbeat(id, List.of()), false, id), id);
+        });
+        r.put("PATCH " + hb + " 400", () -> {
+            String id = registered(skill());
+            return asWorker("PATCH", "/_worker/workers/" + id, "{not json", id);
+        });
+        r.put("PATCH " + hb + " 401", () -> withExpiredToken("PATCH", "/_worker/workers/" + EXPIRED_WORKER, null));
+        r.put("PATCH " + hb + " 403", () -> {
+            String id = registered(skill());
+            return WorkerWire.send(srv, "PATCH", "/_worker/workers/" + id, null, id, null);
+        });
+        r.put("PATCH " + hb + " 404", () -> {
+            String id = workerId(); // never registered
+            return asWorker("PATCH", "/_worker/workers/" + id, signed(WorkerWire.heartbeat(id, List.of()), false, id), id);
+        });
+        r.put("PATCH " + hb + " 413", () -> {
+            String id = workerId();
+            return asWorker("PATCH", "/_worker/workers/" + id, huge, id);
+        });
+        r.put("PATCH " + hb + " 429", () -> {
+            String id = workerId();
+            return twiceOnTight("PATCH", "/_worker/workers/" + id, null, id);
+        });
+
+        r.put("GET " + poll + " 200", () -> {
+            String skill = skill(), id = registered(skill);
+            skillTask(skill, "{\"n\": 1}");
+            return asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=20.0&available_skills=" + skill + "&hot_skills=", null, id);
+        });
+        r.put("GET " + poll + " 204", () -> {
+            String id = registered(skill());
+            return asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=0.2&hot_skills=", null, id);
+        });
+        r.put("GET " + poll + " 400", () -> {
+            String id = registered(skill());
+            return asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=soon", null, id);
+        });
+        r.put("GET " + poll + " 401", () -> withExpiredToken("GET", "/_worker/workers/" + EXPIRED_WORKER + "/tasks/next?timeout=0", null));
+        r.put("GET " + poll + " 403", () -> {
+            String id = registered(skill());
+            return asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=0", null, id, "not-the-worker-token-0123456789");
+        });
+        // A wait too short for the dispatcher to look still tells an unknown worker to register.
+        r.put("GET " + poll + " 404", () -> {
+            String id = workerId();
+            return asWorker("GET", "/_worker/workers/" + id + "/tasks/next?timeout=0", null, id);
+        });
+        r.put("GET " + poll + " 429", () -> {
+            String id = workerId();
+            return twiceOnTight("GET", "/_worker/workers/" + id + "/tasks/next?timeout=0", null, id);
+        });
+
+        r.put("POST " + result + " 200", () -> {
+            String skill = skill(), id = registered(skill);
+            JsonNode task = claimed(id, skill);
+            return asWorker("POST", result, signed(WorkerWire.result(id, task, null, Json.object().put("answer", 42)), false, id), id);
+        });
+        r.put("POST " + result + " 400", () -> {
+            String skill = skill(), id = registered(skill);
+            ObjectNode b = WorkerWire.result(id, claimed(id, skill), null, Json.object());
+            b.remove("task_id");
+            return asWorker("POST", result, signed(b, false, id), id);
+        });
+        r.put("POST " + result + " 401", () -> withExpiredToken("POST", result, "{}"));
+        r.put("POST " + result + " 403", () -> {
+            String skill = skill(), id = registered(skill), other = registered(skill);
+            JsonNode task = claimed(id, skill);
+            // Another worker's body, sent under this worker's id.
+            return asWorker("POST", result, signed(WorkerWire.result(other, task, null, Json.object()), false, other), id);
+        });
+        r.put("POST " + result + " 413", () -> asWorker("POST", result, huge, workerId()));
+        r.put("POST " + result + " 429", () -> twiceOnTight("POST", result, "{}"));
+
+        r.put("POST " + events + " 200", () -> {
+            String skill = skill(), id = registered(skill);
+            JsonNode task = claimed(id, skill);
+            return asWorker("POST", events, signed(WorkerWire.event(id, task, "progress",
+                    Json.object().put("progress", 0.5).put("message", "half way")), true, id), id);
+        });
+        r.put("POST " + events + " 400", () -> {
+            String skill = skill(), id = registered(skill);
+            ObjectNode b = WorkerWire.event(id, claimed(id, skill), "progress", Json.object());
+            b.put("payload", "half way");
+            return asWorker("POST", events, signed(b, true, id), id);
+        });
+        r.put("POST " + events + " 401", () -> withExpiredToken("POST", events, "{}"));
+        r.put("POST " + events + " 403", () -> {
+            String skill = skill(), id = registered(skill);
+            ObjectNode b = WorkerWire.event(id, claimed(id, skill), "progress", Json.object().put("progress", 0.5));
+            return asWorker("POST", events, Json.write(b.put("timestamp", Instant.now().getEpochSecond())), id); // not signed
+        });
+        r.put("POST " + events + " 413", () -> asWorker("POST", events, huge, workerId()));
+        r.put("POST " + events + " 429", () -> twiceOnTight("POST", events, "{}"));
+
+        r.put("POST " + token + " 200", () -> asWorker("POST", token, null, workerId()));
+        r.put("POST " + token + " 400", () -> asWorker("POST", token, "[1]", workerId()));
+        r.put("POST " + token + " 401", () -> withExpiredToken("POST", token, null));
+        r.put("POST " + token + " 403", () -> {
+            String id = workerId();
+            String access = created(asWorker("POST", token, null, id)).path("access_token").asText();
+            return asWorker("POST", token, null, id, access); // an access token is not exchanged again
+        });
+        r.put("POST " + token + " 413", () -> asWorker("POST", token, huge, workerId()));
+        r.put("POST " + token + " 429", () -> twiceOnTight("POST", token, null));
+
+        r.put("POST " + refresh + " 200", () -> {
+            String id = workerId();
+            JsonNode pair = created(asWorker("POST", token, null, id));
+            return asWorker("POST", refresh, "{\"refresh_token\": \"" + pair.path("refresh_token").asText() + "\"}", id,
+                    pair.path("access_token").asText());
+        });
+        r.put("POST " + refresh + " 400", () -> asWorker("POST", refresh, "{}", workerId()));
+        r.put("POST " + refresh + " 403", () -> asWorker("POST", refresh, "{\"refresh_token\": \"sts_never-issued\"}", workerId()));
+        r.put("POST " + refresh + " 413", () -> asWorker("POST", refresh, huge, workerId()));
+        r.put("POST " + refresh + " 429", () -> twiceOnTight("POST", refresh, "{}"));
+
+        r.put("GET " + ws + " 101", () -> WorkerWire.upgrade(srv, workerId(), WORKER_TOKEN));
+        r.put("GET " + ws + " 400", () -> {
+            String id = workerId();
+            return asWorker("GET", "/_worker/ws/" + id, null, id);
+        });
+        r.put("GET " + ws + " 401", () -> withExpiredToken("GET", "/_worker/ws/" + EXPIRED_WORKER, null));
+        r.put("GET " + ws + " 403", () -> {
+            String id = workerId();
+            return WorkerWire.send(srv, "GET", "/_worker/ws/" + id, null, id, null);
+        });
+        r.put("GET " + ws + " 429", () -> {
+            String id = workerId();
+            return twiceOnTight("GET", "/_worker/ws/" + id, null, id);
+        });
+    }
+
     // ---- paths, bodies and fixtures ------------------------------------------------------------
+
+    private static String workerId() {
+        return "docs-worker-" + unique.incrementAndGet();
+    }
+
+    /** A skill name no other recipe's worker offers, so its tasks go to the worker the recipe means. */
+    private static String skill() {
+        return "docs_skill_" + unique.incrementAndGet();
+    }
+
+    private static DocsServer.Reply asWorker(String method, String path, String body, String workerId) {
+        return asWorker(method, path, body, workerId, WORKER_TOKEN);
+    }
+
+    private static DocsServer.Reply asWorker(String method, String path, String body, String workerId, String token) {
+        return WorkerWire.send(srv, method, path, body, workerId, token);
+    }
+
+    private static String signed(ObjectNode body, boolean event, String workerId) {
+        return WorkerWire.signed(body, event, workerId, WORKER_TOKEN, java.time.Clock.systemUTC());
+    }
+
+    /** The request with an access token that has expired (the only 401 of the worker face). */
+    private static DocsServer.Reply withExpiredToken(String method, String path, String body) {
+        return WorkerWire.send(expired, method, path, body, EXPIRED_WORKER, expiredAccess);
+    }
+
+    /** The same request twice from one worker to the tight server; the second one's answer. */
+    private static DocsServer.Reply twiceOnTight(String method, String path, String body) {
+        return twiceOnTight(method, path, body, workerId());
+    }
+
+    private static DocsServer.Reply twiceOnTight(String method, String path, String body, String id) {
+        WorkerWire.send(tight, method, path, body, id, WORKER_TOKEN);
+        return WorkerWire.send(tight, method, path, body, id, WORKER_TOKEN);
+    }
+
+    /** A freshly registered worker with these skills; its id. */
+    static String registered(String... skills) {
+        String id = workerId();
+        DocsServer.Reply r = asWorker("POST", "/_worker/workers/register", signed(WorkerWire.registration(id, skills), false, id), id);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return id;
+    }
+
+    /** A native task of a worker skill; its id. */
+    static String skillTask(String skill, String params) {
+        return created(admin("POST", "/api/tasks", "{\"name\": \"" + skill + "\", \"type\": \"" + skill + "\", \"params\": " + params + "}"))
+                .path("id").asText();
+    }
+
+    /** A new task of the skill, handed to the worker by a poll: its TaskPayload. */
+    static JsonNode claimed(String workerId, String skill) {
+        skillTask(skill, "{\"n\": 1}");
+        DocsServer.Reply r = asWorker("GET", "/_worker/workers/" + workerId + "/tasks/next?timeout=20&available_skills=" + skill, null, workerId);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return r.json();
+    }
 
     private static DocsServer.Reply admin(String method, String path, String body) {
         return srv.send(method, path, body, ADMIN);

@@ -47,17 +47,50 @@ class ResponseShapeTest {
         JsonNode created = fits(srv.send("POST", "/api/tasks", """
                 {"name": "shape", "command": "echo shape", "description": "d", "priority": 7, "tags": ["a", "b"],
                  "checkpoint_enabled": true, "scheduled_at": "2099-01-01T00:00:00Z"}""", ADMIN), "/api/tasks", "post", 201).get("data");
-        Set<String> declared = new TreeSet<>();
-        schemas.schema("Task").get("properties").fieldNames().forEachRemaining(declared::add);
-        Set<String> actual = new TreeSet<>();
-        created.fieldNames().forEachRemaining(actual::add);
-        assertThat(actual).as("properties of NativeJson.task vs components.schemas.Task").isEqualTo(declared);
+        // A shell task has no params or requirements, no progress (no remote worker reported any),
+        // and the waiting flag only in reads.
+        assertThat(fieldNames(created)).as("properties of NativeJson.task vs components.schemas.Task")
+                .isEqualTo(declaredTaskFieldsBut("params", "requirements", "progress", "waiting_for_worker"));
 
         String id = created.get("id").asText();
-        fits(srv.send("GET", "/api/tasks/" + id, null, ADMIN), "/api/tasks/{id}", "get", 200);
+        JsonNode got = fits(srv.send("GET", "/api/tasks/" + id, null, ADMIN), "/api/tasks/{id}", "get", 200).get("data");
+        assertThat(fieldNames(got)).isEqualTo(declaredTaskFieldsBut("params", "requirements", "progress"));
         fits(srv.send("GET", "/api/tasks?sort=priority&order=asc&tag=a&limit=5", null, ADMIN), "/api/tasks", "get", 200);
         fits(srv.send("PUT", "/api/tasks/" + id, "{\"priority\": 2}", ADMIN), "/api/tasks/{id}", "put", 200);
         fits(srv.send("GET", "/api/tasks/" + id + "/logs?level=info", null, ADMIN), "/api/tasks/{id}/logs", "get", 200);
+    }
+
+    @Test
+    void aWorkerSkillTaskShowsItsParamsRequirementsAndThatItWaitsForAWorker() {
+        JsonNode created = fits(srv.send("POST", "/api/tasks", """
+                {"name": "resize", "type": "resize_image", "params": {"width": 640, "formats": ["png"]},
+                 "requirements": {"worker_type": "gpu", "resources": {"ram_gb": 8}, "software": {"python": null}, "device": "gpu-0"}}""",
+                ADMIN), "/api/tasks", "post", 201).get("data");
+        assertThat(fieldNames(created)).isEqualTo(declaredTaskFieldsBut("progress", "waiting_for_worker"));
+        assertThat(created.path("params").path("width").asInt()).isEqualTo(640);
+        assertThat(created.path("requirements").path("worker_type").asText()).isEqualTo("gpu");
+        assertThat(created.path("status").asText()).isEqualTo("queued");
+        assertThat(created.path("result").isNull()).isTrue();
+
+        JsonNode got = fits(srv.send("GET", "/api/tasks/" + created.get("id").asText(), null, ADMIN), "/api/tasks/{id}", "get", 200).get("data");
+        assertThat(fieldNames(got)).isEqualTo(declaredTaskFieldsBut("progress"));
+        assertThat(got.path("waiting_for_worker").asBoolean()).as("no worker offers resize_image").isTrue();
+        fits(srv.send("GET", "/api/tasks?status=queued", null, ADMIN), "/api/tasks", "get", 200);
+        fits(srv.send("POST", "/api/tasks", "{\"name\": \"x\", \"type\": \"resize_image\", \"params\": 3}", ADMIN), "/api/tasks", "post", 422);
+        fits(srv.send("POST", "/api/tasks", "{\"name\": \"x\", \"type\": \"resize_image\", \"requirements\": {\"gpu\": 1}}", ADMIN),
+                "/api/tasks", "post", 422);
+    }
+
+    private static Set<String> declaredTaskFieldsBut(String... absent) {
+        Set<String> declared = fieldNames(schemas.schema("Task").get("properties"));
+        declared.removeAll(Set.of(absent));
+        return declared;
+    }
+
+    private static Set<String> fieldNames(JsonNode n) {
+        Set<String> out = new TreeSet<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test

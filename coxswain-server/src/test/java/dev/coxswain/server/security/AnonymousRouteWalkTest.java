@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coxswain.core.testing.MutableClock;
 import dev.coxswain.server.SecurityConfig;
 import dev.coxswain.server.http.RouteTable;
+import dev.coxswain.server.worker.WorkerApi;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Walks the server's real route table: every route that is not explicitly open refuses a request
  * without a credential, and one with a wrong credential. A route added without the guard fails here.
+ * The refusal is 401, except on the worker face ({@code /_worker}), whose protocol answers a failed
+ * authentication with 403 {@code {"error": "Unauthorized: …"}} (a 401 there makes the SDK refresh a token).
  */
 class AnonymousRouteWalkTest {
     @TempDir
@@ -28,12 +32,25 @@ class AnonymousRouteWalkTest {
             int checked = 0;
             for (RouteTable.Route r : routes) {
                 String path = r.path().replaceAll("\\{[^}]+}", "x-1");
-                String body = r.method().text().equals("POST") || r.method().text().equals("PUT") ? "{}" : null;
+                boolean worker = r.face().equals(WorkerApi.FACE);
+                // A worker's token refresh presents its credential in the body: a wrong refresh token.
+                String body = r.method().text().equals("POST") || r.method().text().equals("PUT")
+                        ? worker ? "{\"refresh_token\": \"sts_wrong\"}" : "{}" : null;
                 var anon = srv.send(r.method().text(), path, body, Map.of());
-                var wrong = srv.send(r.method().text(), path, body, Map.of("X-API-Key", "cox_wrong"));
+                var wrong = srv.send(r.method().text(), path, body, worker
+                        ? Map.of("X-Worker-Token", "cox_wrong", "X-Worker-ID", "x-1", "X-API-Key", "cox_wrong")
+                        : Map.of("X-API-Key", "cox_wrong"));
                 if (r.access() == RouteTable.Access.AUTHENTICATED) {
-                    assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without a credential").isEqualTo(401);
-                    assertThat(wrong.status()).as(r.method().text() + " " + r.path() + " with a wrong key").isEqualTo(401);
+                    int refused = worker ? 403 : 401;
+                    assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without a credential").isEqualTo(refused);
+                    assertThat(wrong.status()).as(r.method().text() + " " + r.path() + " with a wrong key").isEqualTo(refused);
+                    if (worker) {
+                        for (var refusal : List.of(anon, wrong)) {
+                            assertThat(refusal.body()).as(r.method().text() + " " + r.path() + " answers JSON").isNotNull();
+                            assertThat(refusal.body().path("error").asText()).as(r.method().text() + " " + r.path() + ": " + refusal.body())
+                                    .startsWith("Unauthorized: ");
+                        }
+                    }
                     checked++;
                 } else {
                     assertThat(anon.status()).as(r.method().text() + " " + r.path() + " is open").isNotIn(401, 403);
