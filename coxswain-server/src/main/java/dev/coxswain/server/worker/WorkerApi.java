@@ -111,7 +111,7 @@ public final class WorkerApi {
             }
             try {
                 String id = path.substring(path.lastIndexOf('/') + 1);
-                WorkerIdentity who = auth.authenticate(header(req, "X-Worker-Token"), id.isEmpty() ? null : id, true);
+                WorkerIdentity who = authenticate(req, res, header(req, "X-Worker-Token"), id.isEmpty() ? null : id);
                 charge(Kind.SOCKET, who.principal().id() + ":" + who.workerId(), res);
             } catch (Exception e) {
                 res.header(VERSION_HEADER, PROTOCOL_VERSION);
@@ -228,7 +228,7 @@ public final class WorkerApi {
                 String hint = req.path().pathParameters().first("worker_id").orElse(null);
                 if (hint == null) hint = header(req, "X-Worker-ID");
                 if (hint == null && body != null && body.path("worker_id").isTextual()) hint = body.get("worker_id").asText();
-                WorkerIdentity who = auth.authenticate(header(req, "X-Worker-Token"), hint, true);
+                WorkerIdentity who = authenticate(req, res, header(req, "X-Worker-Token"), hint);
                 charge(kind, who.principal().id() + ":" + who.workerId(), res);
                 if (body != null && body.has("worker_id") && !who.workerId().equals(body.get("worker_id").asText())) {
                     throw new WorkerError(403, "Immediate sender ID mismatch");
@@ -242,6 +242,29 @@ public final class WorkerApi {
     }
 
     /** Charges a message to the worker's bucket for its kind; over the limit, a 429 with Retry-After. */
+    /**
+     * Authenticates; a refused credential is charged to the client address's bucket (as on every
+     * face), so guessing tokens is throttled: over the limit the answer is a 429, not the 403.
+     */
+    private WorkerIdentity authenticate(ServerRequest req, ServerResponse res, String token, String hint) {
+        try {
+            return auth.authenticate(token, hint, true);
+        } catch (WorkerError refused) {
+            RateLimiter.Decision d = limiter.forAddress(clientAddress(req));
+            if (d != null && !d.allowed()) {
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, d.retryAfterSeconds())));
+                throw new WorkerError(429, "Too Many Requests", "LIMIT_EXCEEDED_ERROR");
+            }
+            throw refused;
+        }
+    }
+
+    private static String clientAddress(ServerRequest req) {
+        java.net.SocketAddress a = req.remotePeer().address();
+        if (a instanceof java.net.InetSocketAddress in && in.getAddress() != null) return in.getAddress().getHostAddress();
+        return String.valueOf(a);
+    }
+
     private void charge(Kind kind, String key, ServerResponse res) {
         int perMinute = switch (kind) {
             case POLL -> cfg.pollPerMinute();

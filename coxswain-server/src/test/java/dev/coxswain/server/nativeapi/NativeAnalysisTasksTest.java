@@ -160,10 +160,13 @@ class NativeAnalysisTasksTest {
         Shapes.ok(api.call("POST", "/api/schedules").key(sqlKey).body(body.formatted("sql-allowed")).send(), 201);
         Shapes.ok(api.call("POST", "/api/schedules/" + id + "/run").key(sqlKey).send(), 201);
 
-        // /api/tasks makes shell tasks only: a "type" in its body is not read, so custom_sql cannot come in that way.
-        JsonNode t = Shapes.ok(api.post("/api/tasks", "{\"name\":\"typed\",\"command\":\"true\",\"type\":\"custom_sql\","
-                + "\"scheduled_at\":\"2999-01-01T00:00:00Z\"}"), 201);
-        assertThat(t.path("type").asText()).isEqualTo("shell");
+        // /api/tasks takes a type too: custom_sql needs sql:custom there as well.
+        String typed = "{\"name\":\"typed\",\"type\":\"custom_sql\",\"params\":{\"connection_id\":" + connection
+                + ",\"custom_sql\":\"SELECT 1\"},\"scheduled_at\":\"2999-01-01T00:00:00Z\"}";
+        assertThat(Shapes.error(api.call("POST", "/api/tasks").key(writer).body(typed).send(), 403, "forbidden").toString())
+                .contains("sql:custom");
+        JsonNode t = Shapes.ok(api.call("POST", "/api/tasks").key(sqlKey).body(typed).send(), 201);
+        assertThat(t.path("type").asText()).isEqualTo("custom_sql");
     }
 
     @Test
