@@ -659,6 +659,32 @@ class WorkerProtocolTest {
         }
     }
 
+    @Test
+    void guessingTokensIsThrottledPerAddress() throws Exception {
+        // Its own server: this fills the address bucket of 127.0.0.1.
+        try (ConformanceServer s = ConformanceServer.start(dir.resolve("guessing"), null, WorkerProtocolConfig.defaults(),
+                Clock.systemUTC())) {
+            String skill = uid("s");
+            ConformanceWorker w = registered(s, skill);
+            ConformanceWorker guesser = new ConformanceWorker(s, w.id, ConformanceServer.WORKER_TOKEN);
+            Resp last = null;
+            int refused = 0;
+            int limit = dev.coxswain.server.SecurityConfig.ANONYMOUS_PER_MINUTE;
+            for (int i = 0; i < 2 * limit; i++) {
+                guesser.token = "guess-" + i + "-0123456789abcdef";
+                last = guesser.heartbeat(guesser.beat(hash(skill)));
+                if (last.status() == 403) refused++;
+                else break;
+            }
+            // The bucket holds a minute's worth and refills while the loop runs.
+            assertThat(refused).as("403s before the throttle").isBetween(limit, 2 * limit - 1);
+            exactly(last, 429, "{\"error\":\"Too Many Requests\",\"code\":\"LIMIT_EXCEEDED_ERROR\"}");
+            assertThat(last.header("Retry-After")).matches("[1-9]\\d*");
+            // The worker with its real token is not throttled by someone else's guessing.
+            exactly(w.heartbeat(w.beat(hash(skill))), 200, "{\"status\":\"ok\"}");
+        }
+    }
+
     // ---- malformed bodies ----------------------------------------------------------------------
 
     @Test
