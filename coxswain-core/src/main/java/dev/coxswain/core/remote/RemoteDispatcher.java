@@ -152,12 +152,7 @@ public final class RemoteDispatcher implements Duty {
                     if (n == null) running.put(p.id(), n = tasks.countRunning(c, p.id()));
                     if (n >= p.capacity()) continue;
                 }
-                Task t = claimRouted(tx, p, skills, now);
-                if (t == null && !emptySkillSets.contains(skills)) {
-                    List<Task> one = transitions.claimAndStart(tx, p.id(), skills, 1, now, now.plus(lease));
-                    if (one.isEmpty()) emptySkillSets.add(skills);
-                    else t = one.get(0);
-                }
+                Task t = claimNext(tx, p, skills, now, emptySkillSets);
                 if (t != null) {
                     m.put(w, t);
                     running.merge(p.id(), 1, Integer::sum);
@@ -184,14 +179,34 @@ public final class RemoteDispatcher implements Duty {
         return handed > 0 ? Duration.ZERO : fallbackPoll;
     }
 
-    private Task claimRouted(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now)
-            throws SQLException {
+    /**
+     * Claims the first task in claim order (priority, then age) the worker may take: a routed task
+     * whose requirements it meets, unless a plain task comes before it.
+     *
+     * @param noPlain skill sets whose plain queue this pass found empty
+     */
+    private Task claimNext(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now,
+                           Set<Set<String>> noPlain) throws SQLException {
         for (TaskStore.RoutedCandidate rc : tasks.routedCandidates(tx.connection(), skills, ROUTED_LOOKAHEAD)) {
             if (!Requirements.met(rc.requirements(), p)) continue;
+            if (!noPlain.contains(skills) && tasks.plainQueuedBefore(tx.connection(), skills, rc.priority(), rc.id())) {
+                Task t = claimPlain(tx, p, skills, now, noPlain);
+                if (t != null) return t;
+            }
             Task t = transitions.claimByIdAndStart(tx, rc.id(), p.id(), now, now.plus(lease));
             if (t != null) return t;
         }
-        return null;
+        return noPlain.contains(skills) ? null : claimPlain(tx, p, skills, now, noPlain);
+    }
+
+    private Task claimPlain(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now,
+                            Set<Set<String>> noPlain) throws SQLException {
+        List<Task> one = transitions.claimAndStart(tx, p.id(), skills, 1, now, now.plus(lease));
+        if (one.isEmpty()) {
+            noPlain.add(skills);
+            return null;
+        }
+        return one.get(0);
     }
 
     /** A task claimed for a poll that had already ended: back to the queue at once. */

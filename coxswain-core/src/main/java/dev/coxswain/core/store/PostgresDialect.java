@@ -33,7 +33,8 @@ public final class PostgresDialect implements SqlDialect {
     @Override
     public String claimSql(int typeCount, String returning) {
         return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
-                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
+                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1,"
+                + " progress = NULL, progress_message = NULL" // a new attempt has reported no progress yet
                 + " WHERE id = ANY (ARRAY(SELECT id FROM tasks WHERE status = 'queued' AND routed IS NULL AND type IN ("
                 + SqliteDialect.placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED)) AND status = 'queued'"

@@ -286,7 +286,7 @@ public final class TaskStore {
     }
 
     /** A queued task whose payload names requirements, as a worker checks it before claiming. */
-    public record RoutedCandidate(long id, JsonNode requirements) {
+    public record RoutedCandidate(long id, int priority, JsonNode requirements) {
     }
 
     /**
@@ -296,19 +296,36 @@ public final class TaskStore {
     public List<RoutedCandidate> routedCandidates(Connection c, Collection<String> types, int limit) throws SQLException {
         List<RoutedCandidate> out = new ArrayList<>();
         if (types.isEmpty()) return out;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, payload FROM tasks WHERE status = 'queued' AND routed = 1"
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, priority, payload FROM tasks WHERE status = 'queued' AND routed = 1"
                 + " AND type IN (" + Sql.placeholders(types.size()) + ") ORDER BY priority DESC, id LIMIT ?")) {
             int i = 1;
             for (String t : types) ps.setString(i++, t);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode p = Json.read(rs.getString(2));
-                    out.add(new RoutedCandidate(rs.getLong(1), p == null ? null : p.get("requirements")));
+                    JsonNode p = Json.read(rs.getString(3));
+                    out.add(new RoutedCandidate(rs.getLong(1), rs.getInt(2), p == null ? null : p.get("requirements")));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a queued task of these types that names no requirements comes before the task at
+     * ({@code priority}, {@code id}) in claim order: a routed task must not overtake it.
+     */
+    public boolean plainQueuedBefore(Connection c, Collection<String> types, int priority, long id) throws SQLException {
+        if (types.isEmpty()) return false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT priority, id FROM tasks WHERE status = 'queued'"
+                + " AND routed IS NULL AND type IN (" + Sql.placeholders(types.size()) + ") ORDER BY priority DESC, id LIMIT 1")) {
+            int i = 1;
+            for (String t : types) ps.setString(i++, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+                return rs.getInt(1) > priority || rs.getInt(1) == priority && rs.getLong(2) < id;
+            }
+        }
     }
 
     /**
@@ -317,7 +334,8 @@ public final class TaskStore {
      */
     public Task claimById(Tx tx, long id, String workerId, Instant now, Instant leaseUntil) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'running', worker_id = ?,"
-                + " started_at = ?, updated_at = ?, lease_until = ?, attempt = attempt + 1, log_count = log_count + 1"
+                + " started_at = ?, updated_at = ?, lease_until = ?, attempt = attempt + 1, log_count = log_count + 1,"
+                + " progress = NULL, progress_message = NULL" // a new attempt has reported no progress yet
                 + " WHERE id = ? AND status = 'queued' RETURNING " + COLUMNS)) {
             ps.setString(1, workerId);
             ps.setLong(2, now.toEpochMilli());

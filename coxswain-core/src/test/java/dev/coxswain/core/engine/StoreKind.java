@@ -1,6 +1,6 @@
 package dev.coxswain.core.engine;
 
 /** The stores every engine behaviour test runs on. */
-enum StoreKind {
+public enum StoreKind {
     SQLITE, POSTGRES
 }

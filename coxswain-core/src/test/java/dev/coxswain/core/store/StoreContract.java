@@ -1202,12 +1202,12 @@ abstract class StoreContract {
 
     @Test
     void markOfflineThenHeartbeatIsARegistration() {
-        beat(hb("a", "local"), T0);
+        beat(hb("a", "local"), T0); // expires at T0 + ttl (30 s)
         beat(hb("b", "local"), T0.plusSeconds(20));
-        // Each heartbeat gives the row ttl (30 s): a expires at T0+30, b at T0+50.
-        List<String> off = db.write(tx -> workers.markOffline(tx, T0.plusSeconds(31)));
+        assertThat(db.<List<String>>write(tx -> workers.markOffline(tx, T0.plus(ttl)))).as("at its expiry").isEmpty();
+        List<String> off = db.write(tx -> workers.markOffline(tx, T0.plus(ttl).plusMillis(1)));
         assertThat(off).containsExactly("a");
-        assertThat(db.<List<String>>write(tx -> workers.markOffline(tx, T0.plusSeconds(31)))).as("only once").isEmpty();
+        assertThat(db.<List<String>>write(tx -> workers.markOffline(tx, T0.plus(ttl).plusMillis(1)))).as("only once").isEmpty();
         assertThat(beat(hb("a", "local"), T0.plusSeconds(60))).as("back from offline").isTrue();
         assertThat(beat(hb("a", "local"), T0.plusSeconds(61))).isFalse();
         assertThat(worker("a", T0.plusSeconds(61)).registeredAt()).isEqualTo(T0);
