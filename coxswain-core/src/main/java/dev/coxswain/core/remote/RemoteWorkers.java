@@ -261,7 +261,15 @@ public final class RemoteWorkers {
                 if (!online(workerId)) throw new NotFoundException("Worker not found");
                 return Optional.empty();
             }
-            t = w.result().join(); // handed over as the wait ended
+            // Completed as the wait ended: handed a task, told the worker is gone, or ended by shutdown.
+            try {
+                t = w.result().join();
+            } catch (CancellationException ce) {
+                return Optional.empty();
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof RemoteDispatcher.WorkerGone) throw new NotFoundException("Worker not found");
+                throw new IllegalStateException(ce.getCause());
+            }
         } catch (CancellationException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
