@@ -47,9 +47,31 @@ class RemoteTimeoutsTest extends RemoteTestBase {
             closes.add(code);
         }
 
+        final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public boolean ping() {
+            pings.incrementAndGet();
+            return closes.isEmpty();
+        }
+
         boolean got(JsonNode frame) {
             return frames.stream().map(Json::read).anyMatch(frame::equals);
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void openSocketsArePingedAndADeadOneIsForgotten() {
+        RemoteChannels channels = new RemoteChannels(null, null);
+        FakeChannel live = new FakeChannel();
+        FakeChannel dead = new FakeChannel();
+        channels.opened("w-live", live);
+        channels.opened("w-dead", dead);
+        dead.close(1006, "gone");
+        new SocketPinger(channels, Duration.ofSeconds(20)).runOnce();
+        org.assertj.core.api.Assertions.assertThat(live.pings.get()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(channels.connected("w-live")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(channels.connected("w-dead")).isFalse();
     }
 
     private static JsonNode cancelFrame(long taskId, int attempt) {
