@@ -34,6 +34,7 @@ final class GuardedConnection implements ServerConnection {
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEAD = 32 * 1024;
     private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] SWITCHING_PROTOCOLS = "HTTP/1.1 101 ".getBytes(StandardCharsets.ISO_8859_1);
 
     private final ConnectionContext outer;
     private final Context ctx;
@@ -44,6 +45,12 @@ final class GuardedConnection implements ServerConnection {
     private volatile boolean echoKeepAlive;
     private volatile boolean closeAfterResponse;
     private volatile String abortReason;
+    /**
+     * A 101 (Switching Protocols) went out: the bytes read from now on are the upgraded
+     * protocol's (WebSocket frames), never an HTTP/1 head, so neither the header timeout nor the
+     * request-line handling applies to them.
+     */
+    private volatile boolean upgraded;
 
     GuardedConnection(ConnectionContext outer) {
         this.outer = outer;
@@ -117,8 +124,14 @@ final class GuardedConnection implements ServerConnection {
 
     // ---- the reader ----
 
+    /**
+     * Whether Helidon waits for a request's prologue. Its connection also says "interruptible"
+     * once it has handed the socket to an upgraded protocol, so an upgraded connection is
+     * excluded here: treated as a head, a WebSocket frame started the header timeout (the socket
+     * was dropped after it) and was held back until a newline byte happened to arrive.
+     */
     private boolean readingPrologue() {
-        return http1 instanceof InterruptableTask<?> t && t.canInterrupt();
+        return !upgraded && http1 instanceof InterruptableTask<?> t && t.canInterrupt();
     }
 
     /** The next bytes for Helidon's reader: the socket's, with an HTTP/1.0 head made 1.1. */
@@ -188,6 +201,7 @@ final class GuardedConnection implements ServerConnection {
 
     /** Adds {@code Connection: keep-alive} to the response head when a 1.0 client asked to keep the connection. */
     private BufferData patch(BufferData d) {
+        noteUpgrade(d);
         if (!echoKeepAlive) return d;
         byte[] b = new byte[d.available()];
         d.read(b);
@@ -202,7 +216,18 @@ final class GuardedConnection implements ServerConnection {
         return BufferData.create(out);
     }
 
+    /** Notes a 101 response going out (peeking, without consuming the buffer). */
+    private void noteUpgrade(BufferData d) {
+        if (upgraded || d.available() < SWITCHING_PROTOCOLS.length) return;
+        for (int i = 0; i < SWITCHING_PROTOCOLS.length; i++) {
+            if (d.get(i) != SWITCHING_PROTOCOLS[i]) return;
+        }
+        upgraded = true;
+        headStarted = 0;
+    }
+
     private BufferData[] patch(BufferData[] d) {
+        if (d.length > 0) noteUpgrade(d[0]);
         if (!echoKeepAlive || d.length == 0) return d;
         BufferData[] out = d.clone();
         out[0] = patch(d[0]);
