@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Delivers worker events: over the WebSocket while it is connected, else by
- * {@code POST /_worker/events}. Like the SDK it never retries and never throws: an event is a
+ * {@code POST /_worker/events} (always by POST where the order against the result matters). Like the SDK it never retries and never throws: an event is a
  * report, and a lost one must not fail the task that sent it.
  */
 final class EventSender {
@@ -28,6 +28,22 @@ final class EventSender {
     boolean send(ObjectNode event) {
         byte[] sealed = signer.seal(event, true);
         if (socket != null && socket.trySend(new String(sealed, StandardCharsets.UTF_8))) return true;
+        return post(event, sealed);
+    }
+
+    /**
+     * Sends by {@code POST /_worker/events} even while the WebSocket is connected, and returns
+     * once the server has answered: the event is stored before anything the caller sends next.
+     * A frame on the socket gives no such order against a later HTTP request (the result), and
+     * the server ignores a task's events once its result is in.
+     *
+     * @return whether the server took the event
+     */
+    boolean sendAcknowledged(ObjectNode event) {
+        return post(event, signer.seal(event, true));
+    }
+
+    private boolean post(ObjectNode event, byte[] sealed) {
         try {
             JsonNode answer = api.post(Protocol.PATH_EVENTS, sealed);
             boolean refused = answer != null && "error".equals(answer.path("status").asText());

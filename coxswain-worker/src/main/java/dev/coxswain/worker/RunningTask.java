@@ -141,10 +141,15 @@ final class RunningTask implements TaskContext, Runnable {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
     }
 
+    /**
+     * Log lines go by POST, acknowledged, so that {@link LogBatcher#close()} (which waits for the
+     * last batch) means the server has them before the result: sent over the WebSocket, a task's
+     * last lines raced its result and were dropped as events of a finished task.
+     */
     private void sendLogLines(ArrayNode lines) {
         ObjectNode payloadJson = JsonNodeFactory.instance.objectNode();
         payloadJson.set("lines", lines);
-        events.send(messages.event(Protocol.EVENT_LOG, payloadJson, payload.taskId(), payload.jobId(), payload.tracingContext()));
+        events.sendAcknowledged(messages.event(Protocol.EVENT_LOG, payloadJson, payload.taskId(), payload.jobId(), payload.tracingContext()));
     }
 
     // ---- TaskContext ----

@@ -73,6 +73,36 @@ class WorkerWebSocketTest {
                 .noneMatch(h -> h.text().contains("cancel_task_ids"));
     }
 
+    /**
+     * A task's log lines must be stored before its result, which the server answers by ignoring
+     * later events of the task. A frame on the socket has no order against the result's POST, so
+     * log lines are posted (and acknowledged) even while the socket is up.
+     */
+    @Test
+    void logLinesArePostedAndAcknowledgedBeforeTheResultEvenWithTheSocketUp() throws Exception {
+        server.enqueueTask(task(4, "echo", Workers.json("{\"a\":1}")));
+        CountDownLatch socketUp = new CountDownLatch(1);
+        worker = Workers.builder(server)
+                .webSocket(true)
+                .webSocketUrl(socket.uri(Workers.WORKER_ID))
+                .skill("echo", ctx -> {
+                    socketUp.await();
+                    ctx.log(LogLevel.INFO, "last words");
+                    return ctx.params();
+                })
+                .build().start();
+        await().atMost(Duration.ofSeconds(5)).until(socket::connected);
+        socketUp.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !server.requests("result").isEmpty());
+        int log = server.indexOf("event", e -> e.path("event_type").asText().equals("log")
+                && e.path("payload").path("lines").path(0).path("message").asText().equals("last words"));
+        int result = server.indexOf("result", e -> true);
+        assertThat(log).as("the log event, posted").isNotNegative().isLessThan(result);
+        assertThat(socket.received()).as("nothing of the log over the socket")
+                .noneMatch(f -> f.contains("last words"));
+    }
+
     @Test
     void aDroppedSocketIsReconnected() throws Exception {
         worker = Workers.builder(server)

@@ -3,6 +3,7 @@ package dev.coxswain.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coxswain.server.CoxswainServer;
+import dev.coxswain.server.SecurityConfig;
 import dev.coxswain.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,6 +51,39 @@ class ConnectionLimitsTest {
             try (RawHttp c = new RawHttp(server.port(), WITHIN)) {
                 assertThat(c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse()).startsWith("HTTP/1.1 200 ");
             }
+        }
+    }
+
+    /**
+     * A remote worker's WebSocket is an upgraded connection: its frames are no request heads. It
+     * outlives the header timeout, and a frame without a newline byte is read at once (before:
+     * the socket was dropped after the header timeout, and such a frame waited for a later one).
+     */
+    @Test
+    void anUpgradedWebSocketIsNotHeldToTheHeaderTimeout() throws Exception {
+        String token = "limits-test-worker-token-0123456789";
+        dev.coxswain.server.testing.SecretLedger.secret(token);
+        SecurityConfig sec = new SecurityConfig(SecurityConfig.defaults().jwt(), token, SecurityConfig.defaultLimits(), 1000);
+        try (CoxswainServer server = CoxswainServer.start(new ServerConfig(0, "127.0.0.1", dir, null, null, null, KEY, 2,
+                Duration.ZERO, ZoneOffset.UTC, 1 << 20, 1000, false, "worker-limits", Duration.ofSeconds(30))
+                .withSecurity(sec).withHttp(new ConnectionLimits(Duration.ofSeconds(1), Duration.ofSeconds(30), 100)),
+                Clock.systemUTC());
+             RawHttp c = new RawHttp(server.port(), WITHIN)) {
+            c.send("GET /_worker/ws/w-limits HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "X-Worker-Token: " + token + "\r\nX-Worker-ID: w-limits\r\n\r\n");
+            assertThat(c.readResponse()).startsWith("HTTP/1.1 101 ");
+            // A masked ping whose payload is a newline: a frame that the old reader took for the
+            // start of a request head, which the header timeout then cut off.
+            c.socket.getOutputStream().write(new byte[]{(byte) 0x89, (byte) 0x81, 0, 0, 0, 0, '\n'});
+            c.socket.getOutputStream().flush();
+            assertThat(c.closedWithin(Duration.ofMillis(2500))).as("open after twice the header timeout").isFalse();
+            // A masked close frame (status 1000), no 0x0A byte in it: the server answers with its own close.
+            byte[] close = {(byte) 0x88, (byte) 0x82, 1, 2, 3, 4, (byte) (0x03 ^ 1), (byte) (0xE8 ^ 2)};
+            c.socket.getOutputStream().write(close);
+            c.socket.getOutputStream().flush();
+            c.socket.setSoTimeout(2000);
+            assertThat(c.socket.getInputStream().read()).as("the server's close frame").isEqualTo(0x88);
         }
     }
 

@@ -238,6 +238,24 @@ final class ServerProcess implements AutoCloseable {
         return r.data();
     }
 
+    /** Every task, oldest id first (the list API, page by page). */
+    List<JsonNode> allTasks() {
+        List<JsonNode> out = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            Reply r = get("/api/tasks?sort=id&order=asc&limit=100&page=" + page);
+            assertThat(r.status()).as("GET /api/tasks page %s -> %s", page, r.raw()).isEqualTo(200);
+            r.data().forEach(out::add);
+            if (r.data().size() < 100) return out;
+        }
+    }
+
+    /** How many tasks have {@code status} (the list's total). */
+    int countWithStatus(String status) {
+        Reply r = get("/api/tasks?limit=1&status=" + status);
+        assertThat(r.status()).as("GET /api/tasks?status=%s -> %s", status, r.raw()).isEqualTo(200);
+        return r.body().get("meta").get("total").asInt();
+    }
+
     /** All log messages of a task, oldest first. */
     List<String> logMessages(String id) {
         Reply r = get("/api/tasks/" + id + "/logs?limit=1000");
@@ -245,6 +263,20 @@ final class ServerProcess implements AutoCloseable {
         List<String> out = new ArrayList<>();
         r.data().forEach(l -> out.add(l.get("message").asText()));
         return out;
+    }
+
+    /** The log messages of each of {@code ids}, four requests at a time. */
+    Map<String, List<String>> logMessagesOf(List<String> ids) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            Map<String, java.util.concurrent.Future<List<String>>> f = new LinkedHashMap<>();
+            for (String id : ids) f.put(id, pool.submit(() -> logMessages(id)));
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (var e : f.entrySet()) out.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private URI uri(String path) {
@@ -307,6 +339,21 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /**
+     * Whether {@code h} still runs: alive and not a zombie. A killed task's processes may stay
+     * zombies for a while (an orphan waits for init to reap it), which isAlive() counts as alive.
+     */
+    static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     private static boolean isSleep(ProcessHandle h) {
