@@ -128,8 +128,10 @@ public final class RemoteWorkers {
         ObjectNode info = info(null, body);
         if (!info.has("status")) info.put("status", "idle");
         String hostname = body.path("capabilities").path("hostname").asText("unknown");
-        String version = body.path("installed_software").isObject() && body.path("installed_software").size() > 0
-                ? body.path("installed_software").toString() : "unknown";
+        // What the worker runs on, as "python 3.11" / "java 25" (its installed software), for the version column.
+        java.util.StringJoiner sw = new java.util.StringJoiner(", ");
+        body.path("installed_software").fields().forEachRemaining(e -> sw.add(e.getKey() + " " + e.getValue().asText()));
+        String version = sw.length() == 0 ? "unknown" : sw.toString();
         Instant now = clock.instant();
         db.write(tx -> {
             if (workers.registerRemote(tx, workerId, hostname, capacity, version.length() > 200 ? version.substring(0, 200) : version,
