@@ -29,6 +29,14 @@ public interface SqlDialect {
     default void afterClaim(Connection c) throws SQLException {
     }
 
+    /**
+     * The {@code FROM} item of {@code TaskStore.routedCandidates}: the tasks table, with whatever
+     * keeps that query on the routed queue's partial index ({@code ix_tasks_routed_queue}).
+     */
+    default String routedQueue() {
+        return "tasks";
+    }
+
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 

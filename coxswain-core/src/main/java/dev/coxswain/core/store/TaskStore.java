@@ -296,8 +296,9 @@ public final class TaskStore {
     public List<RoutedCandidate> routedCandidates(Connection c, Collection<String> types, int limit) throws SQLException {
         List<RoutedCandidate> out = new ArrayList<>();
         if (types.isEmpty()) return out;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, priority, payload FROM tasks WHERE status = 'queued' AND routed = 1"
-                + " AND type IN (" + Sql.placeholders(types.size()) + ") ORDER BY priority DESC, id LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, priority, payload FROM " + dialect.routedQueue()
+                + " WHERE status = 'queued' AND routed = 1 AND type IN (" + Sql.placeholders(types.size())
+                + ") ORDER BY priority DESC, id LIMIT ?")) {
             int i = 1;
             for (String t : types) ps.setString(i++, t);
             ps.setInt(i, limit);

@@ -85,4 +85,45 @@ class PostgresClaimPlanTest {
             assertThat(sortSetting).isEqualTo("on");
         }
     }
+
+    /**
+     * A remote worker's every poll asks for routed candidates (tasks with requirements); with a
+     * plain backlog queued that must stay a look into the routed queue's partial index, not a
+     * walk over the backlog.
+     */
+    @Test
+    void routedCandidatesReadTheRoutedIndexWithABacklogQueued() {
+        try (TestDatabases.PgDatabase pg = TestDatabases.freshPostgres(); Database db = pg.open()) {
+            TaskStore tasks = new TaskStore(db.dialect());
+            db.write(tx -> {
+                for (int i = 0; i < 2_000; i++) tasks.insert(tx, task(5), TaskStatus.COMPLETED, NOW, 0, NOW);
+                for (int i = 0; i < 5; i++) tasks.insert(tx, task(5), TaskStatus.QUEUED, NOW, 0, NOW);
+                return null;
+            });
+            db.write(tx -> {
+                try (Statement s = tx.connection().createStatement()) {
+                    s.execute("ANALYZE tasks");
+                }
+                return null;
+            });
+            db.write(tx -> {
+                for (int i = 0; i < 3_000; i++) tasks.insert(tx, task(5), TaskStatus.QUEUED, NOW, 0, NOW);
+                return null;
+            });
+            List<String> plan = db.read(c -> {
+                List<String> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT id, payload FROM " + db.dialect().routedQueue()
+                        + " WHERE status = 'queued' AND routed = 1 AND type IN (?) ORDER BY priority DESC, id LIMIT ?")) {
+                    ps.setString(1, "noop");
+                    ps.setInt(2, 32);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) rows.add(rs.getString(1));
+                    }
+                }
+                return rows;
+            });
+            assertThat(plan).as(String.join("\n", plan)).anyMatch(r -> r.contains("ix_tasks_routed_queue"));
+            assertThat(plan).as(String.join("\n", plan)).noneMatch(r -> r.contains("Seq Scan"));
+        }
+    }
 }
