@@ -30,6 +30,22 @@ public final class Sql {
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }
 
+    /** By position: sqlite-jdbc resolves a column label anew for every result set (a JNI call per column). */
+    public static Instant instant(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    public static Integer integer(ResultSet rs, int col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    public static Double doubleOrNull(ResultSet rs, int col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
     public static Integer integer(ResultSet rs, String col) throws SQLException {
         int v = rs.getInt(col);
         return rs.wasNull() ? null : v;

@@ -129,4 +129,48 @@ class SqliteClaimTest {
             assertThat(plan).noneMatch(r -> r.contains("TEMP B-TREE"));
         }
     }
+
+    /** Tasks are read by column position: every field must come back as written. */
+    @Test
+    void aTaskReadsBackFieldByField() {
+        try (Database db = Database.sqlite(dir, false)) {
+            TaskStore tasks = new TaskStore(db.dialect());
+            NewTask t = new NewTask("shell", "name-1", "desc", Json.object().put("command", "true"), 7, 3, "fixed:5",
+                    NOW.plusSeconds(60), 90, List.of("a", "b"), List.of(), true, "schedule", "sched-1");
+            long id = db.write(tx -> tasks.insert(tx, t, TaskStatus.PENDING, NOW.plusSeconds(60), 0, NOW));
+            Task read = db.read(c -> tasks.find(c, id));
+            assertThat(read.id()).isEqualTo(id);
+            assertThat(read.type()).isEqualTo("shell");
+            assertThat(read.name()).isEqualTo("name-1");
+            assertThat(read.description()).isEqualTo("desc");
+            assertThat(read.payload().path("command").asText()).isEqualTo("true");
+            assertThat(read.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(read.priority()).isEqualTo(7);
+            assertThat(read.runAt()).isEqualTo(NOW.plusSeconds(60));
+            assertThat(read.createdAt()).isEqualTo(NOW);
+            assertThat(read.updatedAt()).isEqualTo(NOW);
+            assertThat(read.startedAt()).isNull();
+            assertThat(read.completedAt()).isNull();
+            assertThat(read.maxRetries()).isEqualTo(3);
+            assertThat(read.backoff()).isEqualTo("fixed:5");
+            assertThat(read.timeoutSeconds()).isEqualTo(90);
+            assertThat(read.tags()).containsExactly("a", "b");
+            assertThat(read.workerId()).isNull();
+            assertThat(read.exitCode()).isNull();
+            assertThat(read.checkpointEnabled()).isTrue();
+            assertThat(read.originKind()).isEqualTo("schedule");
+            assertThat(read.originId()).isEqualTo("sched-1");
+            assertThat(read.scheduledAt()).isEqualTo(NOW.plusSeconds(60));
+            assertThat(read.progress()).isNull();
+
+            long queued = db.write(tx -> tasks.insert(tx, task(5), TaskStatus.QUEUED, NOW, 0, NOW));
+            Task claimed = db.write(tx -> tasks.claim(tx, "w-1", List.of("noop"), 1, NOW.plusSeconds(1), NOW.plusSeconds(31))).get(0);
+            assertThat(claimed.id()).isEqualTo(queued);
+            assertThat(claimed.status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(claimed.workerId()).isEqualTo("w-1");
+            assertThat(claimed.startedAt()).isEqualTo(NOW.plusSeconds(1));
+            assertThat(claimed.leaseUntil()).isEqualTo(NOW.plusSeconds(31));
+            assertThat(claimed.attempt()).isEqualTo(1);
+        }
+    }
 }
