@@ -137,6 +137,14 @@ public final class CoxswainServer implements AutoCloseable {
             Gatekeeper gate = new Gatekeeper(authenticator, limiter);
             HttpRouting.Builder routing = HttpRouting.builder();
             RouteTable routes = new RouteTable(routing, metrics, gate::chargeAnonymous);
+            // The worker face first: Helidon tries routes in the order they were added, and a remote
+            // worker sends two requests per task (poll, result); behind the other faces' ~60 routes
+            // each of them paid for matching all of those first. No other face's path starts with
+            // /_worker, so the order changes no answer.
+            WorkerApi workerApi = new WorkerApi(engine.remote(), engine.workerTokens(), authenticator, limiter, cfg.workers(),
+                    bodies, clock, Signatures::verify);
+            workerApi.register(routes);
+            routing.addFilter(workerApi.socketGate());
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
             new OpenApiRoutes(version).register(routes);
@@ -146,10 +154,6 @@ public final class CoxswainServer implements AutoCloseable {
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
             new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
-            WorkerApi workerApi = new WorkerApi(engine.remote(), engine.workerTokens(), authenticator, limiter, cfg.workers(),
-                    bodies, clock, Signatures::verify);
-            workerApi.register(routes);
-            routing.addFilter(workerApi.socketGate());
             NativeApi.registerFallback(routes);
 
             // Listen before the engine starts: a port that cannot be bound must stop the start
