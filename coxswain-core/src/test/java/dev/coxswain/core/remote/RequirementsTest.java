@@ -18,7 +18,7 @@ class RequirementsTest {
              "installed_software": {"python": "3.12", "cuda": "12.1"}}""";
 
     private static RemoteProfile worker(String id, String info) {
-        return new RemoteProfile(id, Set.of("infer"), 0, info == null ? null : Json.read(info), null, true,
+        return new RemoteProfile(id, Set.of("infer"), 0, info, null, true,
                 Instant.parse("2030-01-01T00:00:00Z"), true);
     }
 
