@@ -188,7 +188,7 @@ public final class Engine implements AutoCloseable {
         this.runners = List.copyOf(duties);
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock,
                 remoteChannels);
-        this.workerService = new WorkerService(db, workers, tasks, clock, cfg.workerTtl(),
+        this.workerService = new WorkerService(db, workers, tasks, clock,
                 cfg.concurrency() > 0 ? worker.types() : java.util.Set.of());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);

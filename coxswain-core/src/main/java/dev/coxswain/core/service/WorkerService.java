@@ -9,7 +9,6 @@ import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.store.WorkerStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /** Reads of workers; their status is derived from heartbeat age and running tasks. */
@@ -18,23 +17,16 @@ public final class WorkerService {
     private final WorkerStore workers;
     private final TaskStore tasks;
     private final Clock clock;
-    private final Duration ttl;
 
     private final java.util.Set<String> localTypes;
 
-    public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, Duration ttl) {
-        this(db, workers, tasks, clock, ttl, java.util.Set.of());
-    }
-
     /** @param localTypes the task types this node's local worker runs (none when it runs nothing) */
-    public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, Duration ttl,
-                         java.util.Set<String> localTypes) {
+    public WorkerService(Database db, WorkerStore workers, TaskStore tasks, Clock clock, java.util.Set<String> localTypes) {
         this.localTypes = java.util.Set.copyOf(localTypes);
         this.db = db;
         this.workers = workers;
         this.tasks = tasks;
         this.clock = clock;
-        this.ttl = ttl;
     }
 
     private Instant offlineBefore() {

@@ -248,7 +248,7 @@ public final class WorkerApi {
      */
     private WorkerIdentity authenticate(ServerRequest req, ServerResponse res, String token, String hint) {
         try {
-            return auth.authenticate(token, hint, true);
+            return auth.authenticate(token, hint);
         } catch (WorkerError refused) {
             RateLimiter.Decision d = limiter.forAddress(clientAddress(req));
             if (d != null && !d.allowed()) {

@@ -21,13 +21,11 @@ final class WorkerAuth {
 
     /**
      * @param hint  the worker id the request claims (path, header or body), or null
-     * @param allowAccessToken false where only the master token may be used (the token exchange)
      */
-    WorkerIdentity authenticate(String token, String hint, boolean allowAccessToken) {
+    WorkerIdentity authenticate(String token, String hint) {
         if (token == null || token.isBlank()) throw WorkerError.unauthorized("Missing X-Worker-Token header");
         token = token.trim();
         if (WorkerTokens.looksLikeToken(token)) {
-            if (!allowAccessToken) throw WorkerError.unauthorized("exchange the worker's own token, not an access token");
             return switch (tokens.resolve(token)) {
                 case WorkerTokens.Valid v -> {
                     if (hint != null && !hint.equals(v.workerId())) throw WorkerError.unauthorized("access token belongs to another worker");

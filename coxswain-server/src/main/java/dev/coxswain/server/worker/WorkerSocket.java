@@ -49,7 +49,7 @@ final class WorkerSocket implements WsListener {
             // Refusals with the protocol's status (403, 429) happen before this, in WorkerApi's socket
             // gate; this learns who is connecting (and still refuses, with a bare 400, should the
             // credential have gone bad in between).
-            this.who = auth.authenticate(token, id.isEmpty() ? null : id, true);
+            this.who = auth.authenticate(token, id.isEmpty() ? null : id);
         } catch (WorkerError e) {
             throw new WsUpgradeException(e.getMessage());
         }
