@@ -27,6 +27,11 @@ final class Fields {
         return Problems.join(path, field);
     }
 
+    /** Where a problem of the object itself (a missing field) is reported; {@code $} for the blueprint. */
+    String self() {
+        return path.isEmpty() ? "$" : path;
+    }
+
     JsonNode get(String field) {
         JsonNode v = object.get(field);
         return v == null || v.isNull() ? null : v;
@@ -48,7 +53,7 @@ final class Fields {
     String text(String field, boolean required, Pattern pattern, String rule) {
         JsonNode v = get(field);
         if (v == null) {
-            if (required) out.error(path, "missing field '" + field + "'");
+            if (required) out.error(self(), "missing field '" + field + "'");
             return null;
         }
         if (!v.isTextual() || (pattern != null && !pattern.matcher(v.textValue()).matches())) {
@@ -100,7 +105,7 @@ final class Fields {
     Map<String, String> transitions(String why) {
         JsonNode v = get("transitions");
         if (v == null) {
-            out.error(path, "missing field 'transitions' (" + why + ")");
+            out.error(self(), "missing field 'transitions' (" + why + ")");
             return null;
         }
         if (!v.isObject()) {
