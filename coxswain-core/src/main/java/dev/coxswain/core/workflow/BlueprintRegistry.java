@@ -3,6 +3,7 @@ package dev.coxswain.core.workflow;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.workflow.blueprint.Blueprint;
 import dev.coxswain.core.workflow.blueprint.BlueprintParser;
+import dev.coxswain.core.workflow.blueprint.InputSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ final class BlueprintRegistry {
         return parsed.computeIfAbsent(row.name() + "@" + row.version(), k -> {
             Blueprint b = BlueprintParser.parse(Json.read(row.definition()));
             return new StoredBlueprint(row.name(), row.version(), row.apiVersion(), row.apiEndpoint(), b,
-                    row.createdBy(), row.createdAt());
+                    b.inputSchema() == null ? null : InputSchema.compile(b.inputSchema()), row.createdBy(), row.createdAt());
         });
     }
 

@@ -13,7 +13,9 @@ import dev.coxswain.core.store.Tx;
 import dev.coxswain.core.workflow.JobStore.TaskOutcome;
 import dev.coxswain.core.workflow.blueprint.Blueprint;
 import dev.coxswain.core.workflow.blueprint.State;
+import dev.coxswain.core.workflow.blueprint.TaskTemplate;
 import dev.coxswain.core.workflow.blueprint.Templates;
+import dev.coxswain.core.engine.Backoff;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,8 @@ final class JobSteps {
             "CONTRACT_VIOLATION");
     /** Error codes that mean the job's own input was wrong: failed, not quarantined. */
     static final Set<String> FAIL_CODES = Set.of("INVALID_INPUT_ERROR", "INTEGRITY_MISMATCH");
+    /** A step's execution timeout when its state names none: the native API's task default. */
+    static final int DEFAULT_STEP_TIMEOUT = 3600;
     static final String DISPATCH_TIMEOUT = "Worker task timed out while waiting in queue (dispatch timeout)";
 
     private final JobStore jobs;
@@ -114,10 +118,10 @@ final class JobSteps {
                 case State.Parallel p -> parallel(tx, j, bp, name, p, now, ev);
                 case State.Approval a -> {
                     j.status = JobStatus.WAITING_FOR_HUMAN;
-                    if (a.message() != null) j.data.set("approval_message", Templates.render(a.message(), context(j)));
+                    if (a.message() != null) j.data.put("approval_message", Templates.text(a.message(), context(j)));
                 }
                 case State.SubBlueprint sb -> subJob(tx, j, sb, now, ev);
-                case State.GoTo g -> enter(tx, j, bp, g.target(context(j)), now, ev);
+                case State.GoTo g -> enter(tx, j, bp, g.next(context(j)), now, ev);
                 case State.End e -> finishAt(tx, j, e, now, ev);
             }
         } catch (ValidationException | IllegalArgumentException e) {
@@ -130,7 +134,7 @@ final class JobSteps {
     private void dispatch(Tx tx, JobRow j, Blueprint bp, String state, State.Dispatch d, Instant now, List<JobEvent> ev)
             throws SQLException {
         JsonNode params = Templates.render(d.params(), context(j));
-        Task t = tasks.createIn(tx, task(j, bp, state, d, params), now);
+        Task t = tasks.createIn(tx, task(j, bp, state, d.task(), params), now);
         j.taskIds = new ArrayList<>(List.of(t.id()));
         j.status = JobStatus.WAITING_FOR_WORKER;
         deadlines(j, d.dispatchTimeoutSeconds(), d.resultTimeoutSeconds(), now);
@@ -141,17 +145,13 @@ final class JobSteps {
 
     private void parallel(Tx tx, JobRow j, Blueprint bp, String state, State.Parallel p, Instant now, List<JobEvent> ev)
             throws SQLException {
-        ObjectNode ctx = context(j);
-        List<State.Dispatch> branches = p.branches(ctx);
+        List<State.Parallel.Fork> forks = p.forks(context(j));
         List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < branches.size(); i++) {
-            State.Dispatch d = branches.get(i);
-            ObjectNode bctx = ctx.deepCopy();
-            p.bind(bctx, i);
-            JsonNode params = Templates.render(d.params(), bctx);
-            Task t = tasks.createIn(tx, task(j, bp, state + "[" + i + "]", d, params), now);
+        for (State.Parallel.Fork f : forks) {
+            JsonNode params = Templates.render(f.task().params(), f.context());
+            Task t = tasks.createIn(tx, task(j, bp, state + "[" + f.index() + "]", f.task(), params), now);
             ids.add(t.id());
-            ObjectNode info = Json.object().put("type", d.skill()).put("branch", i);
+            ObjectNode info = Json.object().put("type", f.task().skill()).put("branch", f.index());
             info.set("params", params);
             ev.add(event(j, now, "task_dispatched", state, null, null, t.id(), info));
         }
@@ -161,7 +161,7 @@ final class JobSteps {
             return;
         }
         j.status = JobStatus.WAITING_FOR_PARALLEL_TASKS;
-        State.Dispatch first = branches.get(0);
+        TaskTemplate first = forks.get(0).task();
         deadlines(j, first.dispatchTimeoutSeconds(), first.resultTimeoutSeconds(), now);
     }
 
@@ -183,16 +183,16 @@ final class JobSteps {
 
     private void finishAt(Tx tx, JobRow j, State.End e, Instant now, List<JobEvent> ev) throws SQLException {
         j.result = e.result() == null ? j.data.path("state_history").deepCopy() : Templates.render(e.result(), context(j));
-        end(tx, j, e.outcomeFor(j.currentState).equals("finished") ? JobStatus.FINISHED : JobStatus.FAILED, null, now, ev);
+        end(tx, j, e.finished() ? JobStatus.FINISHED : JobStatus.FAILED, null, now, ev);
     }
 
-    private NewTask task(JobRow j, Blueprint bp, String state, State.Dispatch d, JsonNode params) {
+    private NewTask task(JobRow j, Blueprint bp, String state, TaskTemplate d, JsonNode params) {
         ObjectNode payload = Json.object();
         payload.set("params", params == null || params.isNull() ? Json.object() : params);
         if (d.requirements() != null) payload.set("requirements", d.requirements());
         return new NewTask(d.skill(), bp.name() + ":" + state, "Step '" + state + "' of job " + j.id, payload,
-                d.priority() == null ? 5 : d.priority(), d.retries() == null ? 3 : d.retries(), "exponential", null,
-                d.timeoutSeconds() == null ? 0 : d.timeoutSeconds(), List.of("job:" + j.id), List.of(), false, "job", j.id);
+                d.priority() == null ? 5 : d.priority(), d.retries(), Backoff.EXPONENTIAL, null,
+                d.timeoutSeconds() == null ? DEFAULT_STEP_TIMEOUT : d.timeoutSeconds(), List.of("job:" + j.id), List.of(), false, "job", j.id);
     }
 
     private void deadlines(JobRow j, Integer stateDispatch, Integer stateResult, Instant now) {

@@ -152,7 +152,7 @@ public final class WorkflowService {
         }
         checkTimeout("dispatch_timeout", n.dispatchTimeout());
         checkTimeout("result_timeout", n.resultTimeout());
-        InputSchema schema = bp.blueprint().inputSchema();
+        InputSchema schema = bp.schema();
         if (schema != null) {
             List<String> errors = schema.validate(n.initialData() == null || n.initialData().isNull() ? Json.object()
                     : n.initialData());
