@@ -149,7 +149,7 @@ public final class Engine implements AutoCloseable {
         List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();
         EventStore events = new EventStore(webhookStore, deliverySignal::raise);
         WorkerStore workers = new WorkerStore();
-        Workflows workflows = new Workflows(db);
+        Workflows workflows = new Workflows(db, JobNotifier.NONE);
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random),
                 workflows.endings());
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
@@ -176,7 +176,7 @@ public final class Engine implements AutoCloseable {
                 cfg.fallbackPoll(), observer, queued, remoteSignal);
         this.remoteWorkers = new RemoteWorkers(db, tasks, workers, logs, events, transitions, remoteDispatcher,
                 new RemoteWorkers.SealedEnvAccess(sealedEnv), clock, cfg.remote(), cfg.maxLogLinesPerTask(), observer,
-                queued, promoteSignal::raise);
+                queued, promoteSignal::raise, workflows.workerEvents());
         this.workerTokens = new WorkerTokens(db, new WorkerTokenStore(), sealer, clock);
         List<DutyRunner> duties = new ArrayList<>(List.of(
                 new DutyRunner(new Promoter(db, tasks, clock, queued, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
@@ -207,7 +207,7 @@ public final class Engine implements AutoCloseable {
             scheduleSignal.raise();
         });
         this.firerRunner = new DutyRunner(firer, scheduleSignal, Duration.ofSeconds(5));
-        Workflows.Wired wired = workflows.wire(db, taskService, workerService::servedSkills, JobNotifier.NONE, clock);
+        Workflows.Wired wired = workflows.wire(db, taskService, workerService::servedSkills, clock);
         this.workflowService = wired.service();
         this.workflowRunners = wired.runners();
     }

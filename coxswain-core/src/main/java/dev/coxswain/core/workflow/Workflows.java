@@ -1,6 +1,7 @@
 package dev.coxswain.core.workflow;
 
 import dev.coxswain.core.engine.TaskEndings;
+import dev.coxswain.core.engine.WorkerEvents;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.Signal;
 import dev.coxswain.core.service.TaskService;
@@ -22,10 +23,21 @@ public final class Workflows {
     private final Signal stepSignal = new Signal();
     private final Signal deadlineSignal = new Signal();
     private final JobTaskEndings endings;
+    private final JobHistoryStore history = new JobHistoryStore();
+    private final JobNotifier notifier;
+    private final JobWorkerEvents workerEvents;
 
-    public Workflows(Database db) {
+    /** @param notifier queues jobs' webhooks */
+    public Workflows(Database db, JobNotifier notifier) {
         this.jobs = new JobStore(db.dialect());
+        this.notifier = notifier;
         this.endings = new JobTaskEndings(jobs, stepSignal::raise);
+        this.workerEvents = new JobWorkerEvents(jobs, history, notifier);
+    }
+
+    /** The hook the remote-worker protocol calls for every progress and custom event of a task. */
+    public WorkerEvents workerEvents() {
+        return workerEvents;
     }
 
     /** The hook the task layer calls in every transaction that ends a task. */
@@ -37,11 +49,9 @@ public final class Workflows {
     public record Wired(WorkflowService service, List<DutyRunner> runners) {
     }
 
-    public Wired wire(Database db, TaskService tasks, Supplier<Set<String>> knownSkills, JobNotifier notifier,
-                      Clock clock) {
+    public Wired wire(Database db, TaskService tasks, Supplier<Set<String>> knownSkills, Clock clock) {
         BlueprintStore blueprintStore = new BlueprintStore();
         BlueprintRegistry registry = new BlueprintRegistry(blueprintStore);
-        JobHistoryStore history = new JobHistoryStore();
         JobSteps steps = new JobSteps(jobs, history, registry, tasks, notifier, stepSignal::raise, deadlineSignal::raise);
         WorkflowService service = new WorkflowService(db, blueprintStore, registry, jobs, history, steps, knownSkills, clock);
         return new Wired(service, List.of(
