@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +44,7 @@ public final class LocalBlobStore implements BlobStore {
     private final Path objects;
     private final Path tmp;
     private final UrlSigner signer;
-    private final String publicBaseUrl;
+    private final Supplier<String> publicBaseUrl;
     private final Clock clock;
 
     /**
@@ -51,10 +52,18 @@ public final class LocalBlobStore implements BlobStore {
      *                      (a trailing {@code /} is dropped)
      */
     public LocalBlobStore(Path dir, byte[] hmacKey, String publicBaseUrl, Clock clock) {
+        this(dir, hmacKey, () -> publicBaseUrl, clock);
+    }
+
+    /**
+     * @param publicBaseUrl asked at each presign: a server on port 0 knows its address only once
+     *                      it listens
+     */
+    public LocalBlobStore(Path dir, byte[] hmacKey, Supplier<String> publicBaseUrl, Clock clock) {
         this.objects = dir.resolve("objects").toAbsolutePath().normalize();
         this.tmp = dir.resolve("tmp").toAbsolutePath().normalize();
         this.signer = new UrlSigner(hmacKey, clock);
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        this.publicBaseUrl = publicBaseUrl;
         this.clock = clock;
         try {
             Files.createDirectories(objects);
@@ -78,7 +87,9 @@ public final class LocalBlobStore implements BlobStore {
         FileKeys.checkKey(key);
         Instant expires = clock.instant().plus(ttl);
         long at = expires.getEpochSecond();
-        String url = publicBaseUrl + ROUTE + encodePath(key) + "?expires=" + at + "&sig=" + signer.sign(method, key, at);
+        String base = publicBaseUrl.get();
+        if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        String url = base + ROUTE + encodePath(key) + "?expires=" + at + "&sig=" + signer.sign(method, key, at);
         return new PresignedUrl(url, method, Instant.ofEpochSecond(at));
     }
 
