@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@link #main} runs it as a separate process (the memory test): args data-dir, port, max-bytes.
  */
-final class FileRoutesServer implements AutoCloseable {
-    static final String TOKEN = "files-test-token";
+public final class FileRoutesServer implements AutoCloseable {
+    public static final String TOKEN = "files-test-token";
     static final byte[] SIGNING_KEY = "files-test-signing-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** What the stand-in access check throws; the stand-in guard answers it. */
