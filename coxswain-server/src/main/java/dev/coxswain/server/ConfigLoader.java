@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.http.ConnectionLimits;
+import dev.coxswain.server.files.FilesConfig;
+import dev.coxswain.core.files.S3Settings;
 import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.core.connection.ConnectionService;
 import java.util.Map;
@@ -76,6 +78,17 @@ public final class ConfigLoader {
                     "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
             new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
                     "HTTP connections served at once; more wait in the accept backlog"),
+            new Setting("files", "local", "where job files are kept: local (files-dir), s3 (an S3-compatible bucket) or off (the file endpoints answer 501)"),
+            new Setting("files-dir", null, "directory of the local file store (default <data-dir>/files)"),
+            new Setting("files-public-url", null, "base URL of the local store's signed file links, as clients reach this server (default http://<bind>:<port>)"),
+            new Setting("files-max-bytes", String.valueOf(FilesConfig.DEFAULT_MAX_BYTES), "largest file accepted by the streamed upload (PUT .../files/content/{filename}) and the signed upload link"),
+            new Setting("files-s3-endpoint", null, "S3 endpoint URL, e.g. http://127.0.0.1:9000 (default: AWS S3 of the region)"),
+            new Setting("files-s3-region", "us-east-1", "S3 region"),
+            new Setting("files-s3-bucket", "avtomatika-payloads", "S3 bucket holding jobs/<job_id>/<filename>"),
+            new Setting("files-s3-access-key", null, "S3 access key (default: the AWS default credential chain)"),
+            new Setting("files-s3-secret-key", null, "S3 secret key; prefer the environment variable"),
+            new Setting("files-s3-path-style", "true", "path-style S3 URLs (http://host/bucket/key), as MinIO and most self-hosted servers need"),
+            new Setting("files-s3-create-bucket", "true", "create the S3 bucket at start when it does not exist"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -221,7 +234,63 @@ public final class ConfigLoader {
                         Duration.ofSeconds(intIn(v, "worker-poll-max-seconds", 1, 300)), bool(v, "worker-signatures"),
                         Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
-                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)));
+                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
+                .withFiles(files(v));
+    }
+
+    private static FilesConfig files(Map<String, String> v) {
+        FilesConfig.Mode mode = switch (v.get("files") == null ? "" : v.get("files").trim().toLowerCase(Locale.ROOT)) {
+            case "local" -> FilesConfig.Mode.LOCAL;
+            case "s3" -> FilesConfig.Mode.S3;
+            case "off" -> FilesConfig.Mode.OFF;
+            default -> throw new ConfigException("files must be local, s3 or off");
+        };
+        String publicUrl = blankToNull(v.get("files-public-url"));
+        if (publicUrl != null && !(publicUrl.startsWith("http://") || publicUrl.startsWith("https://"))) {
+            throw new ConfigException("files-public-url must be an http:// or https:// URL");
+        }
+        long maxBytes = longIn(v, "files-max-bytes", 1, Long.MAX_VALUE / 2);
+        String dir = blankToNull(v.get("files-dir"));
+        boolean pathStyle = bool(v, "files-s3-path-style");
+        boolean create = bool(v, "files-s3-create-bucket");
+        S3Settings s3 = null;
+        if (mode == FilesConfig.Mode.S3) {
+            String endpoint = blankToNull(v.get("files-s3-endpoint"));
+            java.net.URI uri = null;
+            if (endpoint != null) {
+                try {
+                    uri = java.net.URI.create(endpoint.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("files-s3-endpoint is not a URL");
+                }
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException("files-s3-endpoint must be an http:// or https:// URL");
+                }
+            }
+            String access = blankToNull(v.get("files-s3-access-key"));
+            String secret = blankToNull(v.get("files-s3-secret-key"));
+            if ((access == null) != (secret == null)) {
+                throw new ConfigException("files-s3-access-key and files-s3-secret-key go together (or neither, for the AWS default credentials)");
+            }
+            String bucket = blankToNull(v.get("files-s3-bucket"));
+            if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new ConfigException("files-s3-bucket must be a valid bucket name (3-63 lower-case letters, digits, dots, hyphens)");
+            }
+            String region = blankToNull(v.get("files-s3-region"));
+            if (region == null) throw new ConfigException("files-s3-region is required");
+            s3 = new S3Settings(uri, region, bucket, access, secret, pathStyle, create);
+        }
+        return new FilesConfig(mode, dir == null ? null : Path.of(dir), publicUrl, maxBytes, s3);
+    }
+
+    private static long longIn(Map<String, String> v, String key, long min, long max) {
+        try {
+            long l = Long.parseLong(v.get(key).trim());
+            if (l < min || l > max) throw new ConfigException(key + " must be between " + min + " and " + max);
+            return l;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key + " must be an integer");
+        }
     }
 
     private static boolean bool(Map<String, String> v, String key) {

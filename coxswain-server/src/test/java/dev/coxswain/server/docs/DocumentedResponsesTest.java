@@ -73,6 +73,7 @@ class DocumentedResponsesTest {
     @BeforeAll
     static void start() {
         srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
+                .withFiles(new dev.coxswain.server.files.FilesConfig(dev.coxswain.server.files.FilesConfig.Mode.LOCAL, null, null, 1 << 20, null))
                 .withWebhooks(new dev.coxswain.core.webhook.WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(1))));
         tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1))
                 .withWorkers(new WorkerProtocolConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), true, Duration.ofSeconds(60), 1, 1, 1)));
@@ -373,6 +374,18 @@ class DocumentedResponsesTest {
         }
         r.put("GET /docs/assets/{file} 200", () -> srv.get(fill("/docs/assets/{file}")));
         r.put("GET /docs/assets/{file} 404", () -> srv.get("/docs/assets/missing.js"));
+
+        // The local file store's signed links (the signature is the credential; 403 is the generic recipe).
+        r.put("PUT /_files/{key} 200", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/up.bin", Duration.ofMinutes(5)).url()),
+                "file bytes", null));
+        r.put("PUT /_files/{key} 400", () -> shortBody(signed(srv.server.files().presignPut("jobs/docs-job/short.bin", Duration.ofMinutes(5)).url())));
+        r.put("PUT /_files/{key} 413", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/big.bin", Duration.ofMinutes(5)).url()),
+                "y".repeat((1 << 20) + 1), null));
+        r.put("GET /_files/{key} 200", () -> {
+            srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()), "file bytes", null);
+            return srv.get(signed(srv.server.files().presignGet("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()));
+        });
+        r.put("GET /_files/{key} 404", () -> srv.get(signed(srv.server.files().presignGet("jobs/docs-job/missing.bin", Duration.ofMinutes(5)).url())));
 
         // Native: tasks.
         r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
@@ -785,6 +798,43 @@ class DocumentedResponsesTest {
     }
 
     /** The path with its parameters filled with ids of things that exist. */
+    /** A signed link's path and query, for {@link DocsServer#send}. */
+    static String signed(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getRawPath() + "?" + u.getRawQuery();
+    }
+
+    /** A PUT whose body ends (the client half-closes) before its Content-Length. */
+    static DocsServer.Reply shortBody(String pathAndQuery) {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", srv.port())) {
+            sock.setSoTimeout(10_000);
+            var out = sock.getOutputStream();
+            out.write(("PUT " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            sock.shutdownOutput();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(sock.getInputStream()));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) break;
+                head.append((char) c);
+            }
+            String[] lines = head.toString().split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = new byte[Integer.parseInt(headers.getOrDefault("Content-Length", List.of("0")).getFirst())];
+            in.readFully(body);
+            return new DocsServer.Reply(status, java.net.http.HttpHeaders.of(headers, (a, b) -> true), body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static String fill(String path) {
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
