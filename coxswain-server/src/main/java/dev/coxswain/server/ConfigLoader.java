@@ -76,6 +76,8 @@ public final class ConfigLoader {
                     "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
             new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
                     "HTTP connections served at once; more wait in the accept backlog"),
+            new Setting("blueprints-dir", null, "directory of workflow blueprints (*.json, *.yaml, *.yml) registered at start, in file-name order; "
+                    + "a file whose definition equals the newest stored version is skipped; an invalid file stops the start"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -221,7 +223,18 @@ public final class ConfigLoader {
                         Duration.ofSeconds(intIn(v, "worker-poll-max-seconds", 1, 300)), bool(v, "worker-signatures"),
                         Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
-                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)));
+                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
+                .withBlueprintsDir(directory(v, "blueprints-dir"));
+    }
+
+    /** An existing directory, or null when the key is unset. */
+    private static Path directory(Map<String, String> v, String key) {
+        String p = blankToNull(v.get(key));
+        if (p == null) return null;
+        Path d = Path.of(p);
+        if (!Files.isDirectory(d)) throw new ConfigException(key + " " + p + " is not a directory");
+        if (!Files.isReadable(d)) throw new ConfigException(key + " " + p + " is not readable");
+        return d;
     }
 
     private static boolean bool(Map<String, String> v, String key) {

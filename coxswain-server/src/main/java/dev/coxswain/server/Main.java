@@ -74,6 +74,8 @@ public final class Main implements Runnable {
         String timezone;
         @Option(names = "--worker-id", description = "id of the local worker (env COXSWAIN_WORKER_ID)")
         String workerId;
+        @Option(names = "--blueprints-dir", description = "directory of workflow blueprints registered at start (env COXSWAIN_BLUEPRINTS_DIR)")
+        String blueprintsDir;
         @Option(names = "--no-local-worker", description = "run no tasks here: a pure coordinator for remote workers (concurrency 0)")
         boolean noLocalWorker;
 
@@ -91,6 +93,7 @@ public final class Main implements Runnable {
             flags.put("shutdown-grace-seconds", grace);
             flags.put("timezone", timezone);
             flags.put("worker-id", workerId);
+            flags.put("blueprints-dir", blueprintsDir);
             ServerConfig cfg;
             try {
                 cfg = ConfigLoader.load(config, System.getenv(), flags);
@@ -104,6 +107,10 @@ public final class Main implements Runnable {
             } catch (CoxswainServer.ListenException e) {
                 System.err.println("coxswain: " + e.getMessage());
                 return 1;
+            } catch (BlueprintsDirectory.LoadException e) {
+                // A configuration problem like a bad setting: the same exit code, no stack trace.
+                System.err.println("coxswain: " + e.getMessage());
+                return 2;
             }
             if (server.generatedAdminKey() != null) {
                 // Printed once, to the console only (not through the logger), and saved 0600.
