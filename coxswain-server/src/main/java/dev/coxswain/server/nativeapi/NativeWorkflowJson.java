@@ -63,6 +63,10 @@ final class NativeWorkflowJson {
         n.put("owner", j.owner());
         n.put("status", j.status().wire());
         n.put("current_state", j.currentState());
+        // What an approval state asks the human (its message, rendered when the job entered it).
+        JsonNode ask = j.data() == null ? null : j.data().get("approval_message");
+        n.put("approval_message", j.status() == dev.coxswain.core.workflow.JobStatus.WAITING_FOR_HUMAN && ask != null
+                && ask.isTextual() ? ask.asText() : null);
         n.set("initial_data", orEmpty(j.initialData()));
         n.set("state_history", orEmpty(j.stateHistory()));
         n.set("result", j.result());
