@@ -6,6 +6,7 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.workflow.StoredBlueprint;
 import dev.coxswain.core.workflow.WorkflowService;
 import dev.coxswain.core.workflow.blueprint.BlueprintInvalidException;
+import dev.coxswain.core.workflow.blueprint.BlueprintParser;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.http.HeaderNames;
@@ -41,11 +42,18 @@ final class NativeBlueprintRoutes {
     void create(ServerRequest req, ServerResponse res, Principal who) {
         String format = format(req);
         String source = new String(bodies.read(req), StandardCharsets.UTF_8);
+        try {
+            if (!BlueprintParser.read(source, format).isObject()) {
+                throw NativeError.badRequest("request body must be a blueprint object with name and states");
+            }
+        } catch (BlueprintInvalidException e) {
+            throw NativeBlueprintErrors.unparsable(e);
+        }
         WorkflowService.Registered r;
         try {
             r = workflows.register(source, format, who.id());
         } catch (BlueprintInvalidException e) {
-            throw NativeBlueprintErrors.of(e);
+            throw NativeBlueprintErrors.invalid(e);
         }
         Respond.json(res, 201, NativeJson.data(NativeWorkflowJson.registered(r.blueprint(), r.warnings())));
     }
