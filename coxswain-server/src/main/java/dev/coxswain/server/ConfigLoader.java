@@ -89,6 +89,8 @@ public final class ConfigLoader {
             new Setting("files-s3-secret-key", null, "S3 secret key; prefer the environment variable"),
             new Setting("files-s3-path-style", "true", "path-style S3 URLs (http://host/bucket/key), as MinIO and most self-hosted servers need"),
             new Setting("files-s3-create-bucket", "true", "create the S3 bucket at start when it does not exist"),
+            new Setting("blueprints-dir", null, "directory of workflow blueprints (*.json, *.yaml, *.yml) registered at start, in file-name order; "
+                    + "a file whose definition equals the newest stored version is skipped; an invalid file stops the start"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -235,7 +237,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
                         intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
-                .withFiles(files(v));
+                .withFiles(files(v))
+                .withBlueprintsDir(directory(v, "blueprints-dir"));
     }
 
     private static FilesConfig files(Map<String, String> v) {
@@ -291,6 +294,17 @@ public final class ConfigLoader {
         } catch (NumberFormatException | NullPointerException e) {
             throw new ConfigException(key + " must be an integer");
         }
+
+    }
+
+    /** An existing directory, or null when the key is unset. */
+    private static Path directory(Map<String, String> v, String key) {
+        String p = blankToNull(v.get(key));
+        if (p == null) return null;
+        Path d = Path.of(p);
+        if (!Files.isDirectory(d)) throw new ConfigException(key + " " + p + " is not a directory");
+        if (!Files.isReadable(d)) throw new ConfigException(key + " " + p + " is not readable");
+        return d;
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -163,6 +163,8 @@ public final class CoxswainServer implements AutoCloseable {
             new OpenApiRoutes(version).register(routes);
             if (files instanceof LocalBlobStore local) new LocalFileRoutes(local, cfg.files().maxBytes()).register(routes);
             declareConnections(connections, cfg.connections());
+            // Before the port opens: an invalid blueprint file stops the start (BlueprintsDirectory.LoadException).
+            if (cfg.blueprintsDir() != null) new BlueprintsDirectory(engine.workflows(), cfg.blueprintsDir()).load();
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.

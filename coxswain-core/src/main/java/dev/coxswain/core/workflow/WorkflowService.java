@@ -174,7 +174,12 @@ public final class WorkflowService {
 
     /** Jobs, newest first; {@code owner} null for every owner's. */
     public Page<Job> list(String owner, JobStatus status, int offset, int limit) {
-        return db.read(c -> jobs.list(c, owner, status, offset, limit));
+        return list(owner, null, status, offset, limit);
+    }
+
+    /** Jobs, newest first; {@code owner}, {@code blueprint} and {@code status} null for "any". */
+    public Page<Job> list(String owner, String blueprint, JobStatus status, int offset, int limit) {
+        return db.read(c -> jobs.list(c, owner, blueprint, status, offset, limit));
     }
 
     public List<Job> quarantined(String owner) {

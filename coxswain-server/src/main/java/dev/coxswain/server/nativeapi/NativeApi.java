@@ -27,6 +27,8 @@ public final class NativeApi {
     private final NativeWebhookRoutes webhooks;
     private final NativeScheduleRoutes schedules;
     private final NativeConnectionRoutes connections;
+    private final NativeBlueprintRoutes blueprints;
+    private final NativeJobRoutes jobs;
 
     public NativeApi(Engine engine, ConnectionService connections, Gatekeeper gate, Bodies bodies, String version,
                      String nodeName) {
@@ -39,6 +41,8 @@ public final class NativeApi {
         this.tasks = new NativeTaskRoutes(engine.tasks(), engine.workers(), bodies, creates);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
+        this.blueprints = new NativeBlueprintRoutes(engine.workflows(), bodies);
+        this.jobs = new NativeJobRoutes(engine.workflows(), bodies);
     }
 
     public void register(RouteTable table) {
@@ -82,7 +86,19 @@ public final class NativeApi {
                 .get("/api/connections/{id}", READ, connections::get)
                 .put("/api/connections/{id}", ADMIN, connections::update)
                 .delete("/api/connections/{id}", ADMIN, connections::delete)
-                .post("/api/connections/{id}/test", ADMIN, connections::test);
+                .post("/api/connections/{id}/test", ADMIN, connections::test)
+                // Workflows: blueprints (registered by an admin) and the jobs that run them.
+                .get("/api/blueprints", READ, blueprints::list)
+                .post("/api/blueprints", ADMIN, blueprints::create)
+                .get("/api/blueprints/{name}", READ, blueprints::get)
+                .get("/api/blueprints/{name}/versions", READ, blueprints::versions)
+                .get("/api/blueprints/{name}/graph", READ, blueprints::graph)
+                .post("/api/blueprints/{name}/jobs", WRITE, jobs::start)
+                .get("/api/jobs", READ, jobs::list)
+                .get("/api/jobs/{id}", READ, jobs::get)
+                .get("/api/jobs/{id}/history", READ, jobs::history)
+                .post("/api/jobs/{id}/cancel", WRITE, jobs::cancel)
+                .post("/api/jobs/{id}/decision", WRITE, jobs::decide);
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

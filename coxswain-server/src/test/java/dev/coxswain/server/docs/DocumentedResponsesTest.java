@@ -92,6 +92,8 @@ class DocumentedResponsesTest {
         ids.put("schedule", schedule());
         ids.put("connection", connection());
         ids.put("job", job());
+        ids.put("blueprint", blueprint());
+        ids.put("wfjob", workflowJob());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
     }
@@ -478,6 +480,33 @@ class DocumentedResponsesTest {
         r.put("GET /api/schedules/{id}/runs 200", () -> admin("GET", fill("/api/schedules/{id}/runs"), null));
         r.put("GET /api/schedules/{id}/runs 400", () -> admin("GET", fill("/api/schedules/{id}/runs") + "?limit=0", null));
 
+        // Native: workflow blueprints and jobs.
+        r.put("GET /api/blueprints 200", () -> admin("GET", "/api/blueprints", null));
+        r.put("GET /api/blueprints 400", () -> admin("GET", "/api/blueprints?limit=0", null));
+        r.put("POST /api/blueprints 201", () -> admin("POST", "/api/blueprints", blueprintBody("docs_bp_" + unique.incrementAndGet())));
+        r.put("POST /api/blueprints 415", () -> srv.send("POST", "/api/blueprints", "name: x", ADMIN, "Content-Type", "text/plain"));
+        r.put("POST /api/blueprints 422", () -> admin("POST", "/api/blueprints", "{\"name\": \"bad\", \"states\": {\"a\": {\"type\": \"approval\", "
+                + "\"transitions\": {\"approved\": \"nowhere\"}}}}"));
+        r.put("GET /api/blueprints/{name} 200", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=1", null));
+        r.put("GET /api/blueprints/{name} 400", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=0", null));
+        r.put("GET /api/blueprints/{name}/versions 200", () -> admin("GET", fill("/api/blueprints/{name}/versions"), null));
+        r.put("GET /api/blueprints/{name}/versions 400", () -> admin("GET", fill("/api/blueprints/{name}/versions") + "?limit=0", null));
+        r.put("GET /api/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/blueprints/{name}/graph"), null));
+        r.put("POST /api/blueprints/{name}/jobs 201", () -> admin("POST", fill("/api/blueprints/{name}/jobs"),
+                "{\"initial_data\": {\"n\": 1}, \"metadata\": {\"by\": \"docs\"}, \"result_timeout\": 60}"));
+        r.put("POST /api/blueprints/{name}/jobs 422", () -> admin("POST", fill("/api/blueprints/{name}/jobs"), "{\"dispatch_timeout\": 0}"));
+        r.put("GET /api/jobs 200", () -> admin("GET", "/api/jobs?status=waiting_for_human&blueprint=" + ids.get("blueprint"), null));
+        r.put("GET /api/jobs 400", () -> admin("GET", "/api/jobs?status=asleep", null));
+        r.put("GET /api/jobs/{id} 200", () -> admin("GET", fill("/api/jobs/{id}"), null));
+        r.put("GET /api/jobs/{id}/history 200", () -> admin("GET", fill("/api/jobs/{id}/history"), null));
+        r.put("GET /api/jobs/{id}/history 400", () -> admin("GET", fill("/api/jobs/{id}/history") + "?limit=0", null));
+        r.put("POST /api/jobs/{id}/cancel 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/cancel 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/decision 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/decision", "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/decision",
+                "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 422", () -> admin("POST", fill("/api/jobs/{id}/decision"), "{\"decision\": 5}"));
+
         // Native: connections.
         r.put("GET /api/connections 200", () -> admin("GET", "/api/connections", null));
         r.put("GET /api/connections 400", () -> admin("GET", "/api/connections?limit=0", null));
@@ -844,6 +873,8 @@ class DocumentedResponsesTest {
         else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
         else if (p.startsWith("/api/schedules/")) id = ids.get("schedule");
         else if (p.startsWith("/api/connections/")) id = ids.get("connection");
+        else if (p.startsWith("/api/blueprints/")) id = ids.get("blueprint");
+        else if (p.startsWith("/api/jobs/")) id = ids.get("wfjob");
         else if (p.startsWith("/api/v1/jobs/")) id = ids.get("job");
         else if (p.startsWith("/scheduler/tasks/")) id = ids.get("stask");
         else if (p.startsWith("/scheduler/executions/")) id = ids.get("execution");
@@ -1004,6 +1035,29 @@ class DocumentedResponsesTest {
     private static String completedJob() {
         return created(srv.send("POST", "/api/v1/jobs", "{\"name\": \"once" + unique.incrementAndGet()
                 + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
+    }
+
+    /** An approval blueprint: its jobs wait for a human decision from the start. */
+    private static String blueprintBody(String name) {
+        return "{\"name\": \"" + name + "\", \"description\": \"docs\", \"states\": {\"review\": {\"start\": true, \"type\": \"approval\", "
+                + "\"message\": \"Ship {{ initial_data.n }}?\", \"transitions\": {\"approved\": \"finished\", \"rejected\": \"failed\"}}, "
+                + "\"finished\": {\"type\": \"end\"}, \"failed\": {\"type\": \"end\", \"outcome\": \"failed\"}}}";
+    }
+
+    private static String blueprint() {
+        return created(srv.send("POST", "/api/blueprints", blueprintBody("docs_flow"), ADMIN)).path("name").asText();
+    }
+
+    /** A job of the docs blueprint, waiting for a decision. */
+    private static String workflowJob() {
+        return created(srv.send("POST", "/api/blueprints/" + ids.get("blueprint") + "/jobs", "{\"initial_data\": {\"n\": 2}}", ADMIN))
+                .path("id").asText();
+    }
+
+    private static String cancelledWorkflowJob() {
+        String id = workflowJob();
+        admin("POST", "/api/jobs/" + id + "/cancel", null);
+        return id;
     }
 
     private static String schedulerTask() {
