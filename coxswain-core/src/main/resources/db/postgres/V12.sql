@@ -46,6 +46,7 @@ CREATE INDEX ix_jobs_dispatch_deadline ON jobs (dispatch_deadline) WHERE dispatc
 CREATE INDEX ix_jobs_result_deadline ON jobs (result_deadline) WHERE result_deadline IS NOT NULL;
 CREATE INDEX ix_jobs_owner ON jobs (owner, created_at);
 CREATE INDEX ix_jobs_status ON jobs (status, created_at);
+CREATE INDEX ix_jobs_blueprint ON jobs (blueprint_name, created_at);
 CREATE INDEX ix_jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
 
 -- Every event of a job, in order (the protocol's history).
