@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class JobWebhooks {
     /** Event names the orchestrator protocol sends to a job's webhook. */
+    private static final String WORKER_EVENT = "worker_event:";
     private static final Pattern EVENT = Pattern.compile("job_finished|job_failed|job_quarantined|worker_event:[^\\s]{1,200}");
 
     private final WebhookStore store;
@@ -46,6 +47,14 @@ public final class JobWebhooks {
         }
         store.insertDirect(tx, url, event, body, now);
         tx.afterCommit(deliveriesQueued);
+    }
+
+    /**
+     * The event as a metric label: a worker's event types are its own to choose, so every
+     * {@code worker_event:<type>} counts as {@code worker_event} (one label, not one per type).
+     */
+    static String metricEvent(String event) {
+        return event.startsWith(WORKER_EVENT) ? "worker_event" : event;
     }
 
     /**

@@ -157,7 +157,7 @@ public final class WebhookDeliverer implements Duty {
             store.recordAttempt(tx, d.id(), status, responseStatus, e, at, next);
             return null;
         });
-        observer.webhookAttempt(d.event(), status.equals(WebhookDelivery.PENDING) ? "retrying" : status);
+        observer.webhookAttempt(JobWebhooks.metricEvent(d.event()), status.equals(WebhookDelivery.PENDING) ? "retrying" : status);
         if (!status.equals(WebhookDelivery.DELIVERED)) {
             LOG.fine(() -> "webhook delivery whd-" + d.id() + " (" + d.event() + "): " + e);
         }

@@ -154,6 +154,24 @@ abstract class JobWebhooksContract {
     }
 
     @Test
+    void metricsCountWorkerEventsUnderOneLabelWhateverTheirType() throws Exception {
+        List<String> labels = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EngineObserver recording = new EngineObserver() {
+            @Override
+            public void webhookAttempt(String event, String outcome) {
+                labels.add(event + "/" + outcome);
+            }
+        };
+        deliverer = new WebhookDeliverer(db, store, secret, SETTINGS, new PinnedHttpSender(), AddressGuard.Resolver.SYSTEM,
+                clock, recording, Duration.ofSeconds(5));
+        enqueue("worker_event:frame_rendered", BODY);
+        enqueue("worker_event:anything-a-worker-makes-up", BODY);
+        enqueue("job_finished", BODY);
+        deliverer.runOnce();
+        assertThat(labels).containsExactlyInAnyOrder("worker_event/delivered", "worker_event/delivered", "job_finished/delivered");
+    }
+
+    @Test
     void givesUpAfterTheLastAttempt() throws Exception {
         receiver.failNext(100, 500);
         enqueue("job_failed", BODY);
