@@ -59,6 +59,7 @@ public final class ConfigLoader {
             new Setting("webhook-allow-private", "false", "let webhooks call the other special-purpose addresses (private, link-local, CGNAT, documentation, reserved, NAT64 …)"),
             new Setting("webhook-retry-base-seconds", "5", "delay before a failed webhook delivery's second attempt; doubles per failure, at most 1 h"),
             new Setting("webhook-max-attempts", "12", "attempts before a webhook delivery is given up"),
+            new Setting("workflow-webhook-secret", null, "secret (at least 16 characters) that signs jobs' webhooks; default: generated at first start, stored sealed, rotatable through the API; prefer the environment variable"),
             new Setting("secret-key", null, "base64 of 32 bytes that encrypts connection passwords, webhook secrets and environment values (default: <data-dir>/secret.key); the same on every node"),
             new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
             new Setting("remote-worker-ttl-seconds", "60", "a remote worker silent this long goes offline; its running tasks are retried elsewhere"),
@@ -227,7 +228,7 @@ public final class ConfigLoader {
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
                 security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
                 Duration.ofSeconds(intIn(v, "webhook-retry-base-seconds", 1, 3600)), intIn(v, "webhook-max-attempts", 1, 100),
-                WebhookSettings.defaults().timeout()), List.of(),
+                WebhookSettings.defaults().timeout(), workflowSecret(v)), List.of(),
                 new ConnectionLimits(Duration.ofSeconds(intIn(v, "http-header-timeout-seconds", 1, 3600)),
                         Duration.ofSeconds(intIn(v, "http-idle-timeout-seconds", 1, 86_400)),
                         intIn(v, "http-max-connections", 1, 1_000_000)))
@@ -305,6 +306,15 @@ public final class ConfigLoader {
         if (!Files.isDirectory(d)) throw new ConfigException(key + " " + p + " is not a directory");
         if (!Files.isReadable(d)) throw new ConfigException(key + " " + p + " is not readable");
         return d;
+    }
+
+    private static String workflowSecret(Map<String, String> v) {
+        String s = blankToNull(v.get("workflow-webhook-secret"));
+        if (s != null && s.length() < dev.coxswain.core.webhook.WorkflowWebhookSecret.MIN_LENGTH) {
+            throw new ConfigException("workflow-webhook-secret must be at least "
+                    + dev.coxswain.core.webhook.WorkflowWebhookSecret.MIN_LENGTH + " characters");
+        }
+        return s;
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -4,6 +4,7 @@ import dev.coxswain.core.engine.TaskEndings;
 import dev.coxswain.core.engine.WorkerEvents;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.Signal;
+import dev.coxswain.core.service.QuotaService;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.store.Database;
 import java.time.Clock;
@@ -49,11 +50,13 @@ public final class Workflows {
     public record Wired(WorkflowService service, List<DutyRunner> runners) {
     }
 
-    public Wired wire(Database db, TaskService tasks, Supplier<Set<String>> knownSkills, Clock clock) {
+    /** @param quotas charged once per job a client starts, in the creating transaction */
+    public Wired wire(Database db, TaskService tasks, QuotaService quotas, Supplier<Set<String>> knownSkills, Clock clock) {
         BlueprintStore blueprintStore = new BlueprintStore();
         BlueprintRegistry registry = new BlueprintRegistry(blueprintStore);
         JobSteps steps = new JobSteps(jobs, history, registry, tasks, notifier, stepSignal::raise, deadlineSignal::raise);
-        WorkflowService service = new WorkflowService(db, blueprintStore, registry, jobs, history, steps, knownSkills, clock);
+        WorkflowService service = new WorkflowService(db, blueprintStore, registry, jobs, history, steps, quotas, knownSkills,
+                clock);
         return new Wired(service, List.of(
                 new DutyRunner(new WorkflowStepper(db, jobs, steps, clock, IDLE), stepSignal, IDLE),
                 new DutyRunner(new JobTimeouts(db, jobs, steps, clock, IDLE), deadlineSignal, IDLE)));

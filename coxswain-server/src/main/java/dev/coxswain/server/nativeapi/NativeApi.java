@@ -23,6 +23,7 @@ public final class NativeApi {
     private final NativeTaskRoutes tasks;
     private final NativeWorkerRoutes workers;
     private final NativeSystemRoutes system;
+    private final NativeWorkflowSecretRoutes workflowSecret;
     private final NativeKeyRoutes keys;
     private final NativeWebhookRoutes webhooks;
     private final NativeScheduleRoutes schedules;
@@ -35,7 +36,7 @@ public final class NativeApi {
         this.guard = new FaceGuard<>(FACE, gate, new NativeErrors(), NativeGuard::checkVersion);
         FaceCreates creates = new FaceCreates(engine.idempotency(), guard.errors());
         this.connections = new NativeConnectionRoutes(connections, bodies, creates);
-        this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies, creates);
+        this.keys = new NativeKeyRoutes(engine.apiKeys(), engine.quotas(), bodies, creates);
         this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies, creates);
         this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies, creates);
         this.tasks = new NativeTaskRoutes(engine.tasks(), engine.workers(), bodies, creates);
@@ -43,6 +44,7 @@ public final class NativeApi {
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
         this.blueprints = new NativeBlueprintRoutes(engine.workflows(), bodies);
         this.jobs = new NativeJobRoutes(engine.workflows(), bodies);
+        this.workflowSecret = new NativeWorkflowSecretRoutes(engine.workflowWebhookSecret());
     }
 
     public void register(RouteTable table) {
@@ -60,6 +62,8 @@ public final class NativeApi {
                 .get("/api/workers/{id}/tasks", READ, workers::tasks)
                 .get("/api/system/status", READ, system::status)
                 .get("/api/system/metrics", READ, system::metrics)
+                .get("/api/system/workflow-webhook-secret", ADMIN, workflowSecret::get)
+                .post("/api/system/workflow-webhook-secret/rotate", ADMIN, workflowSecret::rotate)
                 .get("/api/keys", ADMIN, keys::list)
                 .post("/api/keys", ADMIN, keys::create)
                 .get("/api/keys/{id}", ADMIN, keys::get)

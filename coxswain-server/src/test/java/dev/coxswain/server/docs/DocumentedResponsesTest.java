@@ -62,6 +62,7 @@ class DocumentedResponsesTest {
     static DocsServer expired;
     static String expiredAccess;
     static final String EXPIRED_WORKER = "docs-expired-worker";
+    static final String CONFIGURED_WORKFLOW_SECRET = "docs-configured-workflow-secret-0123";
     static JsonNode doc;
     static SchemaCheck schemas;
     static final AtomicInteger unique = new AtomicInteger();
@@ -78,7 +79,10 @@ class DocumentedResponsesTest {
         tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1))
                 .withWorkers(new WorkerProtocolConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), true, Duration.ofSeconds(60), 1, 1, 1)));
         MutableClock later = new MutableClock(Instant.now());
-        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000)), later);
+        // Its workflow webhook secret is configured, so rotating it is a conflict.
+        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000))
+                .withWebhooks(dev.coxswain.core.webhook.WebhookSettings.defaults().withWorkflowSecret(CONFIGURED_WORKFLOW_SECRET)),
+                later);
         expiredAccess = created(WorkerWire.send(expired, "POST", "/_worker/auth/token", null, EXPIRED_WORKER, WORKER_TOKEN))
                 .path("access_token").asText();
         later.advance(WorkerTokens.ACCESS_TTL.plusHours(1));
@@ -426,11 +430,15 @@ class DocumentedResponsesTest {
         r.put("GET /api/system/status 200", () -> admin("GET", "/api/system/status", null));
         r.put("GET /api/system/metrics 200", () -> admin("GET", "/api/system/metrics?period=week", null));
         r.put("GET /api/system/metrics 400", () -> admin("GET", "/api/system/metrics?metrics=bogus", null));
+        r.put("GET /api/system/workflow-webhook-secret 200", () -> admin("GET", "/api/system/workflow-webhook-secret", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 200", () -> admin("POST", "/api/system/workflow-webhook-secret/rotate", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 409",
+                () -> expired.send("POST", "/api/system/workflow-webhook-secret/rotate", null, ADMIN));
 
         // Native: keys.
         r.put("GET /api/keys 200", () -> admin("GET", "/api/keys", null));
         r.put("GET /api/keys 400", () -> admin("GET", "/api/keys?limit=0", null));
-        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"]}"));
+        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"], \"monthly_job_quota\": 100}"));
         r.put("POST /api/keys 422", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"nope\"]}"));
         r.put("GET /api/keys/{id} 200", () -> admin("GET", fill("/api/keys/{id}"), null));
         r.put("PUT /api/keys/{id} 200", () -> admin("PUT", fill("/api/keys/{id}"), "{\"tier\": \"pro\"}"));
