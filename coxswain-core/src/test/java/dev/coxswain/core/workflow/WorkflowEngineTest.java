@@ -364,4 +364,30 @@ class WorkflowEngineTest {
         assertThat(custom.workerId()).isEqualTo("w1");
         assertThat(custom.data().get("url").asText()).isEqualTo("u");
     }
+
+    @Test
+    void aJobsWebhookIsQueuedInTheOutboxWithTheProtocolsBody() {
+        wf.register(APPROVAL, "json", "test");
+        Job j = wf.create("approve", new NewJob("key:1", Json.object(), "http://127.0.0.1:9/hook", null, null, null));
+        assertThatThrownBy(() -> wf.create("approve", new NewJob("key:1", Json.object(), "ftp://x/y", null, null, null)))
+                .isInstanceOf(ValidationException.class);
+        wf.decide(j.id(), "rejected", null, null);
+        List<String[]> rows = h.db.read(c -> {
+            List<String[]> out = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT event, target_url, body FROM webhook_deliveries ORDER BY id");
+                 var rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+            return out;
+        });
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)[0]).isEqualTo("job_failed");
+        assertThat(rows.get(0)[1]).isEqualTo("http://127.0.0.1:9/hook");
+        JsonNode body = Json.read(rows.get(0)[2]);
+        assertThat(body.get("job_id").asText()).isEqualTo(j.id());
+        assertThat(body.get("status").asText()).isEqualTo("failed");
+        assertThat(body.has("result")).isTrue();
+        assertThat(body.has("error")).isTrue();
+        assertThat(body.get("timestamp").isNumber()).isTrue();
+    }
 }
