@@ -76,6 +76,7 @@ public final class ConfigLoader {
                     "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
             new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
                     "HTTP connections served at once; more wait in the accept backlog"),
+            new Setting("dev-mode", "false", "development conveniences, never for production: POST /_public/debug/flush_db deletes every workflow job"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -221,7 +222,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds(intIn(v, "worker-poll-max-seconds", 1, 300)), bool(v, "worker-signatures"),
                         Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
-                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)));
+                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
+                .withDevMode(bool(v, "dev-mode"));
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -30,6 +30,7 @@ import dev.coxswain.server.http.ConnectionGuard;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
+import dev.coxswain.server.orchestrator.OrchestratorApi;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -153,6 +154,9 @@ public final class CoxswainServer implements AutoCloseable {
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
+            // Before Chadburn as well: the orchestrator's client routes live under /api/v1 too, and
+            // serve a part of two of Chadburn's paths (UUID jobs, a client's job list).
+            new OrchestratorApi(engine.workers(), gate, bodies).register(routes);
             new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
             NativeApi.registerFallback(routes);
 

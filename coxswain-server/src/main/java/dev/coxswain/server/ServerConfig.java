@@ -17,13 +17,33 @@ import java.time.ZoneId;
  * @param workerId   null: {@code worker-<hostname>-<node id>}
  * @param sqliteFullSync fsync every SQLite commit (survives power loss) instead of WAL's NORMAL
  * @param http       header and idle timeouts and the cap on HTTP connections
+ * @param devMode    development conveniences that must never be on in production (the
+ *                   orchestrator face's {@code POST /_public/debug/flush_db}, which deletes every job)
  */
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
                            java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
-                           dev.coxswain.server.worker.WorkerProtocolConfig workers) {
+                           dev.coxswain.server.worker.WorkerProtocolConfig workers, boolean devMode) {
+
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                        java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
+                        dev.coxswain.server.worker.WorkerProtocolConfig workers) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
+                workers, false);
+    }
+
+    /** With development mode on or off. */
+    public ServerConfig withDevMode(boolean on) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, on);
+    }
 
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                         String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
@@ -39,7 +59,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withWorkers(dev.coxswain.server.worker.WorkerProtocolConfig w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, w);
+                http, w, devMode);
     }
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
@@ -54,24 +74,24 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, devMode);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, devMode);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, devMode);
     }
 
     /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
     public ServerConfig withHttp(ConnectionLimits h) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, devMode);
     }
 
     /** Never prints the secrets. */
@@ -79,6 +99,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public String toString() {
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
-                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + "]";
+                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http
+                + (devMode ? ", devMode" : "") + "]";
     }
 }

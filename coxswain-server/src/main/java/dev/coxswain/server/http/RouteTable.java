@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class RouteTable {
 
     public record Route(String face, Method method, String path, Access access) {
     }
+
+    private static final Predicate<ServerRequest> ALL = req -> true;
 
     private final HttpRouting.Builder routing;
     private final ServerMetrics metrics;
@@ -90,8 +93,24 @@ public final class RouteTable {
         }
 
         public Face add(Method m, String path, Access access, Handler h) {
-            routes.add(new Route(name, m, path, access));
-            routing.route(m, path, timed(name, m.text(), path, access == Access.OPEN && refusal != null ? limited(h, refusal) : h));
+            return add(m, path, access, ALL, h);
+        }
+
+        /**
+         * A route that serves only the requests {@code serves} accepts; any other request matching
+         * its template goes on to the routes registered after it, as if this one did not exist (it
+         * is not timed either). Two faces share a path this way (the orchestrator's UUID jobs
+         * under Chadburn's {@code /api/v1/jobs/{id}}). A greedy parameter ({@code {+endpoint}},
+         * several segments) is listed under its plain name ({@code {endpoint}}).
+         */
+        public Face add(Method m, String path, Access access, Predicate<ServerRequest> serves, Handler h) {
+            String listed = path.replace("{+", "{");
+            routes.add(new Route(name, m, listed, access));
+            Handler timed = timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h);
+            routing.route(m, path, serves == ALL ? timed : (req, res) -> {
+                if (serves.test(req)) timed.handle(req, res);
+                else res.next();
+            });
             return this;
         }
 

@@ -374,6 +374,11 @@ class DocumentedResponsesTest {
         r.put("GET /docs/assets/{file} 200", () -> srv.get(fill("/docs/assets/{file}")));
         r.put("GET /docs/assets/{file} 404", () -> srv.get("/docs/assets/missing.js"));
 
+        // Orchestrator.
+        r.put("GET /_public/status 200", () -> srv.get("/_public/status"));
+        r.put("GET /api/{api_version}/workers 200", () -> admin("GET", "/api/v1/workers", null));
+        r.put("GET /api/{api_version}/workers 404", () -> admin("GET", "/api/v7/workers", null));
+
         // Native: tasks.
         r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
         r.put("GET /api/tasks 400", () -> admin("GET", "/api/tasks?limit=0", null));
@@ -785,7 +790,8 @@ class DocumentedResponsesTest {
     }
 
     /** The path with its parameters filled with ids of things that exist. */
-    static String fill(String path) {
+    static String fill(String template) {
+        String path = template.replace("{api_version}", "v1");
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
         if (p.startsWith("/api/tasks/")) id = ids.get("task");
@@ -803,7 +809,8 @@ class DocumentedResponsesTest {
     }
 
     /** The path with ids in each face's own form that name nothing. */
-    static String unknown(String path) {
+    static String unknown(String template) {
+        String path = template.replace("{api_version}", "v1");
         String id;
         if (path.startsWith("/api/tasks/")) id = "task-999999";
         else if (path.startsWith("/api/keys/")) id = "key-999999";
