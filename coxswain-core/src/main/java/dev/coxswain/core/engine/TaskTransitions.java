@@ -35,8 +35,16 @@ public final class TaskTransitions {
     private final EventStore events;
     private final WorkerStore workers;
     private final Backoff backoff;
+    private final TaskEndings endings;
 
     public TaskTransitions(TaskStore tasks, LogStore logs, EventStore events, WorkerStore workers, Backoff backoff) {
+        this(tasks, logs, events, workers, backoff, TaskEndings.NONE);
+    }
+
+    /** @param endings told of every task that reaches a final state, in the transaction that ends it */
+    public TaskTransitions(TaskStore tasks, LogStore logs, EventStore events, WorkerStore workers, Backoff backoff,
+                           TaskEndings endings) {
+        this.endings = endings;
         this.tasks = tasks;
         this.logs = logs;
         this.events = events;
@@ -197,6 +205,7 @@ public final class TaskTransitions {
             completedLines.add(new Line(c.taskId(), c.finishedAt().toEpochMilli(), LogLevel.INFO, "Task completed successfully"
                     + exit(c.result().exitCode()) + " in " + seconds(c.startedAt(), c.finishedAt())));
         }
+        if (!done.isEmpty()) endings.ended(tx, done);
         for (long id : tasks.withDependents(tx.connection(), done)) tasks.dependencyCompleted(tx, id, batch.get(0).finishedAt());
         for (var e : perWorker.entrySet()) workers.addOutcomes(tx, e.getKey(), e.getValue()[0], e.getValue()[1]);
         events.append(tx, ev);
@@ -244,6 +253,7 @@ public final class TaskTransitions {
             lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error
                     + (permanent && t.retryCount() < t.maxRetries() ? " (not retried: a retry would fail the same way)"
                     : t.maxRetries() > 0 ? " (after " + t.retryCount() + " retries)" : "")));
+            endings.ended(tx, List.of(t.id()));
             failDependents(tx, t.id(), "failed", now, ev, lines);
         }
     }
@@ -257,6 +267,7 @@ public final class TaskTransitions {
         ev.add(event(now, "task.cancelled", t.id(), t.workerId(), TaskStatus.CANCELLED, null));
         lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.WARN, "Task cancelled"
                 + (t.status() == TaskStatus.RUNNING ? " while running on " + t.workerId() : "")));
+        endings.ended(tx, List.of(t.id()));
         failDependents(tx, t.id(), "was cancelled", now, ev, lines);
         events.append(tx, ev);
         logs.append(tx, lines);
@@ -274,7 +285,8 @@ public final class TaskTransitions {
         int open = (int) t.dependencies().stream().filter(d -> deps.get(d) != TaskStatus.COMPLETED).count();
         tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", now,
                 "deps_pending", open, "updated_at", now, "completed_at", null, "worker_id", null, "error", null,
-                "exit_code", null, "result", null, "error_code", null, "progress", null, "progress_message", null), null);
+                "exit_code", null, "result", null, "error_code", null, "progress", null, "progress_message", null,
+                "result_status", null), null);
         Line l = new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Retry requested (retry " + (t.retryCount() + 1) + ")");
         events.append(tx, List.of(event(now, "task.retrying", t.id(), null, TaskStatus.PENDING, null)));
         logs.append(tx, List.of(l));
@@ -314,6 +326,7 @@ public final class TaskTransitions {
                 boolean ok = tasks.update(tx, d, sets("status", TaskStatus.FAILED, "completed_at", now,
                         "updated_at", now, "error", error), null);
                 if (!ok) continue;
+                endings.ended(tx, List.of(d));
                 ev.add(event(now, "task.failed", d, null, TaskStatus.FAILED, error));
                 lines.add(new Line(d, now.toEpochMilli(), LogLevel.ERROR, "Task failed: " + error));
                 work.add(d);

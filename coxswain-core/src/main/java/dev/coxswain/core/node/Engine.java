@@ -47,6 +47,9 @@ import dev.coxswain.core.store.Sealer;
 import dev.coxswain.core.store.SecretSweep;
 import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
+import dev.coxswain.core.workflow.JobNotifier;
+import dev.coxswain.core.workflow.WorkflowService;
+import dev.coxswain.core.workflow.Workflows;
 import dev.coxswain.core.webhook.AddressGuard;
 import dev.coxswain.core.webhook.PinnedHttpSender;
 import dev.coxswain.core.webhook.WebhookDeliverer;
@@ -95,6 +98,8 @@ public final class Engine implements AutoCloseable {
     private final ScheduleService scheduleService;
     private final ScheduleFirer firer;
     private final DutyRunner firerRunner;
+    private final WorkflowService workflowService;
+    private final List<DutyRunner> workflowRunners;
     private final Signal scheduleSignal = new Signal();
     /** The deliverer's slow poll: deliveries written by other nodes, retries coming due. */
     private static final Duration WEBHOOK_IDLE = Duration.ofSeconds(5);
@@ -144,7 +149,9 @@ public final class Engine implements AutoCloseable {
         List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();
         EventStore events = new EventStore(webhookStore, deliverySignal::raise);
         WorkerStore workers = new WorkerStore();
-        TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random));
+        Workflows workflows = new Workflows(db);
+        TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random),
+                workflows.endings());
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
         ProcessStore processStore = new ProcessStore();
         this.completer = new Completer(Completer.writer(db, transitions, processStore), logBuffer, cfg.logFlush(), () -> {
@@ -200,6 +207,9 @@ public final class Engine implements AutoCloseable {
             scheduleSignal.raise();
         });
         this.firerRunner = new DutyRunner(firer, scheduleSignal, Duration.ofSeconds(5));
+        Workflows.Wired wired = workflows.wire(db, taskService, workerService::servedSkills, JobNotifier.NONE, clock);
+        this.workflowService = wired.service();
+        this.workflowRunners = wired.runners();
     }
 
     /** Starts the duties. An engine runs once: after {@link #shutdown} a new Engine takes over the store. */
@@ -255,6 +265,7 @@ public final class Engine implements AutoCloseable {
             }
         });
         firerRunner.start();
+        for (DutyRunner r : workflowRunners) r.start();
         dispatchRunner.start();
         LOG.info("engine started: worker " + cfg.workerId() + ", concurrency " + cfg.concurrency() + ", store " + db.description());
     }
@@ -286,12 +297,18 @@ public final class Engine implements AutoCloseable {
         bus.tasksQueued();
         bus.close();
         for (DutyRunner r : runners) r.stop();
+        for (DutyRunner r : workflowRunners) r.stop();
         LOG.info("engine stopped");
     }
 
     @Override
     public void close() {
         shutdown(Duration.ZERO);
+    }
+
+    /** Blueprints and workflow jobs. */
+    public WorkflowService workflows() {
+        return workflowService;
     }
 
     /** The remote-worker protocol below HTTP. */

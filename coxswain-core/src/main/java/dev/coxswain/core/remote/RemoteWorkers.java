@@ -398,6 +398,8 @@ public final class RemoteWorkers {
                 ExecutionResult r = ExecutionResult.ok(exitCode(data), resultText(t, data));
                 transitions.finishAll(tx, List.of(new Completion(t.id(), t.attempt(), workerId, Completion.Outcome.RESULT,
                         r, t.startedAt(), now)), extra);
+                // A custom status is what a workflow's transitions follow; plain success needs no column.
+                if (!status.equals("success")) tasks.setResultStatus(tx, t.id(), truncate(status, 100));
                 return new ResultAnswer(true, "success_transition", null);
             }
         }

@@ -452,6 +452,11 @@ public final class TaskStore {
     }
 
     /** Reads a task inside a write transaction, locking its row on PostgreSQL. */
+    /** Records the status a remote worker's successful result carried when it was not plain {@code success}. */
+    public void setResultStatus(Tx tx, long id, String status) throws SQLException {
+        exec(tx.connection(), "UPDATE tasks SET result_status = ? WHERE id = ?", status, id);
+    }
+
     public Task findForUpdate(Tx tx, long id) throws SQLException {
         return findLocked(tx.connection(), id, true);
     }

@@ -34,7 +34,8 @@ class LayeringTest {
                 .layer("Node").definedBy("dev.coxswain.core.node..")
                 .layer("Schedule").definedBy("dev.coxswain.core.schedule..")
                 .layer("Features").definedBy("dev.coxswain.core.webhook..", "dev.coxswain.core.connection..",
-                        "dev.coxswain.core.pganalysis..", "dev.coxswain.core.remote..")
+                        "dev.coxswain.core.pganalysis..", "dev.coxswain.core.remote..",
+                        "dev.coxswain.core.workflow..", "dev.coxswain.core.files..")
                 .layer("Service").definedBy("dev.coxswain.core.service..")
                 .layer("Engine").definedBy("dev.coxswain.core.engine..")
                 .layer("Store").definedBy("dev.coxswain.core.store..")

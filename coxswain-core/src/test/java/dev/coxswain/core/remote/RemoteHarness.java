@@ -57,25 +57,25 @@ import java.util.function.UnaryOperator;
  * running any duty, so a test decides exactly when the dispatcher, the liveness check or the
  * timeout check makes a pass (no other duty can race them).
  */
-final class RemoteHarness implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+public final class RemoteHarness implements AutoCloseable {
+    public static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     /** Generous bound for anything asynchronous: the machine is small and shared. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
     /** How long "nothing happens" is watched: many passes of every duty loop (50–100 ms each). */
-    static final Duration QUIET = Duration.ofMillis(400);
+    public static final Duration QUIET = Duration.ofMillis(400);
     /** A long poll that is expected to be answered (real time; it returns as soon as a task is handed over). */
-    static final Duration POLL = Duration.ofSeconds(20);
+    public static final Duration POLL = Duration.ofSeconds(20);
     /** A long poll that is expected to come back empty. */
-    static final Duration SHORT_POLL = Duration.ofMillis(300);
-    static final String LOCAL = "worker-test";
+    public static final Duration SHORT_POLL = Duration.ofMillis(300);
+    public static final String LOCAL = "worker-test";
 
-    final StoreKind kind;
-    final MutableClock clock = new MutableClock(T0);
-    final Database db;
-    final Path dir;
+    public final StoreKind kind;
+    public final MutableClock clock = new MutableClock(T0);
+    public final Database db;
+    public final Path dir;
     private final TestDatabases.PgDatabase pg;
     private final List<Engine> engines = new ArrayList<>();
-    Engine engine;
+    public Engine engine;
 
     private RemoteHarness(StoreKind kind, Path dir, Database db, TestDatabases.PgDatabase pg) {
         this.kind = kind;
@@ -84,7 +84,7 @@ final class RemoteHarness implements AutoCloseable {
         this.pg = pg;
     }
 
-    static RemoteHarness open(StoreKind kind, Path dir) {
+    public static RemoteHarness open(StoreKind kind, Path dir) {
         if (kind == StoreKind.SQLITE) return new RemoteHarness(kind, dir, TestDatabases.sqlite(dir.resolve("db")), null);
         TestDatabases.PgDatabase pg = TestDatabases.freshPostgres();
         try {
@@ -96,82 +96,82 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** Test settings: a long local lease (clock time), short real-time loops, default remote settings (TTL 60 s, grace 20 s). */
-    EngineConfig config() {
+    public EngineConfig config() {
         return new EngineConfig(LOCAL, "test-host", "test", List.of("local"), 4, 16,
                 Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(15), Duration.ofMillis(50),
                 EngineConfig.DEFAULT_MAX_LOG_LINES, Duration.ofMillis(50), dir);
     }
 
     /** Builds (does not start) an engine; its local worker runs shell commands only. */
-    Engine build(UnaryOperator<EngineConfig> tweak) {
+    public Engine build(UnaryOperator<EngineConfig> tweak) {
         return build(tweak, EngineObserver.NONE);
     }
 
-    Engine build(UnaryOperator<EngineConfig> tweak, EngineObserver observer) {
+    public Engine build(UnaryOperator<EngineConfig> tweak, EngineObserver observer) {
         engine = new Engine(db, tweak.apply(config()), List.of(new ShellExecutor()), clock, ZoneOffset.UTC,
                 new SplittableRandom(42), observer, WebhookSettings.defaults());
         engines.add(engine);
         return engine;
     }
 
-    Engine start() {
+    public Engine start() {
         return start(UnaryOperator.identity());
     }
 
-    Engine start(UnaryOperator<EngineConfig> tweak) {
+    public Engine start(UnaryOperator<EngineConfig> tweak) {
         build(tweak).start();
         return engine;
     }
 
-    RemoteWorkers remote() {
+    public RemoteWorkers remote() {
         return engine.remote();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         clock.advance(d);
     }
 
-    Instant now() {
+    public Instant now() {
         return clock.instant();
     }
 
     // ---- tasks -------------------------------------------------------------------------------
 
     /** A task of a skill only remote workers have, with the native API's defaults except max_retries 0. */
-    static Spec skill(String type, String name) {
+    public static Spec skill(String type, String name) {
         return new Spec(type, name);
     }
 
-    Task create(Spec s) {
+    public Task create(Spec s) {
         return engine.tasks().create(s.build());
     }
 
-    Task task(long id) {
+    public Task task(long id) {
         return engine.tasks().get(id);
     }
 
-    List<TaskLog> logs(long id) {
+    public List<TaskLog> logs(long id) {
         return engine.tasks().logs(id, null, 0, 1_000_000).items();
     }
 
-    Task awaitStatus(long id, TaskStatus status) {
+    public Task awaitStatus(long id, TaskStatus status) {
         return await("task-" + id + " to become " + status.wire()).atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .until(() -> task(id), t -> t.status() == status);
     }
 
-    Task awaitTask(long id, String what, Predicate<Task> p) {
+    public Task awaitTask(long id, String what, Predicate<Task> p) {
         return await("task-" + id + ": " + what).atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .until(() -> task(id), p::test);
     }
 
     /** Asserts the condition holds the whole {@link #QUIET} period, watched in real time. */
-    void holds(long id, String what, Predicate<Task> p) {
+    public void holds(long id, String what, Predicate<Task> p) {
         await("task-" + id + " to stay: " + what).during(QUIET).atMost(QUIET.plus(WAIT))
                 .pollInterval(Duration.ofMillis(20)).until(() -> task(id), p::test);
     }
 
     /** Rows of the events table of this type (and task, when given), oldest first: {task_id, worker_id, data}. */
-    List<String[]> events(String type, Long taskId) {
+    public List<String[]> events(String type, Long taskId) {
         return db.read(c -> {
             List<String[]> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT task_id, worker_id, data FROM events WHERE type = ?"
@@ -187,11 +187,11 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** How many events of this type name this worker. */
-    long workerEvents(String type, String workerId) {
+    public long workerEvents(String type, String workerId) {
         return events(type, null).stream().filter(e -> workerId.equals(e[1])).count();
     }
 
-    long countEvents() {
+    public long countEvents() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM events");
                  ResultSet rs = ps.executeQuery()) {
@@ -204,7 +204,7 @@ final class RemoteHarness implements AutoCloseable {
     // ---- wire bodies -------------------------------------------------------------------------
 
     /** A registration as the SDK sends it (minus timestamp and signature, which the face checks). */
-    static ObjectNode registration(String workerId, String... skills) {
+    public static ObjectNode registration(String workerId, String... skills) {
         ObjectNode b = Json.object();
         b.put("worker_id", workerId);
         b.put("worker_type", "cpu");
@@ -215,16 +215,16 @@ final class RemoteHarness implements AutoCloseable {
         return b;
     }
 
-    void register(String workerId, String... skills) {
+    public void register(String workerId, String... skills) {
         remote().register(workerId, registration(workerId, skills));
     }
 
     /** A long poll that must be answered with a task. */
-    ObjectNode poll(String workerId) {
+    public ObjectNode poll(String workerId) {
         return poll(remote(), workerId);
     }
 
-    static ObjectNode poll(RemoteWorkers r, String workerId) {
+    public static ObjectNode poll(RemoteWorkers r, String workerId) {
         try {
             Optional<ObjectNode> got = r.poll(workerId, Set.of(), POLL);
             assertThat(got).as("a task for " + workerId).isPresent();
@@ -235,7 +235,7 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** A short long poll that must come back empty. */
-    void pollNothing(String workerId) {
+    public void pollNothing(String workerId) {
         try {
             assertThat(remote().poll(workerId, Set.of(), SHORT_POLL)).as("no task for " + workerId).isEmpty();
         } catch (InterruptedException e) {
@@ -244,7 +244,7 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** A long poll running on its own virtual thread. */
-    static final class PendingPoll {
+    public static final class PendingPoll {
         final Thread thread;
         final CompletableFuture<Optional<ObjectNode>> result = new CompletableFuture<>();
 
@@ -262,37 +262,37 @@ final class RemoteHarness implements AutoCloseable {
          * Waits until the poll is held: its thread is parked on the waiter's future, which
          * {@code poll} only waits on after the waiter was enqueued with the dispatcher.
          */
-        PendingPoll awaitHeld() {
+        public PendingPoll awaitHeld() {
             await("the poll to be held").atMost(WAIT).pollInterval(Duration.ofMillis(5))
                     .until(() -> thread.getState() == Thread.State.TIMED_WAITING && !result.isDone());
             return this;
         }
 
-        Optional<ObjectNode> get() {
+        public Optional<ObjectNode> get() {
             return await("the poll to return").atMost(WAIT).pollInterval(Duration.ofMillis(10))
                     .until(() -> result.isDone() ? result.join() : null, java.util.Objects::nonNull);
         }
     }
 
-    PendingPoll pollAsync(String workerId, Duration timeout) {
+    public PendingPoll pollAsync(String workerId, Duration timeout) {
         return new PendingPoll(remote(), workerId, timeout);
     }
 
-    static ObjectNode result(ObjectNode payload) {
+    public static ObjectNode result(ObjectNode payload) {
         ObjectNode b = Json.object();
         b.put("job_id", payload.get("job_id").asText());
         b.put("task_id", payload.get("task_id").asText());
         return b;
     }
 
-    static ObjectNode success(ObjectNode payload, JsonNode data) {
+    public static ObjectNode success(ObjectNode payload, JsonNode data) {
         ObjectNode b = result(payload);
         b.put("status", "success");
         b.set("data", data);
         return b;
     }
 
-    static ObjectNode failure(ObjectNode payload, String code, String message) {
+    public static ObjectNode failure(ObjectNode payload, String code, String message) {
         ObjectNode b = result(payload);
         b.put("status", "failure");
         ObjectNode e = b.putObject("error");
@@ -301,7 +301,7 @@ final class RemoteHarness implements AutoCloseable {
         return b;
     }
 
-    static ObjectNode event(ObjectNode payload, String type, ObjectNode eventPayload) {
+    public static ObjectNode event(ObjectNode payload, String type, ObjectNode eventPayload) {
         ObjectNode b = Json.object();
         b.put("event_type", type);
         b.put("target_task_id", payload.get("task_id").asText());
@@ -310,7 +310,7 @@ final class RemoteHarness implements AutoCloseable {
         return b;
     }
 
-    static ObjectNode currentTasks(String... wireIds) {
+    public static ObjectNode currentTasks(String... wireIds) {
         ObjectNode b = Json.object();
         b.put("status", "busy");
         ArrayNode a = b.putArray("current_tasks");
@@ -318,7 +318,7 @@ final class RemoteHarness implements AutoCloseable {
         return b;
     }
 
-    static long taskIdOf(ObjectNode payload) {
+    public static long taskIdOf(ObjectNode payload) {
         return WireIds.parse(payload.get("task_id").asText()).taskId();
     }
 
@@ -370,7 +370,7 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** Builds an engine (not started, for creating and reading tasks) and a remote stack driven by hand. */
-    Manual manual(EngineObserver observer) {
+    public Manual manual(EngineObserver observer) {
         build(UnaryOperator.identity());
         return new Manual(observer);
     }
@@ -389,7 +389,7 @@ final class RemoteHarness implements AutoCloseable {
     }
 
     /** A mutable NewTask builder: a skill task ({@code {"params": …, "requirements": …}}). */
-    static final class Spec {
+    public static final class Spec {
         final String type;
         final String name;
         final ObjectNode payload = Json.object();
