@@ -156,8 +156,15 @@ public final class CoxswainServer implements AutoCloseable {
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
             // Before Chadburn as well: the orchestrator's client routes live under /api/v1 too, and
             // serve a part of two of Chadburn's paths (UUID jobs, a client's job list).
-            new OrchestratorApi(engine.workers(), gate, bodies).register(routes);
-            new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
+            OrchestratorApi orchestrator = new OrchestratorApi(engine.workflows(), engine.workers(), gate, bodies, cfg.timezone(),
+                    cfg.devMode());
+            orchestrator.register(routes);
+            ChadburnApi chadburn = new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies);
+            chadburn.register(routes);
+            // Blueprint endpoints are any POST under /api/v<n>/: after every built-in route, so
+            // none is ever shadowed, and before the 404s that catch the rest.
+            orchestrator.registerEndpoints(routes);
+            chadburn.registerFallback(routes);
             NativeApi.registerFallback(routes);
 
             // Listen before the engine starts: a port that cannot be bound must stop the start

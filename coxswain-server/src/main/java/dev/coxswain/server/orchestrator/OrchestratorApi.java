@@ -3,19 +3,23 @@ package dev.coxswain.server.orchestrator;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.service.WorkerService;
+import dev.coxswain.core.workflow.WorkflowService;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.face.FaceGuard;
 import dev.coxswain.server.face.FaceRoutes;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import dev.coxswain.server.http.RouteTable;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Set;
+import java.time.ZoneId;
+import java.util.regex.Pattern;
 
 import static dev.coxswain.server.http.RouteTable.Access.OPEN;
 import static dev.coxswain.server.orchestrator.OrchestratorAccess.READ;
+import static dev.coxswain.server.orchestrator.OrchestratorAccess.WRITE;
 
 /**
  * The orchestrator's client face ({@code seeds/orchestrator-api.ru.md}, wire truth in the research
@@ -26,27 +30,77 @@ import static dev.coxswain.server.orchestrator.OrchestratorAccess.READ;
  * {@code X-Client-Token} (an API key). Routes under {@code /api/{api_version}} serve only a
  * well-formed version ({@code v<n>}); one that is well-formed but served by no blueprint answers
  * the original's unknown-route 404 before any authentication, as aiohttp does.
+ *
+ * <p>Two paths are shared with Chadburn, whose jobs also live under {@code /api/v1/jobs}:
+ * {@code GET /api/v1/jobs/{id}} is the orchestrator's for a UUID (Chadburn's ids are
+ * {@code job-<n>}), and {@code GET /api/v1/jobs} is the orchestrator's when the request carries
+ * {@code X-Client-Token}, the header only orchestrator clients send (Chadburn's send
+ * {@code X-API-Key} or {@code Authorization}). Everything else there reaches Chadburn.
  */
 public final class OrchestratorApi {
     public static final String FACE = "orchestrator";
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    private final WorkflowService workflows;
+    private final boolean devMode;
     private final FaceGuard<OrchestratorError> guard;
+    /** The approval webhook's own refusals: the original checks its token by hand, in plain text. */
+    private final FaceGuard<OrchestratorError> approvalGuard;
     private final WorkerRecords workers;
+    private final JobRoutes jobs;
+    private final ApprovalRoute approval;
+    private final BlueprintEndpoints endpoints;
 
-    public OrchestratorApi(WorkerService workers, Gatekeeper gate, Bodies bodies) {
-        ApiVersions versions = new ApiVersions(Set::of);
-        this.guard = new FaceGuard<>(FACE, gate, new OrchestratorErrors(), req -> {
+    /**
+     * @param zone    the time zone of history timestamps (the server's {@code timezone})
+     * @param devMode whether {@code POST /_public/debug/flush_db} exists
+     */
+    public OrchestratorApi(WorkflowService workflows, WorkerService workers, Gatekeeper gate, Bodies bodies, ZoneId zone,
+                           boolean devMode) {
+        this.workflows = workflows;
+        this.devMode = devMode;
+        ApiVersions versions = new ApiVersions(workflows::apiVersions);
+        FaceGuard.PreCheck knownVersion = req -> {
             String v = req.path().pathParameters().first("api_version").orElse(null);
             if (v != null && !versions.served(v)) throw OrchestratorError.noRoute();
-        });
+        };
+        this.guard = new FaceGuard<>(FACE, gate, new OrchestratorErrors(false), knownVersion);
+        this.approvalGuard = new FaceGuard<>(FACE, gate, new OrchestratorErrors(true), FaceGuard.PreCheck.NONE);
         this.workers = new WorkerRecords(workers);
+        JobAccess access = new JobAccess(workflows);
+        this.jobs = new JobRoutes(workflows, access, this.workers, zone);
+        this.approval = new ApprovalRoute(workflows, access, bodies);
+        this.endpoints = new BlueprintEndpoints(workflows, bodies);
     }
 
+    /** The face's routes; before Chadburn's (two of them serve part of Chadburn's paths). */
     public void register(RouteTable table) {
-        table.face(FACE).get("/_public/status", OPEN, (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")));
+        table.face(FACE)
+                .get("/_public/status", OPEN, (req, res) -> Respond.json(res, 200, Json.object().put("status", "ok")))
+                .post("/_public/debug/flush_db", OPEN, this::flush);
         new FaceRoutes(table, FACE, guard)
+                .add(Method.GET, "/api/v1/jobs/{id}", OrchestratorApi::uuidJob, READ, jobs::get)
+                .add(Method.GET, "/api/v1/jobs", OrchestratorApi::clientTokenSent, READ, jobs::list)
+                .add(Method.GET, "/api/{api_version}/jobs/{job_id}", OrchestratorApi::otherVersion, READ, jobs::get)
+                .add(Method.GET, "/api/{api_version}/jobs", OrchestratorApi::otherVersion, READ, jobs::list)
+                .add(Method.POST, "/api/{api_version}/jobs/{job_id}/cancel", OrchestratorApi::versioned, WRITE, jobs::cancel)
+                .add(Method.GET, "/api/{api_version}/jobs/{job_id}/history", OrchestratorApi::versioned, READ, jobs::history)
+                .add(Method.GET, "/api/{api_version}/blueprints/{name}/graph", OrchestratorApi::versioned, READ, jobs::graph)
                 .add(Method.GET, "/api/{api_version}/workers", OrchestratorApi::versioned, READ, this::workers)
+                .add(Method.GET, "/api/{api_version}/dashboard", OrchestratorApi::versioned, READ, jobs::dashboard)
+                .get("/_public/jobs/quarantined", READ, jobs::quarantined);
+        new FaceRoutes(table, FACE, approvalGuard)
+                .post("/_public/webhooks/approval/{job_id}", WRITE, approval::decide)
                 .fallback("/_public/*", guard.answer(req -> OrchestratorError.noRoute()));
+    }
+
+    /**
+     * {@code POST /api/<api_version><endpoint>} of the blueprints: after every built-in route
+     * (Chadburn's included) and before the catch-all 404s, so it never shadows a built-in route.
+     */
+    public void registerEndpoints(RouteTable table) {
+        new FaceRoutes(table, FACE, guard)
+                .add(Method.POST, "/api/{api_version}/{+endpoint}", OrchestratorApi::versioned, WRITE, endpoints::create);
     }
 
     /** The routes under {@code /api/{api_version}} leave every other {@code /api/<x>/…} path to the other faces. */
@@ -54,7 +108,30 @@ public final class OrchestratorApi {
         return ApiVersions.wellFormed(req.path().pathParameters().first("api_version").orElse(null));
     }
 
+    /** Under {@code v1} these two paths are shared with Chadburn: see the concrete {@code /api/v1} routes. */
+    private static boolean otherVersion(ServerRequest req) {
+        return versioned(req) && !ApiVersions.V1.equals(req.path().pathParameters().get("api_version"));
+    }
+
+    private static boolean uuidJob(ServerRequest req) {
+        return UUID.matcher(req.path().pathParameters().get("id")).matches();
+    }
+
+    private static boolean clientTokenSent(ServerRequest req) {
+        return req.headers().contains(HeaderNames.create("X-Client-Token"));
+    }
+
     private void workers(ServerRequest req, ServerResponse res, Principal who) {
         Respond.json(res, 200, workers.render());
+    }
+
+    /** Development only: deletes every job; without dev mode the route does not exist (the original's 404 text). */
+    private void flush(ServerRequest req, ServerResponse res) {
+        if (!devMode) {
+            OrchestratorError.noRoute().writeTo(res);
+            return;
+        }
+        workflows.flush();
+        Respond.json(res, 200, Json.object().put("status", "db_flushed"));
     }
 }

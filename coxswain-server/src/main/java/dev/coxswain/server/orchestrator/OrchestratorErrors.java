@@ -20,18 +20,29 @@ import java.util.StringJoiner;
 final class OrchestratorErrors implements FaceErrors<OrchestratorError> {
     static final String MISSING_TOKEN = "Missing X-Client-Token header";
     static final String INVALID_TOKEN = "Unauthorized: Invalid token";
+    /** The approval webhook's refusals: it checks the token by hand and raises aiohttp's text 401s. */
+    static final String NO_CLIENT = "Client authentication required";
+    static final String INVALID_CLIENT_TOKEN = "Unauthorized: Invalid client token";
     static final String INVALID_JSON = "Invalid JSON body";
 
-    /** No credential: the original's "missing header"; a wrong one: its "invalid token" (never why, as it does). */
+    private final boolean textRefusals;
+
+    /** @param textRefusals answer a missing or wrong credential as the approval webhook does (text), not as the client API middleware (JSON) */
+    OrchestratorErrors(boolean textRefusals) {
+        this.textRefusals = textRefusals;
+    }
+
+    /** No credential: the original's "missing"; a wrong one: its "invalid token" (never why, as it does). */
     @Override
     public OrchestratorError denied(Gatekeeper.Denied d) {
         if (d.status() == 429) return rateLimited(d.reason());
-        return d.anonymous() ? OrchestratorError.json(401, MISSING_TOKEN) : unauthorized(d.reason());
+        if (!d.anonymous()) return unauthorized(d.reason());
+        return textRefusals ? OrchestratorError.text(401, NO_CLIENT) : OrchestratorError.json(401, MISSING_TOKEN);
     }
 
     @Override
     public OrchestratorError unauthorized(String reason) {
-        return OrchestratorError.json(401, INVALID_TOKEN);
+        return textRefusals ? OrchestratorError.text(401, INVALID_CLIENT_TOKEN) : OrchestratorError.json(401, INVALID_TOKEN);
     }
 
     @Override

@@ -131,6 +131,17 @@ class OrchestratorFaceTest {
     }
 
     @Test
+    void overTheRateLimitIsTheOriginals429() {
+        String starter = srv.keyOfTier("face-starter", "starter", "tasks:read");
+        Resp last = null;
+        for (int i = 0; i < 200 && (last == null || last.status() != 429); i++) last = srv.asClient(starter, "GET", "/api/v1/workers", null);
+        assertThat(last.status()).as("%s", last).isEqualTo(429);
+        assertThat(last.json().toString()).isEqualTo("{\"error\":\"Too Many Requests\"}");
+        assertThat(last.header("Retry-After")).isNotNull();
+        assertThat(last.header("X-RateLimit-Limit")).isEqualTo("100");
+    }
+
+    @Test
     void aVersionNoBlueprintDeclaresIsAnUnknownRouteBeforeAuthentication() {
         Resp r = srv.send("GET", "/api/v7/workers", null);
         assertThat(r.status()).isEqualTo(404);

@@ -119,9 +119,13 @@ final class OrchestratorServer implements AutoCloseable {
         return send(method, path, body, "Authorization", "ApiKey " + ADMIN_KEY);
     }
 
-    /** A new API key with these scopes, for a client to send as {@code X-Client-Token}; its secret. */
+    /** A new API key with these scopes (tier {@code unlimited}), for a client to send as {@code X-Client-Token}; its secret. */
     String key(String name, String... scopes) {
-        ObjectNode b = Json.object().put("name", name);
+        return keyOfTier(name, "unlimited", scopes);
+    }
+
+    String keyOfTier(String name, String tier, String... scopes) {
+        ObjectNode b = Json.object().put("name", name).put("tier", tier);
         ArrayNode s = b.putArray("scopes");
         for (String scope : scopes) s.add(scope);
         Resp r = admin("POST", "/api/keys", b.toString());
@@ -153,6 +157,34 @@ final class OrchestratorServer implements AutoCloseable {
             flat[i++] = e.getValue();
         }
         return send(method, path, text, flat);
+    }
+
+    /** Registers a blueprint (JSON) through the core service, as the native API and the blueprints directory do. */
+    void blueprint(String json) {
+        server.engine().workflows().register(json, "json", "orchestrator-face-test");
+    }
+
+    /** One long poll of the worker for these skills: the task payload, or null when none came (204). */
+    JsonNode poll(String workerId, String... skills) {
+        Resp r = asWorker(workerId, "GET", "/_worker/workers/" + workerId + "/tasks/next?timeout=10&available_skills="
+                + String.join(",", skills) + "&hot_skills=", null);
+        assertThat(r.status()).as("%s", r).isIn(200, 204);
+        return r.status() == 204 ? null : r.json();
+    }
+
+    /** Polls until a task comes, then answers it with {@code data} (and {@code status} unless null: success). */
+    JsonNode complete(String workerId, String skill, String status, ObjectNode data) {
+        JsonNode task = null;
+        for (int i = 0; i < 5 && task == null; i++) task = poll(workerId, skill);
+        assertThat(task).as("a task of " + skill + " for " + workerId).isNotNull();
+        ObjectNode result = Json.object().put("job_id", task.path("job_id").asText()).put("task_id", task.path("task_id").asText())
+                .put("origin_worker_id", workerId);
+        if (status != null) result.put("status", status);
+        result.set("data", data == null ? Json.object() : data);
+        Resp r = asWorker(workerId, "POST", "/_worker/tasks/result", result);
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("status").asText()).as("%s", r).isEqualTo("accepted");
+        return task;
     }
 
     /** Registers a remote worker offering these skills, as the SDK does. */
