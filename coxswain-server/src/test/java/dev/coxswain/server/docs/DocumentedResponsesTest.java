@@ -53,6 +53,10 @@ class DocumentedResponsesTest {
     static Path tightDir;
     @TempDir
     static Path expiredDir;
+    @TempDir
+    static Path devDir;
+    /** In dev mode: its {@code POST /_public/debug/flush_db} exists. */
+    static DocsServer dev;
     /** Generous rate limits, so no recipe is refused by accident. */
     static DocsServer srv;
     /** One request a minute per key and per address (and per worker and message type): every second request is a 429. */
@@ -93,13 +97,38 @@ class DocumentedResponsesTest {
         ids.put("job", job());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
+        dev = new DocsServer(DocsServer.config(devDir).withDevMode(true));
+        for (DocsServer s : List.of(srv, tight, dev)) {
+            for (String bp : List.of(DOCS_FLOW, DOCS_APPROVAL, DOCS_V2)) s.server.engine().workflows().register(bp, "json", "docs");
+        }
+        ids.put("flow", flowJob());
+        ids.put("v2flow", created(admin("POST", "/api/v2/flows/docs_v2", "{}")).path("job_id").asText());
     }
+
+    /** A one-step blueprint whose step waits for a skill nobody offers: its jobs stay in flight. */
+    static final String DOCS_FLOW = """
+            {"name": "docs_flow", "api_endpoint": "/jobs/docs_flow",
+             "input_schema": {"type": "object", "properties": {"n": {"type": "integer"}}},
+             "states": {"go": {"start": true, "type": "dispatch", "skill": "docs_nobody_offers", "params": {"n": "{{ initial_data.n }}"},
+                               "transitions": {"success": "finished"}},
+                        "finished": {"type": "end"}}}""";
+    static final String DOCS_APPROVAL = """
+            {"name": "docs_approval", "api_endpoint": "/jobs/docs_approval",
+             "states": {"ask": {"start": true, "type": "approval", "message": "ok?",
+                                "transitions": {"approved": "finished", "rejected": "finished"}},
+                        "finished": {"type": "end"}}}""";
+    static final String DOCS_V2 = """
+            {"name": "docs_v2", "api_endpoint": "/flows/docs_v2", "api_version": "v2",
+             "states": {"go": {"start": true, "type": "dispatch", "skill": "docs_nobody_offers", "params": {},
+                               "transitions": {"success": "finished"}},
+                        "finished": {"type": "end"}}}""";
 
     @AfterAll
     static void stop() {
         if (srv != null) srv.close();
         if (tight != null) tight.close();
         if (expired != null) expired.close();
+        if (dev != null) dev.close();
     }
 
     @Test
@@ -275,6 +304,57 @@ class DocumentedResponsesTest {
         assertThat(problems).as("worker answers vs /openapi.json").isEmpty();
     }
 
+    /**
+     * The orchestrator's answers that one recipe per status does not reach: its side of the two
+     * paths it shares with Chadburn (a UUID job, the list with {@code X-Client-Token}), another
+     * client's job (the 403 text), a finished approval's job, and its refusals on the shared paths.
+     */
+    @Test
+    void orchestratorAnswersOnTheSharedPathsAndInEveryVariantFit() {
+        List<String> problems = new ArrayList<>();
+        String job = "/api/v1/jobs/{id}", jobs = "/api/v1/jobs";
+        String client = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-client\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
+        String other = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-other\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
+        String mine = created(srv.send("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 2}}", null, "X-Client-Token", client))
+                .path("job_id").asText();
+
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", client), job, "get", 200));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine + "?fields=status,initial_data", null, null, "X-Client-Token", client),
+                job, "get", 200));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", other), job, "get", 403));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/00000000-0000-4000-8000-000000000000", null, null, "X-Client-Token", client),
+                job, "get", 404));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null), job, "get", 401));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", "cox_wrong"), job, "get", 401));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, scopeless), job, "get", 403));
+        problems.addAll(fits(srv.send("GET", jobs + "?limit=10", null, null, "X-Client-Token", client), jobs, "get", 200));
+        problems.addAll(fits(srv.send("GET", jobs + "?offset=x", null, null, "X-Client-Token", client), jobs, "get", 400));
+        problems.addAll(fits(srv.send("GET", jobs, null, null, "X-Client-Token", "cox_wrong"), jobs, "get", 401));
+        problems.addAll(fits(srv.send("GET", jobs, null, null, "X-Client-Token", scopeless), jobs, "get", 403));
+        tight.send("GET", jobs, null, null, "X-Client-Token", tightKey); // spends the minute's one request, if any is left
+        problems.addAll(fits(tight.send("GET", jobs, null, null, "X-Client-Token", tightKey), jobs, "get", 429));
+
+        // Another client's job on the other job routes; an ended approval's state and history.
+        String history = "/api/{api_version}/jobs/{job_id}/history", cancel = "/api/{api_version}/jobs/{job_id}/cancel";
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine + "/history", null, null, "X-Client-Token", other), history, "get", 403));
+        problems.addAll(fits(srv.send("POST", "/api/v1/jobs/" + mine + "/cancel", null, null, "X-Client-Token", other), cancel, "post", 403));
+        problems.addAll(fits(srv.send("POST", "/_public/webhooks/approval/" + mine, "{\"decision\": \"approved\"}", null,
+                "X-Client-Token", other), "/_public/webhooks/approval/{job_id}", "post", 403));
+        problems.addAll(fits(srv.send("POST", "/_public/webhooks/approval/" + mine, "{\"decision\": \"approved\"}", null,
+                "X-Client-Token", "cox_wrong"), "/_public/webhooks/approval/{job_id}", "post", 401));
+        String approved = waitingApproval();
+        admin("POST", "/_public/webhooks/approval/" + approved, "{\"decision\": \"approved\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/api/v1/jobs/" + approved, null).json().path("status").asText()
+                .equals("finished"));
+        problems.addAll(fits(admin("GET", "/api/v1/jobs/" + approved, null), job, "get", 200));
+        problems.addAll(fits(admin("GET", "/api/v1/jobs/" + approved + "/history", null), history, "get", 200));
+        problems.addAll(fits(admin("POST", "/api/v1/jobs/" + approved + "/cancel", null), cancel, "post", 404));
+        problems.addAll(fits(admin("GET", "/api/v2/jobs/" + ids.get("v2flow"), null), "/api/{api_version}/jobs/{job_id}", "get", 200));
+        assertThat(problems).as("orchestrator answers vs /openapi.json").isEmpty();
+    }
+
     private static boolean takesIdempotencyKey(JsonNode op) {
         for (JsonNode p : op.path("parameters")) {
             JsonNode param = schemas.resolve(p);
@@ -378,6 +458,31 @@ class DocumentedResponsesTest {
         r.put("GET /_public/status 200", () -> srv.get("/_public/status"));
         r.put("GET /api/{api_version}/workers 200", () -> admin("GET", "/api/v1/workers", null));
         r.put("GET /api/{api_version}/workers 404", () -> admin("GET", "/api/v7/workers", null));
+        r.put("GET /api/{api_version}/dashboard 200", () -> admin("GET", "/api/v1/dashboard", null));
+        r.put("GET /api/{api_version}/dashboard 404", () -> srv.get("/api/v7/dashboard"));
+        r.put("GET /api/{api_version}/jobs/{job_id} 200", () -> admin("GET", fill("/api/{api_version}/jobs/{job_id}") + "?fields=status", null));
+        r.put("GET /api/{api_version}/jobs 200", () -> admin("GET", "/api/v2/jobs?limit=5", null));
+        r.put("GET /api/{api_version}/jobs 400", () -> admin("GET", "/api/v2/jobs?limit=abc", null));
+        r.put("GET /api/{api_version}/jobs 404", () -> srv.get("/api/v7/jobs"));
+        r.put("POST /api/{api_version}/jobs/{job_id}/cancel 200", () -> admin("POST", "/api/v1/jobs/" + flowJob() + "/cancel", null));
+        r.put("GET /api/{api_version}/jobs/{job_id}/history 200", () -> admin("GET", fill("/api/{api_version}/jobs/{job_id}/history"), null));
+        r.put("GET /api/{api_version}/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/{api_version}/blueprints/{name}/graph"), null));
+        r.put("POST /api/{api_version}/{endpoint} 202", () -> admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 1}}"));
+        r.put("POST /api/{api_version}/{endpoint} 400", () -> admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": \"one\"}}"));
+        r.put("GET /_public/jobs/quarantined 200", () -> admin("GET", "/_public/jobs/quarantined", null));
+        r.put("POST /_public/webhooks/approval/{job_id} 200", () -> admin("POST", "/_public/webhooks/approval/" + waitingApproval(),
+                "{\"decision\": \"approved\"}"));
+        r.put("POST /_public/webhooks/approval/{job_id} 400", () -> admin("POST", "/_public/webhooks/approval/" + waitingApproval(),
+                "{\"decision\": \"perhaps\"}"));
+        r.put("POST /_public/webhooks/approval/{job_id} 401", () -> srv.send("POST", "/_public/webhooks/approval/" + ids.get("flow"),
+                "{\"decision\": \"approved\"}", null));
+        r.put("POST /_public/webhooks/approval/{job_id} 409", () -> {
+            String cancelled = flowJob();
+            admin("POST", "/api/v1/jobs/" + cancelled + "/cancel", null);
+            return admin("POST", "/_public/webhooks/approval/" + cancelled, "{\"decision\": \"approved\"}");
+        });
+        r.put("POST /_public/debug/flush_db 200", () -> dev.send("POST", "/_public/debug/flush_db", null, null));
+        r.put("POST /_public/debug/flush_db 404", () -> srv.send("POST", "/_public/debug/flush_db", null, null));
 
         // Native: tasks.
         r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
@@ -789,12 +894,28 @@ class DocumentedResponsesTest {
         return path.replaceAll("\\{[^}]+}", id);
     }
 
+    /**
+     * The orchestrator's {@code api_version} of a path: its documented example ({@code v1}, or
+     * {@code v2} where {@code v1} is another route's).
+     */
+    static String withVersion(String template) {
+        String version = "v1";
+        for (JsonNode p : doc.path("paths").path(template).path("parameters")) {
+            JsonNode param = schemas.resolve(p);
+            if (param.path("name").asText().equals("api_version")) version = param.path("schema").path("examples").path(0).asText("v1");
+        }
+        return template.replace("{api_version}", version);
+    }
+
     /** The path with its parameters filled with ids of things that exist. */
     static String fill(String template) {
-        String path = template.replace("{api_version}", "v1");
+        String path = withVersion(template);
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
-        if (p.startsWith("/api/tasks/")) id = ids.get("task");
+        if (path.contains("{job_id}")) id = path.startsWith("/api/v2/") ? ids.get("v2flow") : ids.get("flow");
+        else if (path.contains("/blueprints/{name}")) id = "docs_flow";
+        else if (path.endsWith("/{endpoint}")) id = "jobs/docs_flow";
+        else if (p.startsWith("/api/tasks/")) id = ids.get("task");
         else if (p.startsWith("/api/workers/")) id = DocsServer.WORKER_ID;
         else if (p.startsWith("/api/keys/")) id = ids.get("key");
         else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
@@ -810,9 +931,12 @@ class DocumentedResponsesTest {
 
     /** The path with ids in each face's own form that name nothing. */
     static String unknown(String template) {
-        String path = template.replace("{api_version}", "v1");
+        String path = withVersion(template);
         String id;
-        if (path.startsWith("/api/tasks/")) id = "task-999999";
+        if (path.contains("{job_id}")) id = "00000000-0000-4000-8000-000000000000";
+        else if (path.contains("/blueprints/{name}")) id = "nobody";
+        else if (path.endsWith("/{endpoint}")) id = "jobs/nobody_serves_this";
+        else if (path.startsWith("/api/tasks/")) id = "task-999999";
         else if (path.startsWith("/api/keys/")) id = "key-999999";
         else if (path.startsWith("/api/webhooks/")) id = "wh-999999";
         else if (path.startsWith("/api/schedules/")) id = "sched-999999";
@@ -844,6 +968,12 @@ class DocumentedResponsesTest {
             }
             case "PUT /api/v1/jobs/{id}" -> {
                 return "{\"timeout\": 60}";
+            }
+            case "POST /_public/webhooks/approval/{job_id}" -> {
+                return "{\"decision\": \"approved\"}";
+            }
+            case "POST /api/{api_version}/{endpoint}" -> {
+                return "{\"initial_data\": {\"n\": 1}}";
             }
             default -> {
                 return validBody(p);
@@ -878,7 +1008,7 @@ class DocumentedResponsesTest {
     }
 
     private static JsonNode created(DocsServer.Reply r) {
-        assertThat(r.status()).as(r.text()).isIn(200, 201);
+        assertThat(r.status()).as(r.text()).isIn(200, 201, 202);
         JsonNode b = r.json();
         return b.has("data") ? b.get("data") : b;
     }
@@ -961,6 +1091,19 @@ class DocumentedResponsesTest {
     private static String completedJob() {
         return created(srv.send("POST", "/api/v1/jobs", "{\"name\": \"once" + unique.incrementAndGet()
                 + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
+    }
+
+    /** A job of docs_flow: in flight (its step waits for a worker that never comes). */
+    private static String flowJob() {
+        return created(admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 1}}")).path("job_id").asText();
+    }
+
+    /** A job of docs_approval, waiting for a decision. */
+    private static String waitingApproval() {
+        String id = created(admin("POST", "/api/v1/jobs/docs_approval", "{}")).path("job_id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                admin("GET", "/api/v1/jobs/" + id, null).json().path("status").asText().equals("waiting_for_human"));
+        return id;
     }
 
     private static String schedulerTask() {
