@@ -74,7 +74,12 @@ class OrchestratorJobsTest {
 
     @BeforeAll
     static void start() {
-        srv = OrchestratorServer.start(dir, false);
+        prepare(OrchestratorServer.start(dir, false));
+    }
+
+    /** Keys, blueprints and the worker every test uses, on {@code server}. */
+    static void prepare(OrchestratorServer server) {
+        srv = server;
         alice = srv.key("alice", "tasks:write");
         bob = srv.key("bob", "tasks:write");
         reader = srv.key("reader", "tasks:read");

@@ -52,11 +52,16 @@ final class OrchestratorServer implements AutoCloseable {
     }
 
     static OrchestratorServer start(Path dir, boolean devMode, Clock clock) {
+        return start(dir, null, devMode, clock);
+    }
+
+    /** @param dbUrl null: SQLite under {@code dir}; else a PostgreSQL JDBC URL */
+    static OrchestratorServer start(Path dir, String dbUrl, boolean devMode, Clock clock) {
         SecretLedger.install();
         SecretLedger.secret(ADMIN_KEY);
         SecretLedger.secret(WORKER_TOKEN);
         SecurityConfig d = SecurityConfig.defaults();
-        ServerConfig cfg = new ServerConfig(0, "127.0.0.1", dir, null, null, null, ADMIN_KEY, 1, Duration.ZERO,
+        ServerConfig cfg = new ServerConfig(0, "127.0.0.1", dir, dbUrl, null, null, ADMIN_KEY, 1, Duration.ZERO,
                 ZoneOffset.UTC, 1 << 20, 10_000, false, "worker-local-orchestrator", Duration.ofSeconds(30))
                 .withSecurity(new SecurityConfig(d.jwt(), WORKER_TOKEN, d.perMinute(), d.anonymousPerMinute()))
                 .withDevMode(devMode);
