@@ -17,6 +17,8 @@ import java.time.ZoneId;
  * @param workerId   null: {@code worker-<hostname>-<node id>}
  * @param sqliteFullSync fsync every SQLite commit (survives power loss) instead of WAL's NORMAL
  * @param http       header and idle timeouts and the cap on HTTP connections
+ * @param files      where job files are stored (local directory, S3 or off)
+ * @param blueprintsDir null: none; else every blueprint file in it is registered at start
  * @param devMode    development conveniences that must never be on in production (the
  *                   orchestrator face's {@code POST /_public/debug/flush_db}, which deletes every job)
  */
@@ -25,8 +27,30 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
                            java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
-                           dev.coxswain.server.worker.WorkerProtocolConfig workers, boolean devMode) {
+                           dev.coxswain.server.worker.WorkerProtocolConfig workers,
+                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir, boolean devMode) {
 
+    /** Without development mode. */
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                        java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
+                        dev.coxswain.server.worker.WorkerProtocolConfig workers,
+                        dev.coxswain.server.files.FilesConfig files, Path blueprintsDir) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
+                workers, files, blueprintsDir, false);
+    }
+
+    /** With development mode on or off. */
+    public ServerConfig withDevMode(boolean on) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, files, blueprintsDir, on);
+    }
+
+    /** With the default file storage (local, under the data directory). */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                         String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                         long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
@@ -35,14 +59,14 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                         dev.coxswain.server.worker.WorkerProtocolConfig workers) {
         this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
                 maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
-                workers, false);
+                workers, dev.coxswain.server.files.FilesConfig.defaults(), null);
     }
 
-    /** With development mode on or off. */
-    public ServerConfig withDevMode(boolean on) {
+    /** With these file storage settings. */
+    public ServerConfig withFiles(dev.coxswain.server.files.FilesConfig f) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, on);
+                http, workers, f, blueprintsDir, devMode);
     }
 
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -59,7 +83,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withWorkers(dev.coxswain.server.worker.WorkerProtocolConfig w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, w, devMode);
+                http, w, files, blueprintsDir, devMode);
     }
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
@@ -74,24 +98,34 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir, devMode);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir, devMode);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir, devMode);
     }
 
     /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
     public ServerConfig withHttp(ConnectionLimits h) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir, devMode);
+    }
+
+    /**
+     * With a directory of blueprint files ({@code *.json}, {@code *.yaml}, {@code *.yml}) registered
+     * at start; null for none.
+     */
+    public ServerConfig withBlueprintsDir(Path dir) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, files, dir, devMode);
     }
 
     /** Never prints the secrets. */
@@ -99,7 +133,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public String toString() {
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
-                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http
-                + (devMode ? ", devMode" : "") + "]";
+                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + ", files=" + files
+                + (blueprintsDir == null ? "" : ", blueprintsDir=" + blueprintsDir) + (devMode ? ", devMode" : "") + "]";
     }
 }

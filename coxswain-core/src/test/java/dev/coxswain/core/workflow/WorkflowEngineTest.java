@@ -350,4 +350,18 @@ class WorkflowEngineTest {
         assertThat(wf.byEndpoint("v1", "/jobs/three")).isPresent();
         assertThat(wf.apiVersions()).containsExactly("v1");
     }
+
+    @Test
+    void aWorkersEventsForAStepAreInTheJobsHistory() {
+        wf.register(THREE_STEPS, "json", "test");
+        Job j = start("three", "{\"n\": 1}");
+        ObjectNode task = h.poll("w1");
+        h.remote().event("w1", RemoteHarness.event(task, "progress", Json.object().put("progress", 0.5)));
+        h.remote().event("w1", RemoteHarness.event(task, "thumbnail_ready", Json.object().put("url", "u")));
+        List<JobEvent> events = wf.history(j.id());
+        assertThat(events).extracting(JobEvent::type).contains("worker_event:progress", "worker_event:thumbnail_ready");
+        JobEvent custom = events.stream().filter(e -> e.type().equals("worker_event:thumbnail_ready")).findFirst().orElseThrow();
+        assertThat(custom.workerId()).isEqualTo("w1");
+        assertThat(custom.data().get("url").asText()).isEqualTo("u");
+    }
 }

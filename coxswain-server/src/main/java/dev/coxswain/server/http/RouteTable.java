@@ -37,6 +37,7 @@ public final class RouteTable {
     }
 
     private static final Predicate<ServerRequest> ALL = req -> true;
+    private static final java.util.regex.Pattern REST_OF_PATH = java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\.\\.\\.}");
 
     private final HttpRouting.Builder routing;
     private final ServerMetrics metrics;
@@ -92,6 +93,11 @@ public final class RouteTable {
             return add(Method.DELETE, path, access, h);
         }
 
+        /**
+         * A template segment {@code {name...}} matches the rest of the path, slashes included
+         * (Helidon's {@code {+name}}); it is listed and documented as {@code {name}}, since
+         * OpenAPI has no such parameter.
+         */
         public Face add(Method m, String path, Access access, Handler h) {
             return add(m, path, access, ALL, h);
         }
@@ -100,14 +106,13 @@ public final class RouteTable {
          * A route that serves only the requests {@code serves} accepts; any other request matching
          * its template goes on to the routes registered after it, as if this one did not exist (it
          * is not timed either). Two faces share a path this way (the orchestrator's UUID jobs
-         * under Chadburn's {@code /api/v1/jobs/{id}}). A greedy parameter ({@code {+endpoint}},
-         * several segments) is listed under its plain name ({@code {endpoint}}).
+         * under Chadburn's {@code /api/v1/jobs/{id}}).
          */
         public Face add(Method m, String path, Access access, Predicate<ServerRequest> serves, Handler h) {
-            String listed = path.replace("{+", "{");
+            String listed = REST_OF_PATH.matcher(path).replaceAll("{$1}");
             routes.add(new Route(name, m, listed, access));
             Handler timed = timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h);
-            routing.route(m, path, serves == ALL ? timed : (req, res) -> {
+            routing.route(m, REST_OF_PATH.matcher(path).replaceAll("{+$1}"), serves == ALL ? timed : (req, res) -> {
                 if (serves.test(req)) timed.handle(req, res);
                 else res.next();
             });

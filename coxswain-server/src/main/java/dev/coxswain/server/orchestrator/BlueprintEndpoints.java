@@ -16,8 +16,8 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code POST /api/<api_version><api_endpoint>}: starts a job of the blueprint that serves that
  * endpoint. Blueprints come and go while the server runs, so the endpoint is looked up per
  * request ({@link WorkflowService#byEndpoint}); the route is registered after every built-in
- * route, so it never shadows one (registration refuses an endpoint that would, too). An endpoint
- * no blueprint serves is the original's unknown route.
+ * route, so it never shadows one (registration refuses an endpoint that would, too), and takes
+ * only the paths a blueprint serves (see {@link OrchestratorApi}).
  */
 final class BlueprintEndpoints {
     private final WorkflowService workflows;
@@ -31,7 +31,7 @@ final class BlueprintEndpoints {
     void create(ServerRequest req, ServerResponse res, Principal who) {
         var p = req.path().pathParameters();
         StoredBlueprint bp = workflows.byEndpoint(p.get("api_version"), "/" + p.get("endpoint"))
-                .orElseThrow(OrchestratorError::noRoute);
+                .orElseThrow(OrchestratorError::noRoute); // only if it went between the route's look-up and this one
         NewJob job = JobRequest.parse(bodies.read(req), who.id());
         Job j;
         try {

@@ -2,6 +2,7 @@ package dev.coxswain.server.orchestrator;
 
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Principal;
+import dev.coxswain.core.files.BlobStore;
 import dev.coxswain.core.service.WorkerService;
 import dev.coxswain.core.workflow.WorkflowService;
 import dev.coxswain.server.auth.Gatekeeper;
@@ -39,6 +40,8 @@ import static dev.coxswain.server.orchestrator.OrchestratorAccess.WRITE;
  */
 public final class OrchestratorApi {
     public static final String FACE = "orchestrator";
+    /** What an {@code api_endpoint} may be after its leading slash (the blueprint validator's rule). */
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final WorkflowService workflows;
@@ -50,13 +53,19 @@ public final class OrchestratorApi {
     private final JobRoutes jobs;
     private final ApprovalRoute approval;
     private final BlueprintEndpoints endpoints;
+    private final JobAccess access;
+    private final OrchestratorFileRoutes files;
 
     /**
      * @param zone    the time zone of history timestamps (the server's {@code timezone})
      * @param devMode whether {@code POST /_public/debug/flush_db} exists
      */
+    /**
+     * @param files         the job file store, or null when files are off (the file routes answer 501)
+     * @param fileMaxBytes  the largest file a streamed upload accepts
+     */
     public OrchestratorApi(WorkflowService workflows, WorkerService workers, Gatekeeper gate, Bodies bodies, ZoneId zone,
-                           boolean devMode) {
+                           boolean devMode, BlobStore files, long fileMaxBytes) {
         this.workflows = workflows;
         this.devMode = devMode;
         ApiVersions versions = new ApiVersions(workflows::apiVersions);
@@ -71,6 +80,8 @@ public final class OrchestratorApi {
         this.jobs = new JobRoutes(workflows, access, this.workers, zone);
         this.approval = new ApprovalRoute(workflows, access, bodies);
         this.endpoints = new BlueprintEndpoints(workflows, bodies);
+        this.access = access;
+        this.files = new OrchestratorFileRoutes(files, this::fileAccess, fileMaxBytes);
     }
 
     /** The face's routes; before Chadburn's (two of them serve part of Chadburn's paths). */
@@ -89,6 +100,11 @@ public final class OrchestratorApi {
                 .add(Method.GET, "/api/{api_version}/workers", OrchestratorApi::versioned, READ, this::workers)
                 .add(Method.GET, "/api/{api_version}/dashboard", OrchestratorApi::versioned, READ, jobs::dashboard)
                 .get("/_public/jobs/quarantined", READ, jobs::quarantined);
+        // A job's files: the guard admits the caller, fileAccess decides on the job.
+        files.register(table.face(FACE), "/api/{api_version}", h -> guard.guard(READ, (req, res, who) -> {
+            req.context().register(new Caller(who));
+            h.handle(req, res);
+        }));
         new FaceRoutes(table, FACE, approvalGuard)
                 .post("/_public/webhooks/approval/{job_id}", WRITE, approval::decide)
                 .fallback("/_public/*", guard.answer(req -> OrchestratorError.noRoute()));
@@ -96,11 +112,24 @@ public final class OrchestratorApi {
 
     /**
      * {@code POST /api/<api_version><endpoint>} of the blueprints: after every built-in route
-     * (Chadburn's included) and before the catch-all 404s, so it never shadows a built-in route.
+     * (Chadburn's included), so it never shadows one, and before the catch-all 404s, which answer
+     * the paths no blueprint serves.
      */
     public void registerEndpoints(RouteTable table) {
         new FaceRoutes(table, FACE, guard)
-                .add(Method.POST, "/api/{api_version}/{+endpoint}", OrchestratorApi::versioned, WRITE, endpoints::create);
+                .add(Method.POST, "/api/{api_version}/{endpoint...}", this::servedEndpoint, WRITE, endpoints::create);
+    }
+
+    /**
+     * Whether a blueprint serves this path. A path none serves is not this face's: it reaches the
+     * 404 of the face whose space it is in (Chadburn's under {@code /api/v1}, the native API's
+     * elsewhere), as it did before any blueprint existed. Only paths shaped as an
+     * {@code api_endpoint} can be (segments of its characters), so most are told apart unread.
+     */
+    private boolean servedEndpoint(ServerRequest req) {
+        var p = req.path().pathParameters();
+        return versioned(req) && ENDPOINT.matcher(p.get("endpoint")).matches()
+                && workflows.byEndpoint(p.get("api_version"), "/" + p.get("endpoint")).isPresent();
     }
 
     /** The routes under {@code /api/{api_version}} leave every other {@code /api/<x>/…} path to the other faces. */
@@ -119,6 +148,22 @@ public final class OrchestratorApi {
 
     private static boolean clientTokenSent(ServerRequest req) {
         return req.headers().contains(HeaderNames.create("X-Client-Token"));
+    }
+
+    /** Who the guard admitted, for the file routes' access check. */
+    private record Caller(Principal who) {
+    }
+
+    /**
+     * A job's files are its owner's (or an admin's), as the job is; getting an upload link and
+     * uploading need {@code tasks:write}, downloading a read scope.
+     */
+    private void fileAccess(ServerRequest req, String jobId) {
+        Principal who = req.context().get(Caller.class).map(Caller::who)
+                .orElseThrow(() -> new IllegalStateException("file route without the face's guard"));
+        boolean writes = req.prologue().method() == Method.PUT || req.path().path().endsWith("/files/upload");
+        if (writes && !WRITE.allows(who)) throw guard.errors().forbidden(WRITE);
+        access.visible(jobId, who);
     }
 
     private void workers(ServerRequest req, ServerResponse res, Principal who) {

@@ -4,6 +4,7 @@ import dev.coxswain.core.schedule.InvalidScheduleException;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.IdempotencyKeyReusedException;
 import dev.coxswain.core.service.NotFoundException;
+import dev.coxswain.core.service.QuotaExceededException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.StoreUnavailableException;
 import dev.coxswain.server.auth.Gatekeeper;
@@ -24,6 +25,7 @@ final class OrchestratorErrors implements FaceErrors<OrchestratorError> {
     static final String NO_CLIENT = "Client authentication required";
     static final String INVALID_CLIENT_TOKEN = "Unauthorized: Invalid client token";
     static final String INVALID_JSON = "Invalid JSON body";
+    static final String QUOTA_EXCEEDED = "Quota exceeded or not configured";
 
     private final boolean textRefusals;
 
@@ -100,6 +102,12 @@ final class OrchestratorErrors implements FaceErrors<OrchestratorError> {
     @Override
     public OrchestratorError idempotencyKeyReused(IdempotencyKeyReusedException e) {
         return OrchestratorError.json(422, e.getMessage());
+    }
+
+    /** The original's answer when a client's quota is used up (its quota middleware's text). */
+    @Override
+    public OrchestratorError quotaExceeded(QuotaExceededException e) {
+        return OrchestratorError.json(429, QUOTA_EXCEEDED);
     }
 
     @Override

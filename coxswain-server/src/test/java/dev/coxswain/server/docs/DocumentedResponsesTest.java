@@ -56,7 +56,7 @@ class DocumentedResponsesTest {
     @TempDir
     static Path devDir;
     /** In dev mode: its {@code POST /_public/debug/flush_db} exists. */
-    static DocsServer dev;
+    static DocsServer devServer;
     /** Generous rate limits, so no recipe is refused by accident. */
     static DocsServer srv;
     /** One request a minute per key and per address (and per worker and message type): every second request is a 429. */
@@ -66,6 +66,7 @@ class DocumentedResponsesTest {
     static DocsServer expired;
     static String expiredAccess;
     static final String EXPIRED_WORKER = "docs-expired-worker";
+    static final String CONFIGURED_WORKFLOW_SECRET = "docs-configured-workflow-secret-0123";
     static JsonNode doc;
     static SchemaCheck schemas;
     static final AtomicInteger unique = new AtomicInteger();
@@ -77,11 +78,15 @@ class DocumentedResponsesTest {
     @BeforeAll
     static void start() {
         srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
+                .withFiles(new dev.coxswain.server.files.FilesConfig(dev.coxswain.server.files.FilesConfig.Mode.LOCAL, null, null, 1 << 20, null))
                 .withWebhooks(new dev.coxswain.core.webhook.WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(1))));
         tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1))
                 .withWorkers(new WorkerProtocolConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), true, Duration.ofSeconds(60), 1, 1, 1)));
         MutableClock later = new MutableClock(Instant.now());
-        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000)), later);
+        // Its workflow webhook secret is configured, so rotating it is a conflict.
+        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000))
+                .withWebhooks(dev.coxswain.core.webhook.WebhookSettings.defaults().withWorkflowSecret(CONFIGURED_WORKFLOW_SECRET)),
+                later);
         expiredAccess = created(WorkerWire.send(expired, "POST", "/_worker/auth/token", null, EXPIRED_WORKER, WORKER_TOKEN))
                 .path("access_token").asText();
         later.advance(WorkerTokens.ACCESS_TTL.plusHours(1));
@@ -95,10 +100,14 @@ class DocumentedResponsesTest {
         ids.put("schedule", schedule());
         ids.put("connection", connection());
         ids.put("job", job());
+        ids.put("blueprint", blueprint());
+        ids.put("wfjob", workflowJob());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
-        dev = new DocsServer(DocsServer.config(devDir).withDevMode(true));
-        for (DocsServer s : List.of(srv, tight, dev)) {
+        // Dev mode, and files off: its file routes answer 501.
+        devServer = new DocsServer(DocsServer.config(devDir).withDevMode(true).withFiles(new dev.coxswain.server.files.FilesConfig(
+                dev.coxswain.server.files.FilesConfig.Mode.OFF, null, null, dev.coxswain.server.files.FilesConfig.DEFAULT_MAX_BYTES, null)));
+        for (DocsServer s : List.of(srv, tight, devServer)) {
             for (String bp : List.of(DOCS_FLOW, DOCS_APPROVAL, DOCS_V2)) s.server.engine().workflows().register(bp, "json", "docs");
         }
         ids.put("flow", flowJob());
@@ -107,13 +116,13 @@ class DocumentedResponsesTest {
 
     /** A one-step blueprint whose step waits for a skill nobody offers: its jobs stay in flight. */
     static final String DOCS_FLOW = """
-            {"name": "docs_flow", "api_endpoint": "/jobs/docs_flow",
+            {"name": "docs_orch_flow", "api_endpoint": "/jobs/docs_orch_flow",
              "input_schema": {"type": "object", "properties": {"n": {"type": "integer"}}},
              "states": {"go": {"start": true, "type": "dispatch", "skill": "docs_nobody_offers", "params": {"n": "{{ initial_data.n }}"},
                                "transitions": {"success": "finished"}},
                         "finished": {"type": "end"}}}""";
     static final String DOCS_APPROVAL = """
-            {"name": "docs_approval", "api_endpoint": "/jobs/docs_approval",
+            {"name": "docs_orch_approval", "api_endpoint": "/jobs/docs_orch_approval",
              "states": {"ask": {"start": true, "type": "approval", "message": "ok?",
                                 "transitions": {"approved": "finished", "rejected": "finished"}},
                         "finished": {"type": "end"}}}""";
@@ -128,7 +137,7 @@ class DocumentedResponsesTest {
         if (srv != null) srv.close();
         if (tight != null) tight.close();
         if (expired != null) expired.close();
-        if (dev != null) dev.close();
+        if (devServer != null) devServer.close();
     }
 
     @Test
@@ -317,7 +326,7 @@ class DocumentedResponsesTest {
                 + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
         String other = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-other\", \"scopes\": [\"tasks:write\"], "
                 + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
-        String mine = created(srv.send("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 2}}", null, "X-Client-Token", client))
+        String mine = created(srv.send("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 2}}", null, "X-Client-Token", client))
                 .path("job_id").asText();
 
         problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", client), job, "get", 200));
@@ -467,8 +476,8 @@ class DocumentedResponsesTest {
         r.put("POST /api/{api_version}/jobs/{job_id}/cancel 200", () -> admin("POST", "/api/v1/jobs/" + flowJob() + "/cancel", null));
         r.put("GET /api/{api_version}/jobs/{job_id}/history 200", () -> admin("GET", fill("/api/{api_version}/jobs/{job_id}/history"), null));
         r.put("GET /api/{api_version}/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/{api_version}/blueprints/{name}/graph"), null));
-        r.put("POST /api/{api_version}/{endpoint} 202", () -> admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 1}}"));
-        r.put("POST /api/{api_version}/{endpoint} 400", () -> admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": \"one\"}}"));
+        r.put("POST /api/{api_version}/{endpoint} 202", () -> admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 1}}"));
+        r.put("POST /api/{api_version}/{endpoint} 400", () -> admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": \"one\"}}"));
         r.put("GET /_public/jobs/quarantined 200", () -> admin("GET", "/_public/jobs/quarantined", null));
         r.put("POST /_public/webhooks/approval/{job_id} 200", () -> admin("POST", "/_public/webhooks/approval/" + waitingApproval(),
                 "{\"decision\": \"approved\"}"));
@@ -481,8 +490,37 @@ class DocumentedResponsesTest {
             admin("POST", "/api/v1/jobs/" + cancelled + "/cancel", null);
             return admin("POST", "/_public/webhooks/approval/" + cancelled, "{\"decision\": \"approved\"}");
         });
-        r.put("POST /_public/debug/flush_db 200", () -> dev.send("POST", "/_public/debug/flush_db", null, null));
+        r.put("POST /_public/debug/flush_db 200", () -> devServer.send("POST", "/_public/debug/flush_db", null, null));
         r.put("POST /_public/debug/flush_db 404", () -> srv.send("POST", "/_public/debug/flush_db", null, null));
+        String upload = "/api/{api_version}/jobs/{job_id}/files/upload", content = "/api/{api_version}/jobs/{job_id}/files/content/{filename}",
+                download = "/api/{api_version}/jobs/{job_id}/files/download/{filename}";
+        String tooLong = "f".repeat(300);
+        r.put("GET " + upload + " 200", () -> admin("GET", fill(upload) + "?filename=in.txt&expires_in=600", null));
+        r.put("GET " + upload + " 400", () -> admin("GET", fill(upload) + "?filename=in.txt&expires_in=0", null));
+        r.put("GET " + upload + " 501", () -> devServer.send("GET", "/api/v1/jobs/" + devFlowJob() + "/files/upload?filename=a", null, ADMIN));
+        r.put("PUT " + content + " 200", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/in.txt", "file bytes"));
+        r.put("PUT " + content + " 400", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/" + tooLong, "file bytes"));
+        r.put("PUT " + content + " 413", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/big.bin",
+                "y".repeat((1 << 20) + 10)));
+        r.put("PUT " + content + " 501", () -> devServer.send("PUT", "/api/v1/jobs/" + devFlowJob() + "/files/content/a", "x", ADMIN));
+        r.put("GET " + download + " 302", () -> {
+            admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/out.txt", "file bytes");
+            return admin("GET", "/api/v1/jobs/" + ids.get("flow") + "/files/download/out.txt", null);
+        });
+        r.put("GET " + download + " 400", () -> admin("GET", "/api/v1/jobs/" + ids.get("flow") + "/files/download/" + tooLong, null));
+        r.put("GET " + download + " 501", () -> devServer.send("GET", "/api/v1/jobs/" + devFlowJob() + "/files/download/a", null, ADMIN));
+
+        // The local file store's signed links (the signature is the credential; 403 is the generic recipe).
+        r.put("PUT /_files/{key} 200", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/up.bin", Duration.ofMinutes(5)).url()),
+                "file bytes", null));
+        r.put("PUT /_files/{key} 400", () -> shortBody(signed(srv.server.files().presignPut("jobs/docs-job/short.bin", Duration.ofMinutes(5)).url())));
+        r.put("PUT /_files/{key} 413", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/big.bin", Duration.ofMinutes(5)).url()),
+                "y".repeat((1 << 20) + 1), null));
+        r.put("GET /_files/{key} 200", () -> {
+            srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()), "file bytes", null);
+            return srv.get(signed(srv.server.files().presignGet("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()));
+        });
+        r.put("GET /_files/{key} 404", () -> srv.get(signed(srv.server.files().presignGet("jobs/docs-job/missing.bin", Duration.ofMinutes(5)).url())));
 
         // Native: tasks.
         r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
@@ -521,11 +559,15 @@ class DocumentedResponsesTest {
         r.put("GET /api/system/status 200", () -> admin("GET", "/api/system/status", null));
         r.put("GET /api/system/metrics 200", () -> admin("GET", "/api/system/metrics?period=week", null));
         r.put("GET /api/system/metrics 400", () -> admin("GET", "/api/system/metrics?metrics=bogus", null));
+        r.put("GET /api/system/workflow-webhook-secret 200", () -> admin("GET", "/api/system/workflow-webhook-secret", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 200", () -> admin("POST", "/api/system/workflow-webhook-secret/rotate", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 409",
+                () -> expired.send("POST", "/api/system/workflow-webhook-secret/rotate", null, ADMIN));
 
         // Native: keys.
         r.put("GET /api/keys 200", () -> admin("GET", "/api/keys", null));
         r.put("GET /api/keys 400", () -> admin("GET", "/api/keys?limit=0", null));
-        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"]}"));
+        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"], \"monthly_job_quota\": 100}"));
         r.put("POST /api/keys 422", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"nope\"]}"));
         r.put("GET /api/keys/{id} 200", () -> admin("GET", fill("/api/keys/{id}"), null));
         r.put("PUT /api/keys/{id} 200", () -> admin("PUT", fill("/api/keys/{id}"), "{\"tier\": \"pro\"}"));
@@ -574,6 +616,33 @@ class DocumentedResponsesTest {
                 "/api/schedules/" + schedule() + "/run", null));
         r.put("GET /api/schedules/{id}/runs 200", () -> admin("GET", fill("/api/schedules/{id}/runs"), null));
         r.put("GET /api/schedules/{id}/runs 400", () -> admin("GET", fill("/api/schedules/{id}/runs") + "?limit=0", null));
+
+        // Native: workflow blueprints and jobs.
+        r.put("GET /api/blueprints 200", () -> admin("GET", "/api/blueprints", null));
+        r.put("GET /api/blueprints 400", () -> admin("GET", "/api/blueprints?limit=0", null));
+        r.put("POST /api/blueprints 201", () -> admin("POST", "/api/blueprints", blueprintBody("docs_bp_" + unique.incrementAndGet())));
+        r.put("POST /api/blueprints 415", () -> srv.send("POST", "/api/blueprints", "name: x", ADMIN, "Content-Type", "text/plain"));
+        r.put("POST /api/blueprints 422", () -> admin("POST", "/api/blueprints", "{\"name\": \"bad\", \"states\": {\"a\": {\"type\": \"approval\", "
+                + "\"transitions\": {\"approved\": \"nowhere\"}}}}"));
+        r.put("GET /api/blueprints/{name} 200", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=1", null));
+        r.put("GET /api/blueprints/{name} 400", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=0", null));
+        r.put("GET /api/blueprints/{name}/versions 200", () -> admin("GET", fill("/api/blueprints/{name}/versions"), null));
+        r.put("GET /api/blueprints/{name}/versions 400", () -> admin("GET", fill("/api/blueprints/{name}/versions") + "?limit=0", null));
+        r.put("GET /api/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/blueprints/{name}/graph"), null));
+        r.put("POST /api/blueprints/{name}/jobs 201", () -> admin("POST", fill("/api/blueprints/{name}/jobs"),
+                "{\"initial_data\": {\"n\": 1}, \"metadata\": {\"by\": \"docs\"}, \"result_timeout\": 60}"));
+        r.put("POST /api/blueprints/{name}/jobs 422", () -> admin("POST", fill("/api/blueprints/{name}/jobs"), "{\"dispatch_timeout\": 0}"));
+        r.put("GET /api/jobs 200", () -> admin("GET", "/api/jobs?status=waiting_for_human&blueprint=" + ids.get("blueprint"), null));
+        r.put("GET /api/jobs 400", () -> admin("GET", "/api/jobs?status=asleep", null));
+        r.put("GET /api/jobs/{id} 200", () -> admin("GET", fill("/api/jobs/{id}"), null));
+        r.put("GET /api/jobs/{id}/history 200", () -> admin("GET", fill("/api/jobs/{id}/history"), null));
+        r.put("GET /api/jobs/{id}/history 400", () -> admin("GET", fill("/api/jobs/{id}/history") + "?limit=0", null));
+        r.put("POST /api/jobs/{id}/cancel 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/cancel 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/decision 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/decision", "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/decision",
+                "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 422", () -> admin("POST", fill("/api/jobs/{id}/decision"), "{\"decision\": 5}"));
 
         // Native: connections.
         r.put("GET /api/connections 200", () -> admin("GET", "/api/connections", null));
@@ -908,19 +977,59 @@ class DocumentedResponsesTest {
     }
 
     /** The path with its parameters filled with ids of things that exist. */
+    /** A signed link's path and query, for {@link DocsServer#send}. */
+    static String signed(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getRawPath() + "?" + u.getRawQuery();
+    }
+
+    /** A PUT whose body ends (the client half-closes) before its Content-Length. */
+    static DocsServer.Reply shortBody(String pathAndQuery) {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", srv.port())) {
+            sock.setSoTimeout(10_000);
+            var out = sock.getOutputStream();
+            out.write(("PUT " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            sock.shutdownOutput();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(sock.getInputStream()));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) break;
+                head.append((char) c);
+            }
+            String[] lines = head.toString().split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = new byte[Integer.parseInt(headers.getOrDefault("Content-Length", List.of("0")).getFirst())];
+            in.readFully(body);
+            return new DocsServer.Reply(status, java.net.http.HttpHeaders.of(headers, (a, b) -> true), body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The path with its parameters filled with ids of things that exist. */
     static String fill(String template) {
         String path = withVersion(template);
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
         if (path.contains("{job_id}")) id = path.startsWith("/api/v2/") ? ids.get("v2flow") : ids.get("flow");
-        else if (path.contains("/blueprints/{name}")) id = "docs_flow";
-        else if (path.endsWith("/{endpoint}")) id = "jobs/docs_flow";
+        else if (path.startsWith("/api/v1/blueprints/{name}")) id = "docs_orch_flow";
+        else if (path.endsWith("/{endpoint}")) id = "jobs/docs_orch_flow";
         else if (p.startsWith("/api/tasks/")) id = ids.get("task");
         else if (p.startsWith("/api/workers/")) id = DocsServer.WORKER_ID;
         else if (p.startsWith("/api/keys/")) id = ids.get("key");
         else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
         else if (p.startsWith("/api/schedules/")) id = ids.get("schedule");
         else if (p.startsWith("/api/connections/")) id = ids.get("connection");
+        else if (p.startsWith("/api/blueprints/")) id = ids.get("blueprint");
+        else if (p.startsWith("/api/jobs/")) id = ids.get("wfjob");
         else if (p.startsWith("/api/v1/jobs/")) id = ids.get("job");
         else if (p.startsWith("/scheduler/tasks/")) id = ids.get("stask");
         else if (p.startsWith("/scheduler/executions/")) id = ids.get("execution");
@@ -934,7 +1043,7 @@ class DocumentedResponsesTest {
         String path = withVersion(template);
         String id;
         if (path.contains("{job_id}")) id = "00000000-0000-4000-8000-000000000000";
-        else if (path.contains("/blueprints/{name}")) id = "nobody";
+        else if (path.startsWith("/api/v1/blueprints/{name}")) id = "nobody";
         else if (path.endsWith("/{endpoint}")) id = "jobs/nobody_serves_this";
         else if (path.startsWith("/api/tasks/")) id = "task-999999";
         else if (path.startsWith("/api/keys/")) id = "key-999999";
@@ -1093,16 +1202,44 @@ class DocumentedResponsesTest {
                 + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
     }
 
-    /** A job of docs_flow: in flight (its step waits for a worker that never comes). */
+    /** A job of docs_orch_flow: in flight (its step waits for a worker that never comes). */
     private static String flowJob() {
-        return created(admin("POST", "/api/v1/jobs/docs_flow", "{\"initial_data\": {\"n\": 1}}")).path("job_id").asText();
+        return created(admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 1}}")).path("job_id").asText();
     }
 
-    /** A job of docs_approval, waiting for a decision. */
+    /** A job of docs_orch_flow on the dev-mode server (files off). */
+    private static String devFlowJob() {
+        return created(devServer.send("POST", "/api/v1/jobs/docs_orch_flow", "{}", ADMIN)).path("job_id").asText();
+    }
+
+    /** A job of docs_orch_approval, waiting for a decision. */
     private static String waitingApproval() {
-        String id = created(admin("POST", "/api/v1/jobs/docs_approval", "{}")).path("job_id").asText();
+        String id = created(admin("POST", "/api/v1/jobs/docs_orch_approval", "{}")).path("job_id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 admin("GET", "/api/v1/jobs/" + id, null).json().path("status").asText().equals("waiting_for_human"));
+        return id;
+    }
+
+    /** An approval blueprint: its jobs wait for a human decision from the start. */
+    private static String blueprintBody(String name) {
+        return "{\"name\": \"" + name + "\", \"description\": \"docs\", \"states\": {\"review\": {\"start\": true, \"type\": \"approval\", "
+                + "\"message\": \"Ship {{ initial_data.n }}?\", \"transitions\": {\"approved\": \"finished\", \"rejected\": \"failed\"}}, "
+                + "\"finished\": {\"type\": \"end\"}, \"failed\": {\"type\": \"end\", \"outcome\": \"failed\"}}}";
+    }
+
+    private static String blueprint() {
+        return created(srv.send("POST", "/api/blueprints", blueprintBody("docs_flow"), ADMIN)).path("name").asText();
+    }
+
+    /** A job of the docs blueprint, waiting for a decision. */
+    private static String workflowJob() {
+        return created(srv.send("POST", "/api/blueprints/" + ids.get("blueprint") + "/jobs", "{\"initial_data\": {\"n\": 2}}", ADMIN))
+                .path("id").asText();
+    }
+
+    private static String cancelledWorkflowJob() {
+        String id = workflowJob();
+        admin("POST", "/api/jobs/" + id + "/cancel", null);
         return id;
     }
 

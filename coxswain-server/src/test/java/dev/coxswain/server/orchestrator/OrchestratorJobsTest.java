@@ -254,9 +254,12 @@ class OrchestratorJobsTest {
         assertError(srv.asClient("cox_wrong_0123456789abcdef", "POST", "/api/v1/jobs/three", "{}"), 401, "Unauthorized: Invalid token");
         assertError(srv.asClient(reader, "POST", "/api/v1/jobs/three", "{\"initial_data\": {\"n\": 1}}"), 403,
                 "Forbidden: this credential needs the 'tasks:write' scope");
-        assertText(srv.asClient(alice, "POST", "/api/v1/jobs/nobody_serves_this", "{}"), 404, "404: Not Found");
-        assertText(srv.asClient(alice, "POST", "/api/v1/deep/er/path", "{}"), 404, "404: Not Found");
-        assertText(srv.asClient(alice, "POST", "/api/v9/jobs/three", "{}"), 404, "404: Not Found");
+        // A path no blueprint serves is not the orchestrator's: the 404 of the face whose space it is in.
+        for (String path : List.of("/api/v1/jobs/nobody_serves_this", "/api/v1/deep/er/path", "/api/v1/jobs//run", "/api/v9/jobs/three")) {
+            Resp r = srv.asClient(alice, "POST", path, "{}");
+            assertThat(r.status()).as("%s", r).isEqualTo(404);
+            assertThat(r.json().path("error").path("code").asText()).as("%s", r).isEqualTo("not_found");
+        }
         Resp big = srv.asClient(alice, "POST", "/api/v1/jobs/three", "{\"initial_data\": {\"s\": \"" + "x".repeat(1 << 20) + "\"}}");
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.json().has("error")).isTrue();
@@ -461,7 +464,9 @@ class OrchestratorJobsTest {
         assertThat(srv.asClient(alice, "GET", "/api/v2/jobs/" + id + "/history", null).status()).isEqualTo(200);
         assertThat(srv.asClient(alice, "POST", "/api/v2/jobs/" + id + "/cancel", null).status()).isEqualTo(200);
         // A v1 blueprint's endpoint is not under v2, and no blueprint declares v3.
-        assertText(srv.asClient(alice, "POST", "/api/v2/jobs/three", "{}"), 404, "404: Not Found");
+        Resp notUnderV2 = srv.asClient(alice, "POST", "/api/v2/jobs/three", "{}");
+        assertThat(notUnderV2.status()).isEqualTo(404);
+        assertThat(notUnderV2.json().path("error").path("code").asText()).isEqualTo("not_found");
         assertText(srv.send("GET", "/api/v3/jobs/" + id, null), 404, "404: Not Found");
         assertText(srv.send("GET", "/api/v3/dashboard", null), 404, "404: Not Found");
     }

@@ -65,6 +65,12 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess launch(Path logDir, String name, List<String> args, Map<String, String> env, Integer port)
             throws IOException {
+        return launchMain(logDir, name, "dev.coxswain.server.Main", args, env, port);
+    }
+
+    /** As {@link #launch}, with another main class of the tests' class path (a test server). */
+    static ServerProcess launchMain(Path logDir, String name, String mainClass, List<String> args, Map<String, String> env,
+                                    Integer port) throws IOException {
         Files.createDirectories(logDir);
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the tests"));
@@ -75,7 +81,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes live for seconds
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.coxswain.server.Main");
+        cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("COXSWAIN_"));
