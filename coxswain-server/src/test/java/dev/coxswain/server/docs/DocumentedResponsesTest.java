@@ -361,6 +361,11 @@ class DocumentedResponsesTest {
         problems.addAll(fits(admin("GET", "/api/v1/jobs/" + approved + "/history", null), history, "get", 200));
         problems.addAll(fits(admin("POST", "/api/v1/jobs/" + approved + "/cancel", null), cancel, "post", 404));
         problems.addAll(fits(admin("GET", "/api/v2/jobs/" + ids.get("v2flow"), null), "/api/{api_version}/jobs/{job_id}", "get", 200));
+        // A key's monthly job quota used up.
+        String quota = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-quota\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\", \"monthly_job_quota\": 0}", ADMIN)).path("secret").asText();
+        problems.addAll(fits(srv.send("POST", "/api/v1/jobs/docs_orch_flow", "{}", null, "X-Client-Token", quota),
+                "/api/{api_version}/{endpoint}", "post", 429));
         assertThat(problems).as("orchestrator answers vs /openapi.json").isEmpty();
     }
 

@@ -266,6 +266,23 @@ class OrchestratorJobsTest {
     }
 
     @Test
+    void aKeysMonthlyJobQuotaIsTheOriginals429() {
+        var body = Json.object().put("name", "quota-client").put("tier", "unlimited").put("monthly_job_quota", 1);
+        body.putArray("scopes").add("tasks:write");
+        Resp key = srv.admin("POST", "/api/keys", body.toString());
+        assertThat(key.status()).as("%s", key).isEqualTo(201);
+        String limited = key.json().path("data").path("secret").asText();
+        String first = create(limited, "/api/v1/idle/start", "{}");
+        assertError(srv.asClient(limited, "POST", "/api/v1/idle/start", "{}"), 429, "Quota exceeded or not configured");
+        // Reads are not charged (the original charged every request); the one job is there.
+        assertThat(job(limited, first).path("id").asText()).isEqualTo(first);
+        assertThat(srv.asClient(limited, "GET", "/api/v1/jobs", null).json()).hasSize(1);
+        // A key without a quota is not limited.
+        for (int i = 0; i < 3; i++) srv.asClient(alice, "POST", "/api/v1/jobs/" + create(alice, "/api/v1/idle/start", "{}") + "/cancel", null);
+        srv.asClient(limited, "POST", "/api/v1/jobs/" + first + "/cancel", null);
+    }
+
+    @Test
     void anApprovalWaitsThenResumesOnTheWebhook() {
         String id = create(alice, "/api/v1/jobs/review", "{\"initial_data\": {\"title\": \"Q3\"}}");
         awaitStatus(alice, id, "waiting_for_human");
