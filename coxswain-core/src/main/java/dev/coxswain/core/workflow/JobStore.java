@@ -105,11 +105,18 @@ final class JobStore {
         return ids(c, "SELECT id FROM jobs WHERE step_due = 1 ORDER BY updated_at LIMIT ?", limit);
     }
 
-    /** Marks due every job that one of these tasks is a step of. @return how many */
+    /**
+     * Marks due every job that one of these tasks is a step of. @return how many
+     *
+     * <p>Unconditional on purpose: a job already marked is written again, which takes its row
+     * lock. With {@code WHERE step_due = 0}, a stepper holding the lock and reading the step's
+     * tasks before this transaction commits would clear the old mark while this one matched no
+     * row, and the job would wait forever for a step that already ended.
+     */
     int markDueByTasks(Tx tx, Collection<Long> taskIds) throws SQLException {
         if (taskIds.isEmpty()) return 0;
-        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE jobs SET step_due = 1 WHERE step_due = 0"
-                + " AND id IN (SELECT origin_id FROM tasks WHERE origin_kind = 'job' AND id IN ("
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE jobs SET step_due = 1"
+                + " WHERE id IN (SELECT origin_id FROM tasks WHERE origin_kind = 'job' AND id IN ("
                 + Sql.placeholders(taskIds.size()) + "))")) {
             int i = 1;
             for (long id : taskIds) ps.setLong(i++, id);
