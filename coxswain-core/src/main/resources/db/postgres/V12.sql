@@ -46,6 +46,7 @@ CREATE INDEX ix_jobs_dispatch_deadline ON jobs (dispatch_deadline) WHERE dispatc
 CREATE INDEX ix_jobs_result_deadline ON jobs (result_deadline) WHERE result_deadline IS NOT NULL;
 CREATE INDEX ix_jobs_owner ON jobs (owner, created_at);
 CREATE INDEX ix_jobs_status ON jobs (status, created_at);
+CREATE INDEX ix_jobs_blueprint ON jobs (blueprint_name, created_at);
 CREATE INDEX ix_jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
 
 -- Every event of a job, in order (the protocol's history).
@@ -68,3 +69,22 @@ CREATE INDEX ix_job_history_job ON job_history (job_id, id);
 -- The status a remote worker's result carried when it was not plain success (a workflow's
 -- custom transition), so the job's step can follow it.
 ALTER TABLE tasks ADD COLUMN result_status TEXT;
+
+-- Job webhooks (workflow jobs) share the subscription outbox: such a delivery has webhook_id 0
+-- (no subscription has that id), the job's URL in target_url and the body the workflow engine
+-- built in body. The deliverer signs it with the server-wide workflow webhook secret.
+ALTER TABLE webhook_deliveries ADD COLUMN target_url TEXT;
+ALTER TABLE webhook_deliveries ADD COLUMN body TEXT;
+
+-- Secrets the server generates for itself (the workflow webhook secret), stored sealed.
+CREATE TABLE server_secrets (
+    name       TEXT    PRIMARY KEY,
+    value      TEXT    NOT NULL,
+    updated_at BIGINT  NOT NULL
+);
+
+-- Monthly job quotas of API keys (null: unlimited). quota_used counts the jobs created in
+-- quota_period ('YYYY-MM', UTC); a charge in a later month starts the count again.
+ALTER TABLE api_keys ADD COLUMN monthly_job_quota INTEGER CHECK (monthly_job_quota >= 0);
+ALTER TABLE api_keys ADD COLUMN quota_period TEXT;
+ALTER TABLE api_keys ADD COLUMN quota_used INTEGER NOT NULL DEFAULT 0;

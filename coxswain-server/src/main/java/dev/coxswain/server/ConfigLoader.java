@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.http.ConnectionLimits;
+import dev.coxswain.server.files.FilesConfig;
+import dev.coxswain.core.files.S3Settings;
 import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.core.connection.ConnectionService;
 import java.util.Map;
@@ -57,6 +59,7 @@ public final class ConfigLoader {
             new Setting("webhook-allow-private", "false", "let webhooks call the other special-purpose addresses (private, link-local, CGNAT, documentation, reserved, NAT64 …)"),
             new Setting("webhook-retry-base-seconds", "5", "delay before a failed webhook delivery's second attempt; doubles per failure, at most 1 h"),
             new Setting("webhook-max-attempts", "12", "attempts before a webhook delivery is given up"),
+            new Setting("workflow-webhook-secret", null, "secret (at least 16 characters) that signs jobs' webhooks; default: generated at first start, stored sealed, rotatable through the API; prefer the environment variable"),
             new Setting("secret-key", null, "base64 of 32 bytes that encrypts connection passwords, webhook secrets and environment values (default: <data-dir>/secret.key); the same on every node"),
             new Setting("worker-token", null, "shared X-Worker-Token for workers without an individual token"),
             new Setting("remote-worker-ttl-seconds", "60", "a remote worker silent this long goes offline; its running tasks are retried elsewhere"),
@@ -76,6 +79,19 @@ public final class ConfigLoader {
                     "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
             new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
                     "HTTP connections served at once; more wait in the accept backlog"),
+            new Setting("files", "local", "where job files are kept: local (files-dir), s3 (an S3-compatible bucket) or off (the file endpoints answer 501)"),
+            new Setting("files-dir", null, "directory of the local file store (default <data-dir>/files)"),
+            new Setting("files-public-url", null, "base URL of the local store's signed file links, as clients reach this server (default http://<bind>:<port>)"),
+            new Setting("files-max-bytes", String.valueOf(FilesConfig.DEFAULT_MAX_BYTES), "largest file accepted by the streamed upload (PUT .../files/content/{filename}) and the signed upload link"),
+            new Setting("files-s3-endpoint", null, "S3 endpoint URL, e.g. http://127.0.0.1:9000 (default: AWS S3 of the region)"),
+            new Setting("files-s3-region", "us-east-1", "S3 region"),
+            new Setting("files-s3-bucket", "avtomatika-payloads", "S3 bucket holding jobs/<job_id>/<filename>"),
+            new Setting("files-s3-access-key", null, "S3 access key (default: the AWS default credential chain)"),
+            new Setting("files-s3-secret-key", null, "S3 secret key; prefer the environment variable"),
+            new Setting("files-s3-path-style", "true", "path-style S3 URLs (http://host/bucket/key), as MinIO and most self-hosted servers need"),
+            new Setting("files-s3-create-bucket", "true", "create the S3 bucket at start when it does not exist"),
+            new Setting("blueprints-dir", null, "directory of workflow blueprints (*.json, *.yaml, *.yml) registered at start, in file-name order; "
+                    + "a file whose definition equals the newest stored version is skipped; an invalid file stops the start"),
             new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
 
     public record Setting(String key, String dflt, String help) {
@@ -212,7 +228,7 @@ public final class ConfigLoader {
                 sync.equals("full"), blankToNull(v.get("worker-id")), Duration.ofSeconds(intIn(v, "lease-seconds", 2, 86_400)),
                 security(v), new WebhookSettings(bool(v, "webhook-allow-loopback"), bool(v, "webhook-allow-private"),
                 Duration.ofSeconds(intIn(v, "webhook-retry-base-seconds", 1, 3600)), intIn(v, "webhook-max-attempts", 1, 100),
-                WebhookSettings.defaults().timeout()), List.of(),
+                WebhookSettings.defaults().timeout(), workflowSecret(v)), List.of(),
                 new ConnectionLimits(Duration.ofSeconds(intIn(v, "http-header-timeout-seconds", 1, 3600)),
                         Duration.ofSeconds(intIn(v, "http-idle-timeout-seconds", 1, 86_400)),
                         intIn(v, "http-max-connections", 1, 1_000_000)))
@@ -221,7 +237,84 @@ public final class ConfigLoader {
                         Duration.ofSeconds(intIn(v, "worker-poll-max-seconds", 1, 300)), bool(v, "worker-signatures"),
                         Duration.ofSeconds(intIn(v, "worker-timestamp-window-seconds", 1, 86_400)),
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
-                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)));
+                        intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
+                .withFiles(files(v))
+                .withBlueprintsDir(directory(v, "blueprints-dir"));
+    }
+
+    private static FilesConfig files(Map<String, String> v) {
+        FilesConfig.Mode mode = switch (v.get("files") == null ? "" : v.get("files").trim().toLowerCase(Locale.ROOT)) {
+            case "local" -> FilesConfig.Mode.LOCAL;
+            case "s3" -> FilesConfig.Mode.S3;
+            case "off" -> FilesConfig.Mode.OFF;
+            default -> throw new ConfigException("files must be local, s3 or off");
+        };
+        String publicUrl = blankToNull(v.get("files-public-url"));
+        if (publicUrl != null && !(publicUrl.startsWith("http://") || publicUrl.startsWith("https://"))) {
+            throw new ConfigException("files-public-url must be an http:// or https:// URL");
+        }
+        long maxBytes = longIn(v, "files-max-bytes", 1, Long.MAX_VALUE / 2);
+        String dir = blankToNull(v.get("files-dir"));
+        boolean pathStyle = bool(v, "files-s3-path-style");
+        boolean create = bool(v, "files-s3-create-bucket");
+        S3Settings s3 = null;
+        if (mode == FilesConfig.Mode.S3) {
+            String endpoint = blankToNull(v.get("files-s3-endpoint"));
+            java.net.URI uri = null;
+            if (endpoint != null) {
+                try {
+                    uri = java.net.URI.create(endpoint.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("files-s3-endpoint is not a URL");
+                }
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException("files-s3-endpoint must be an http:// or https:// URL");
+                }
+            }
+            String access = blankToNull(v.get("files-s3-access-key"));
+            String secret = blankToNull(v.get("files-s3-secret-key"));
+            if ((access == null) != (secret == null)) {
+                throw new ConfigException("files-s3-access-key and files-s3-secret-key go together (or neither, for the AWS default credentials)");
+            }
+            String bucket = blankToNull(v.get("files-s3-bucket"));
+            if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new ConfigException("files-s3-bucket must be a valid bucket name (3-63 lower-case letters, digits, dots, hyphens)");
+            }
+            String region = blankToNull(v.get("files-s3-region"));
+            if (region == null) throw new ConfigException("files-s3-region is required");
+            s3 = new S3Settings(uri, region, bucket, access, secret, pathStyle, create);
+        }
+        return new FilesConfig(mode, dir == null ? null : Path.of(dir), publicUrl, maxBytes, s3);
+    }
+
+    private static long longIn(Map<String, String> v, String key, long min, long max) {
+        try {
+            long l = Long.parseLong(v.get(key).trim());
+            if (l < min || l > max) throw new ConfigException(key + " must be between " + min + " and " + max);
+            return l;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key + " must be an integer");
+        }
+
+    }
+
+    /** An existing directory, or null when the key is unset. */
+    private static Path directory(Map<String, String> v, String key) {
+        String p = blankToNull(v.get(key));
+        if (p == null) return null;
+        Path d = Path.of(p);
+        if (!Files.isDirectory(d)) throw new ConfigException(key + " " + p + " is not a directory");
+        if (!Files.isReadable(d)) throw new ConfigException(key + " " + p + " is not readable");
+        return d;
+    }
+
+    private static String workflowSecret(Map<String, String> v) {
+        String s = blankToNull(v.get("workflow-webhook-secret"));
+        if (s != null && s.length() < dev.coxswain.core.webhook.WorkflowWebhookSecret.MIN_LENGTH) {
+            throw new ConfigException("workflow-webhook-secret must be at least "
+                    + dev.coxswain.core.webhook.WorkflowWebhookSecret.MIN_LENGTH + " characters");
+        }
+        return s;
     }
 
     private static boolean bool(Map<String, String> v, String key) {

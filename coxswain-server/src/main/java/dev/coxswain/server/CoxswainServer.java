@@ -19,7 +19,11 @@ import dev.coxswain.core.pganalysis.stats.TableAnalyzer;
 import dev.coxswain.core.node.EngineConfig;
 import dev.coxswain.core.exec.ShellExecutor;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.files.BlobStore;
+import dev.coxswain.core.files.LocalBlobStore;
 import dev.coxswain.server.auth.Authenticator;
+import dev.coxswain.server.files.FileStores;
+import dev.coxswain.server.files.LocalFileRoutes;
 import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.ratelimit.RateLimiter;
@@ -50,6 +54,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -72,9 +77,12 @@ public final class CoxswainServer implements AutoCloseable {
     private final RouteTable routes;
 
     private final ConnectionService connections;
+    private final BlobStore files;
 
     private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, ConnectionGuard guard,
-                           String generatedAdminKey, ServerMetrics metrics, RouteTable routes, ConnectionService connections) {
+                           String generatedAdminKey, ServerMetrics metrics, RouteTable routes, ConnectionService connections,
+                           BlobStore files) {
+        this.files = files;
         this.guard = guard;
         this.connections = connections;
         this.metrics = metrics;
@@ -95,6 +103,7 @@ public final class CoxswainServer implements AutoCloseable {
         Database.secureDataDirectory(cfg.dataDir()); // mode 0700: it holds the store and the keys
         Database db = cfg.dbUrl() == null ? Database.sqlite(cfg.dataDir(), cfg.sqliteFullSync())
                 : Database.postgres(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), 10, 2);
+        BlobStore files = null;
         try {
             String version = version();
             String host = hostname();
@@ -137,6 +146,10 @@ public final class CoxswainServer implements AutoCloseable {
             Gatekeeper gate = new Gatekeeper(authenticator, limiter);
             HttpRouting.Builder routing = HttpRouting.builder();
             RouteTable routes = new RouteTable(routing, metrics, gate::chargeAnonymous);
+            // Job files (null when off). The local store's links are signed with a key derived from
+            // the secret key, so every node of a cluster accepts the others' links.
+            AtomicReference<String> listening = new AtomicReference<>();
+            files = FileStores.open(cfg.files(), cfg.dataDir(), box.derive("coxswain file links v1"), listening::get, clock);
             // The worker face first: Helidon tries routes in the order they were added, and a remote
             // worker sends two requests per task (poll, result); behind the other faces' ~60 routes
             // each of them paid for matching all of those first. No other face's path starts with
@@ -148,7 +161,10 @@ public final class CoxswainServer implements AutoCloseable {
             new HealthRoutes(db).register(routes);
             new MetricsRoutes(metrics).register(routes);
             new OpenApiRoutes(version).register(routes);
+            if (files instanceof LocalBlobStore local) new LocalFileRoutes(local, cfg.files().maxBytes()).register(routes);
             declareConnections(connections, cfg.connections());
+            // Before the port opens: an invalid blueprint file stops the start (BlueprintsDirectory.LoadException).
+            if (cfg.blueprintsDir() != null) new BlueprintsDirectory(engine.workflows(), cfg.blueprintsDir()).load();
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
@@ -166,6 +182,7 @@ public final class CoxswainServer implements AutoCloseable {
                 guard.close();
                 throw e;
             }
+            listening.set(FileStores.baseUrl(cfg.bind(), web.port()));
             // Logged once the port answers (tests and operators wait for this line), before the
             // engine starts claiming.
             LOG.info("Coxswain " + version + " listening on http://" + cfg.bind() + ":" + web.port() + " (" + db.description() + ")");
@@ -177,8 +194,9 @@ public final class CoxswainServer implements AutoCloseable {
                 guard.close();
                 throw e;
             }
-            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections);
+            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections, files);
         } catch (RuntimeException e) {
+            if (files != null) files.close();
             db.close();
             throw e;
         }
@@ -312,6 +330,11 @@ public final class CoxswainServer implements AutoCloseable {
         return connections;
     }
 
+    /** Where job files are kept; null when {@code files: off}. */
+    public BlobStore files() {
+        return files;
+    }
+
     public Engine engine() {
         return engine;
     }
@@ -336,6 +359,7 @@ public final class CoxswainServer implements AutoCloseable {
         engine.shutdown(grace);
         web.stop();
         guard.close();
+        if (files != null) files.close();
         db.close();
         metrics.close();
         LOG.info("shutdown complete");

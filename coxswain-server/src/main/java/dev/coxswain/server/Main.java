@@ -74,6 +74,10 @@ public final class Main implements Runnable {
         String timezone;
         @Option(names = "--worker-id", description = "id of the local worker (env COXSWAIN_WORKER_ID)")
         String workerId;
+        @Option(names = "--files", description = "where job files are kept: local, s3 or off (default local; env COXSWAIN_FILES)")
+        String files;
+        @Option(names = "--blueprints-dir", description = "directory of workflow blueprints registered at start (env COXSWAIN_BLUEPRINTS_DIR)")
+        String blueprintsDir;
         @Option(names = "--no-local-worker", description = "run no tasks here: a pure coordinator for remote workers (concurrency 0)")
         boolean noLocalWorker;
 
@@ -91,6 +95,8 @@ public final class Main implements Runnable {
             flags.put("shutdown-grace-seconds", grace);
             flags.put("timezone", timezone);
             flags.put("worker-id", workerId);
+            flags.put("files", files);
+            flags.put("blueprints-dir", blueprintsDir);
             ServerConfig cfg;
             try {
                 cfg = ConfigLoader.load(config, System.getenv(), flags);
@@ -101,9 +107,13 @@ public final class Main implements Runnable {
             CoxswainServer server;
             try {
                 server = CoxswainServer.start(cfg, Clock.systemUTC());
-            } catch (CoxswainServer.ListenException e) {
+            } catch (CoxswainServer.ListenException | dev.coxswain.core.files.BlobStoreException e) {
                 System.err.println("coxswain: " + e.getMessage());
                 return 1;
+            } catch (BlueprintsDirectory.LoadException e) {
+                // A configuration problem like a bad setting: the same exit code, no stack trace.
+                System.err.println("coxswain: " + e.getMessage());
+                return 2;
             }
             if (server.generatedAdminKey() != null) {
                 // Printed once, to the console only (not through the logger), and saved 0600.

@@ -17,13 +17,35 @@ import java.time.ZoneId;
  * @param workerId   null: {@code worker-<hostname>-<node id>}
  * @param sqliteFullSync fsync every SQLite commit (survives power loss) instead of WAL's NORMAL
  * @param http       header and idle timeouts and the cap on HTTP connections
+ * @param files      where job files are stored (local directory, S3 or off)
+ * @param blueprintsDir null: none; else every blueprint file in it is registered at start
  */
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
                            long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
                            java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
-                           dev.coxswain.server.worker.WorkerProtocolConfig workers) {
+                           dev.coxswain.server.worker.WorkerProtocolConfig workers,
+                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir) {
+
+    /** With the default file storage (local, under the data directory). */
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                        java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
+                        dev.coxswain.server.worker.WorkerProtocolConfig workers) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
+                workers, dev.coxswain.server.files.FilesConfig.defaults(), null);
+    }
+
+    /** With these file storage settings. */
+    public ServerConfig withFiles(dev.coxswain.server.files.FilesConfig f) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, f, blueprintsDir);
+    }
 
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                         String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
@@ -39,7 +61,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withWorkers(dev.coxswain.server.worker.WorkerProtocolConfig w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, w);
+                http, w, files, blueprintsDir);
     }
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
@@ -54,24 +76,34 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir);
     }
 
     /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
     public ServerConfig withHttp(ConnectionLimits h) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir);
+    }
+
+    /**
+     * With a directory of blueprint files ({@code *.json}, {@code *.yaml}, {@code *.yml}) registered
+     * at start; null for none.
+     */
+    public ServerConfig withBlueprintsDir(Path dir) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, files, dir);
     }
 
     /** Never prints the secrets. */
@@ -79,6 +111,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public String toString() {
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
-                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + "]";
+                + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + ", files=" + files
+                + (blueprintsDir == null ? "" : ", blueprintsDir=" + blueprintsDir) + "]";
     }
 }

@@ -57,6 +57,21 @@ public final class SecretBox implements Sealer {
         }
     }
 
+    /**
+     * A key for another purpose (e.g. signing file URLs), derived from this one as
+     * HMAC-SHA256(key, purpose): the same on every node that shares the secret key, and never the
+     * encryption key itself.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     @Override
     public boolean isSealed(String value) {
         return value != null && value.startsWith(PREFIX);

@@ -28,6 +28,7 @@ import dev.coxswain.core.exec.StopReason;
 import dev.coxswain.core.exec.TaskExecutor;
 import dev.coxswain.core.service.ApiKeyService;
 import dev.coxswain.core.service.IdempotencyService;
+import dev.coxswain.core.service.QuotaService;
 import dev.coxswain.core.store.IdempotencyStore;
 import dev.coxswain.core.service.SystemService;
 import dev.coxswain.core.service.TaskService;
@@ -45,16 +46,19 @@ import dev.coxswain.core.store.ScheduleStore;
 import dev.coxswain.core.store.SealedEnv;
 import dev.coxswain.core.store.Sealer;
 import dev.coxswain.core.store.SecretSweep;
+import dev.coxswain.core.store.ServerSecretStore;
 import dev.coxswain.core.store.WebhookStore;
 import dev.coxswain.core.store.WorkerStore;
-import dev.coxswain.core.workflow.JobNotifier;
+import dev.coxswain.core.workflow.WebhookJobNotifier;
 import dev.coxswain.core.workflow.WorkflowService;
 import dev.coxswain.core.workflow.Workflows;
 import dev.coxswain.core.webhook.AddressGuard;
+import dev.coxswain.core.webhook.JobWebhooks;
 import dev.coxswain.core.webhook.PinnedHttpSender;
 import dev.coxswain.core.webhook.WebhookDeliverer;
 import dev.coxswain.core.webhook.WebhookService;
 import dev.coxswain.core.webhook.WebhookSettings;
+import dev.coxswain.core.webhook.WorkflowWebhookSecret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -95,6 +99,9 @@ public final class Engine implements AutoCloseable {
     private final ApiKeyService apiKeyService;
     private final IdempotencyService idempotency;
     private final WebhookService webhookService;
+    private final WorkflowWebhookSecret workflowWebhookSecret;
+    private final JobWebhooks jobWebhooks;
+    private final QuotaService quotas;
     private final ScheduleService scheduleService;
     private final ScheduleFirer firer;
     private final DutyRunner firerRunner;
@@ -148,8 +155,14 @@ public final class Engine implements AutoCloseable {
         SealedEnv sealedEnv = new SealedEnv(sealer);
         List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();
         EventStore events = new EventStore(webhookStore, deliverySignal::raise);
+        this.workflowWebhookSecret = new WorkflowWebhookSecret(db, new ServerSecretStore(sealer),
+                webhookSettings.workflowSecret(), clock);
+        // Generated at the first start rather than at the first job's webhook, so an operator can
+        // read it (GET /api/system/workflow-webhook-secret) before any job runs.
+        workflowWebhookSecret.ensureGenerated();
+        this.jobWebhooks = new JobWebhooks(webhookStore, deliverySignal::raise);
         WorkerStore workers = new WorkerStore();
-        Workflows workflows = new Workflows(db);
+        Workflows workflows = new Workflows(db, new WebhookJobNotifier(jobWebhooks));
         TaskTransitions transitions = new TaskTransitions(tasks, logs, events, workers, new Backoff(random),
                 workflows.endings());
         TaskLogBuffer logBuffer = new TaskLogBuffer(clock, cfg.maxLogLinesPerTask());
@@ -176,7 +189,7 @@ public final class Engine implements AutoCloseable {
                 cfg.fallbackPoll(), observer, queued, remoteSignal);
         this.remoteWorkers = new RemoteWorkers(db, tasks, workers, logs, events, transitions, remoteDispatcher,
                 new RemoteWorkers.SealedEnvAccess(sealedEnv), clock, cfg.remote(), cfg.maxLogLinesPerTask(), observer,
-                queued, promoteSignal::raise);
+                queued, promoteSignal::raise, workflows.workerEvents());
         this.workerTokens = new WorkerTokens(db, new WorkerTokenStore(), sealer, clock);
         List<DutyRunner> duties = new ArrayList<>(List.of(
                 new DutyRunner(new Promoter(db, tasks, clock, queued, cfg.fallbackPoll()), promoteSignal, cfg.fallbackPoll()),
@@ -189,7 +202,7 @@ public final class Engine implements AutoCloseable {
                 new DutyRunner(new SocketPinger(remoteChannels, cfg.remote().socketPing()), new Signal(), cfg.remote().socketPing()),
                 new DutyRunner(new RemoteTimeouts(db, tasks, transitions, remoteChannels, clock, promoteSignal::raise,
                         Duration.ofSeconds(1)), new Signal(), Duration.ofSeconds(1)),
-                new DutyRunner(new WebhookDeliverer(db, webhookStore, webhookSettings, new PinnedHttpSender(),
+                new DutyRunner(new WebhookDeliverer(db, webhookStore, workflowWebhookSecret, webhookSettings, new PinnedHttpSender(),
                         AddressGuard.Resolver.SYSTEM, clock, observer, WEBHOOK_IDLE), deliverySignal, WEBHOOK_IDLE)));
         if (deadNodes != null) duties.add(new DutyRunner(deadNodes, new Signal(), NODE_WATCH));
         this.runners = List.copyOf(duties);
@@ -198,7 +211,9 @@ public final class Engine implements AutoCloseable {
         this.workerService = new WorkerService(db, workers, tasks, clock,
                 cfg.concurrency() > 0 ? worker.types() : java.util.Set.of());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
-        this.apiKeyService = new ApiKeyService(db, new ApiKeyStore(), clock);
+        ApiKeyStore apiKeyStore = new ApiKeyStore();
+        this.apiKeyService = new ApiKeyService(db, apiKeyStore, clock);
+        this.quotas = new QuotaService(db, apiKeyStore, clock);
         this.idempotency = new IdempotencyService(db, new IdempotencyStore(), clock);
         this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
         this.firer = new ScheduleFirer(db, scheduleStore, taskService, tasks, clock, observer);
@@ -207,7 +222,7 @@ public final class Engine implements AutoCloseable {
             scheduleSignal.raise();
         });
         this.firerRunner = new DutyRunner(firer, scheduleSignal, Duration.ofSeconds(5));
-        Workflows.Wired wired = workflows.wire(db, taskService, workerService::servedSkills, JobNotifier.NONE, clock);
+        Workflows.Wired wired = workflows.wire(db, taskService, quotas, workerService::servedSkills, clock);
         this.workflowService = wired.service();
         this.workflowRunners = wired.runners();
     }
@@ -343,6 +358,21 @@ public final class Engine implements AutoCloseable {
 
     public IdempotencyService idempotency() {
         return idempotency;
+    }
+
+    /** The secret that signs jobs' webhooks (configured, or generated and stored). */
+    public WorkflowWebhookSecret workflowWebhookSecret() {
+        return workflowWebhookSecret;
+    }
+
+    /** Queues jobs' webhooks in the transaction of the job change they report. */
+    public JobWebhooks jobWebhooks() {
+        return jobWebhooks;
+    }
+
+    /** Monthly job quotas of API keys. */
+    public QuotaService quotas() {
+        return quotas;
     }
 
     public WebhookService webhooks() {

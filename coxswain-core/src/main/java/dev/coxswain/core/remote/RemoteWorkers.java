@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
  * timeout and cancel rules ({@link TaskTransitions}).
  */
 public final class RemoteWorkers {
+    private final dev.coxswain.core.engine.WorkerEvents reported;
     /** The protocol's identifier rule (worker ids, skill names). */
     public static final Pattern IDENTIFIER = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
     /** Failure codes no retry can mend: the task fails at once. */
@@ -82,6 +83,16 @@ public final class RemoteWorkers {
                          TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env, Clock clock,
                          RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
                          Runnable promote) {
+        this(db, tasks, workers, logs, events, transitions, dispatcher, env, clock, settings, maxLogLines, observer, queued,
+                promote, dev.coxswain.core.engine.WorkerEvents.NONE);
+    }
+
+    /** @param reported told of every progress and custom event stored for a task (workflow jobs follow them) */
+    public RemoteWorkers(Database db, TaskStore tasks, WorkerStore workers, LogStore logs, EventStore events,
+                         TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env, Clock clock,
+                         RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
+                         Runnable promote, dev.coxswain.core.engine.WorkerEvents reported) {
+        this.reported = reported;
         this.db = db;
         this.tasks = tasks;
         this.workers = workers;
@@ -477,6 +488,7 @@ public final class RemoteWorkers {
                 events.append(tx, List.of(new Event(now.toEpochMilli(), "task.progress", t.id(), workerId, data.toString())));
                 lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Progress"
                         + (p == null ? "" : String.format(Locale.ROOT, " %.0f%%", p * 100)) + (msg == null ? "" : ": " + msg)));
+                reported.reported(tx, t, workerId, type, payload, now);
             }
             case "log" -> {
                 for (JsonNode l : payload.get("lines")) {
@@ -497,6 +509,7 @@ public final class RemoteWorkers {
                 events.append(tx, List.of(new Event(now.toEpochMilli(), "task.event", t.id(), workerId, data.toString())));
                 lines.add(new Line(t.id(), now.toEpochMilli(), LogLevel.INFO, "Worker event " + truncate(type, 100) + ": "
                         + truncate(payload.toString(), MAX_EVENT_TEXT)));
+                reported.reported(tx, t, workerId, type, payload, now);
             }
         }
         int room = Math.max(0, maxLogLines - t.logCount());

@@ -58,12 +58,29 @@ public final class ApiKeyService {
         }
     }
 
-    /** What a caller asks for; {@code workerId} makes it an individual worker token. */
-    public record NewKey(String name, Set<String> scopes, String tier, String workerId) {
+    /**
+     * What a caller asks for; {@code workerId} makes it an individual worker token.
+     *
+     * @param monthlyJobQuota jobs the key may create per calendar month (UTC), at least 0; null: unlimited
+     */
+    public record NewKey(String name, Set<String> scopes, String tier, String workerId, Integer monthlyJobQuota) {
+        /** Without a job quota. */
+        public NewKey(String name, Set<String> scopes, String tier, String workerId) {
+            this(name, scopes, tier, workerId, null);
+        }
     }
 
-    /** A partial change; null fields stay as they are. */
-    public record KeyPatch(String name, Set<String> scopes, String tier, Boolean enabled) {
+    /**
+     * A partial change; null fields stay as they are.
+     *
+     * @param monthlyJobQuota null: unchanged; empty: unlimited; a value: that quota (at least 0)
+     */
+    public record KeyPatch(String name, Set<String> scopes, String tier, Boolean enabled,
+                           Optional<Integer> monthlyJobQuota) {
+        /** Leaving the job quota as it is. */
+        public KeyPatch(String name, Set<String> scopes, String tier, Boolean enabled) {
+            this(name, scopes, tier, enabled, null);
+        }
     }
 
     public Created create(String name, Set<String> scopes, String tier) {
@@ -84,11 +101,13 @@ public final class ApiKeyService {
         if (k.workerId() != null && (k.workerId().isBlank() || k.workerId().length() > 200)) {
             bad.put("worker_id", "must be 1 to 200 characters");
         }
+        checkQuota(k.monthlyJobQuota(), bad);
         if (!bad.isEmpty()) throw new ValidationException(bad);
         String secret = newSecret();
         return db.write(tx -> {
             long id = keys.insert(tx, k.name().trim(), hash(secret), secret.substring(0, 8), k.scopes(), tier,
                     k.workerId(), clock.instant());
+            if (k.monthlyJobQuota() != null) keys.setQuota(tx, id, k.monthlyJobQuota());
             Created made = new Created(keys.find(tx.connection(), id), secret);
             then.accept(tx, made);
             return made;
@@ -156,6 +175,7 @@ public final class ApiKeyService {
         if (p.scopes() != null) checkScopes(p.scopes(), bad);
         Tier tier = p.tier() == null ? null : Tier.fromWire(p.tier());
         if (p.tier() != null && tier == null) bad.put("tier", "must be one of starter, pro, team, business, unlimited");
+        if (p.monthlyJobQuota() != null) checkQuota(p.monthlyJobQuota().orElse(null), bad);
         if (!bad.isEmpty()) throw new ValidationException(bad);
         ApiKey cur = get(id);
         if (cur.revoked()) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
@@ -164,8 +184,10 @@ public final class ApiKeyService {
         boolean staysAdmin = enabled && scopes.contains(Scopes.ADMIN);
         boolean changed = db.write(tx -> {
             if (!staysAdmin) refuseLockout(tx, id, actor, enabled ? "take the admin scope away from" : "disable");
-            return keys.update(tx, id, p.name() == null ? cur.name() : p.name().trim(), scopes,
+            boolean done = keys.update(tx, id, p.name() == null ? cur.name() : p.name().trim(), scopes,
                     tier == null ? cur.tier() : tier, enabled);
+            if (done && p.monthlyJobQuota() != null) keys.setQuota(tx, id, p.monthlyJobQuota().orElse(null));
+            return done;
         });
         if (!changed) throw new ConflictException("API key key-" + id + " is revoked and cannot be changed");
         return get(id);
@@ -237,6 +259,10 @@ public final class ApiKeyService {
     private static void checkName(String name, Map<String, String> bad) {
         if (name == null || name.isBlank()) bad.put("name", "is required");
         else if (name.length() > MAX_NAME) bad.put("name", "must be at most " + MAX_NAME + " characters");
+    }
+
+    private static void checkQuota(Integer quota, Map<String, String> bad) {
+        if (quota != null && quota < 0) bad.put("monthly_job_quota", "must be at least 0 (or null for unlimited)");
     }
 
     private static void checkScopes(Set<String> scopes, Map<String, String> bad) {

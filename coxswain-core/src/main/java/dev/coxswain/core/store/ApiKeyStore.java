@@ -107,6 +107,31 @@ public final class ApiKeyStore {
                 enabled ? 1 : 0, id) > 0;
     }
 
+    /** Sets the key's monthly job quota (null: unlimited); the count of this month stays. */
+    public boolean setQuota(Tx tx, long id, Integer monthlyJobQuota) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE api_keys SET monthly_job_quota = ? WHERE id = ?")) {
+            Sql.setInt(ps, 1, monthlyJobQuota);
+            ps.setLong(2, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Counts one job for the key in {@code period} ({@code YYYY-MM}) if its quota allows one more:
+     * a single guarded UPDATE, so concurrent charges (on PostgreSQL the guard is re-checked on the
+     * row each one finally updates) never take more than the quota. A count of an earlier month
+     * counts as zero and is replaced.
+     *
+     * @return false when the key does not exist or its quota for the period is used up
+     */
+    public boolean charge(Tx tx, long id, String period) throws SQLException {
+        return TaskStore.exec(tx.connection(), "UPDATE api_keys SET"
+                + " quota_used = CASE WHEN quota_period = ? THEN quota_used + 1 ELSE 1 END, quota_period = ?"
+                + " WHERE id = ? AND (monthly_job_quota IS NULL"
+                + " OR monthly_job_quota > CASE WHEN quota_period = ? THEN quota_used ELSE 0 END)",
+                period, period, id, period) > 0;
+    }
+
     public void touch(Tx tx, long id, Instant now) throws SQLException {
         TaskStore.exec(tx.connection(), "UPDATE api_keys SET last_used_at = ? WHERE id = ?", now.toEpochMilli(), id);
     }
@@ -121,6 +146,7 @@ public final class ApiKeyStore {
         Tier tier = Tier.fromWire(rs.getString("tier"));
         return new ApiKey(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"), scopes,
                 tier == null ? Tier.STARTER : tier, rs.getInt("enabled") != 0, rs.getString("worker_id"),
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"), Sql.instant(rs, "revoked_at"));
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "last_used_at"), Sql.instant(rs, "revoked_at"),
+                Sql.integer(rs, "monthly_job_quota"), rs.getString("quota_period"), rs.getInt("quota_used"));
     }
 }

@@ -202,6 +202,16 @@ public final class WebhookStore {
         return queued;
     }
 
+    /**
+     * Queues one delivery of {@code body} to {@code url} that belongs to no subscription (a job's
+     * webhook; {@code webhook_id} {@link WebhookDelivery#NO_SUBSCRIPTION}), due at once.
+     */
+    public void insertDirect(Tx tx, String url, String event, String body, Instant now) throws SQLException {
+        TaskStore.exec(tx.connection(), "INSERT INTO webhook_deliveries (webhook_id, event, event_ts, target_url, body,"
+                + " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+                WebhookDelivery.NO_SUBSCRIPTION, event, now.toEpochMilli(), url, body, now.toEpochMilli(), now.toEpochMilli());
+    }
+
     private static Set<String> subscribedEvents(Connection c) throws SQLException {
         Set<String> out = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT e.event FROM webhook_events e"
@@ -279,7 +289,8 @@ public final class WebhookStore {
                             Sql.instant(rs, "task_completed_at"), rs.getString("status"), rs.getInt("attempts"),
                             Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "created_at"),
                             Sql.instant(rs, "last_attempt_at"), Sql.integer(rs, "response_status"),
-                            rs.getString("last_error"), Sql.instant(rs, "delivered_at")));
+                            rs.getString("last_error"), Sql.instant(rs, "delivered_at"), rs.getString("target_url"),
+                            rs.getString("body")));
                 }
             }
         }

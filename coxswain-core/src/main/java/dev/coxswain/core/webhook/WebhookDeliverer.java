@@ -22,7 +22,9 @@ import java.util.logging.Logger;
  * Sends due deliveries from the outbox: each is locked for one attempt (compare-and-set, so
  * nodes sharing a database never send it twice at once), signed, POSTed, and recorded —
  * delivered on a 2xx, otherwise retried with a doubling delay until {@code maxAttempts}. A batch is
- * sent in parallel on virtual threads, so one slow receiver does not hold up the rest.
+ * sent in parallel on virtual threads, so one slow receiver does not hold up the rest. A job's
+ * webhook (no subscription: its own URL and body) is sent the same way, signed with the
+ * {@link WorkflowWebhookSecret}.
  */
 public final class WebhookDeliverer implements Duty {
     private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class.getName());
@@ -37,11 +39,15 @@ public final class WebhookDeliverer implements Duty {
     private final Clock clock;
     private final EngineObserver observer;
     private final Duration idle;
+    private final WorkflowWebhookSecret jobSecret;
 
-    public WebhookDeliverer(Database db, WebhookStore store, WebhookSettings settings, WebhookSender sender,
-                            AddressGuard.Resolver resolver, Clock clock, EngineObserver observer, Duration idle) {
+    /** @param jobSecret signs the deliveries of jobs' webhooks */
+    public WebhookDeliverer(Database db, WebhookStore store, WorkflowWebhookSecret jobSecret, WebhookSettings settings,
+                            WebhookSender sender, AddressGuard.Resolver resolver, Clock clock, EngineObserver observer,
+                            Duration idle) {
         this.db = db;
         this.store = store;
+        this.jobSecret = jobSecret;
         this.guard = new AddressGuard(settings.allowLoopback(), settings.allowPrivate(), resolver);
         this.settings = settings;
         this.sender = sender;
@@ -82,9 +88,11 @@ public final class WebhookDeliverer implements Duty {
     private void attempt(WebhookDelivery d) {
         WebhookStore.Target target;
         try {
-            target = db.read(c -> store.target(c, d.webhookId()));
+            target = d.webhookId() == WebhookDelivery.NO_SUBSCRIPTION
+                    ? new WebhookStore.Target(d.webhookId(), d.targetUrl(), jobSecret.current().value(), true)
+                    : db.read(c -> store.target(c, d.webhookId()));
         } catch (IllegalStateException e) {
-            // The secret was sealed with another key (a node started without the cluster's
+            // A secret sealed with another key (a node started without the cluster's
             // secret-key): another node may still deliver it, so this is a failed attempt, not the end.
             retryOrFail(d, null, e.getMessage());
             return;
@@ -149,7 +157,7 @@ public final class WebhookDeliverer implements Duty {
             store.recordAttempt(tx, d.id(), status, responseStatus, e, at, next);
             return null;
         });
-        observer.webhookAttempt(d.event(), status.equals(WebhookDelivery.PENDING) ? "retrying" : status);
+        observer.webhookAttempt(JobWebhooks.metricEvent(d.event()), status.equals(WebhookDelivery.PENDING) ? "retrying" : status);
         if (!status.equals(WebhookDelivery.DELIVERED)) {
             LOG.fine(() -> "webhook delivery whd-" + d.id() + " (" + d.event() + "): " + e);
         }

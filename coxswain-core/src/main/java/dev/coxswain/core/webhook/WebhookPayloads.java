@@ -14,13 +14,15 @@ import java.time.temporal.ChronoUnit;
  * {@code {"event", "timestamp", "task": {id, name, status, result, started_at, completed_at}}}
  * (or {@code "worker": {id, status}} for worker events), from the snapshot taken at event time;
  * {@code task.progress} adds {@code task.progress: {value, message}} and {@code task.event} adds
- * {@code worker_event: {event_type, payload}}.
+ * {@code worker_event: {event_type, payload}}. A job's webhook carries the body the workflow
+ * engine built, sent byte for byte as stored.
  */
 public final class WebhookPayloads {
     private WebhookPayloads() {
     }
 
     public static byte[] body(WebhookDelivery d) {
+        if (d.body() != null) return d.body().getBytes(StandardCharsets.UTF_8);
         ObjectNode root = Json.object();
         root.put("event", d.event());
         root.put("timestamp", time(d.eventAt()));

@@ -144,11 +144,20 @@ final class JobStore {
     }
 
     Page<Job> list(Connection c, String owner, JobStatus status, int offset, int limit) throws SQLException {
+        return list(c, owner, null, status, offset, limit);
+    }
+
+    /** Jobs, newest first; each filter null for "any". */
+    Page<Job> list(Connection c, String owner, String blueprint, JobStatus status, int offset, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (owner != null) {
             where.append(" AND owner = ?");
             args.add(owner);
+        }
+        if (blueprint != null) {
+            where.append(" AND blueprint_name = ?");
+            args.add(blueprint);
         }
         if (status != null) {
             where.append(" AND status = ?");

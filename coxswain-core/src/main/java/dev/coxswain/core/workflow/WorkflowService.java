@@ -5,6 +5,8 @@ import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.NotFoundException;
+import dev.coxswain.core.service.QuotaService;
+import dev.coxswain.core.webhook.JobWebhooks;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.workflow.blueprint.BlueprintInvalidException;
@@ -34,10 +36,13 @@ public final class WorkflowService {
     private final JobHistoryStore history;
     private final JobSteps steps;
     private final Supplier<Set<String>> knownSkills;
+    private final QuotaService quotas;
     private final Clock clock;
 
     WorkflowService(Database db, BlueprintStore blueprintStore, BlueprintRegistry registry, JobStore jobs,
-                    JobHistoryStore history, JobSteps steps, Supplier<Set<String>> knownSkills, Clock clock) {
+                    JobHistoryStore history, JobSteps steps, QuotaService quotas, Supplier<Set<String>> knownSkills,
+                    Clock clock) {
+        this.quotas = quotas;
         this.db = db;
         this.blueprintStore = blueprintStore;
         this.registry = registry;
@@ -141,15 +146,17 @@ public final class WorkflowService {
     // ---- jobs ----------------------------------------------------------------------------------
 
     /**
-     * Starts a job of the newest version of the blueprint.
+     * Starts a job of the newest version of the blueprint, charging the owner's monthly job quota.
      *
      * @throws InputValidationException when initial_data does not satisfy the blueprint's input schema
+     * @throws dev.coxswain.core.service.QuotaExceededException when the owner's quota is used up
      */
     public Job create(String blueprintName, NewJob n) {
         StoredBlueprint bp = blueprint(blueprintName);
         if (n.initialData() != null && !n.initialData().isNull() && !n.initialData().isObject()) {
             throw new ValidationException("initial_data", "must be an object");
         }
+        if (n.webhookUrl() != null) JobWebhooks.checkUrl(n.webhookUrl());
         checkTimeout("dispatch_timeout", n.dispatchTimeout());
         checkTimeout("result_timeout", n.resultTimeout());
         InputSchema schema = bp.schema();
@@ -158,7 +165,11 @@ public final class WorkflowService {
                     : n.initialData());
             if (!errors.isEmpty()) throw new InputValidationException(bp.name(), String.join("; ", errors));
         }
-        return db.write(tx -> steps.create(tx, bp, n, null, clock.instant()).snapshot());
+        return db.write(tx -> {
+            // Counted in the creating transaction: a creation that fails is not charged.
+            quotas.charge(tx, n.owner());
+            return steps.create(tx, bp, n, null, clock.instant()).snapshot();
+        });
     }
 
     private static void checkTimeout(String field, Integer v) {
@@ -174,7 +185,12 @@ public final class WorkflowService {
 
     /** Jobs, newest first; {@code owner} null for every owner's. */
     public Page<Job> list(String owner, JobStatus status, int offset, int limit) {
-        return db.read(c -> jobs.list(c, owner, status, offset, limit));
+        return list(owner, null, status, offset, limit);
+    }
+
+    /** Jobs, newest first; {@code owner}, {@code blueprint} and {@code status} null for "any". */
+    public Page<Job> list(String owner, String blueprint, JobStatus status, int offset, int limit) {
+        return db.read(c -> jobs.list(c, owner, blueprint, status, offset, limit));
     }
 
     public List<Job> quarantined(String owner) {

@@ -1,8 +1,10 @@
 package dev.coxswain.core.workflow;
 
 import dev.coxswain.core.engine.TaskEndings;
+import dev.coxswain.core.engine.WorkerEvents;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.Signal;
+import dev.coxswain.core.service.QuotaService;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.store.Database;
 import java.time.Clock;
@@ -22,10 +24,21 @@ public final class Workflows {
     private final Signal stepSignal = new Signal();
     private final Signal deadlineSignal = new Signal();
     private final JobTaskEndings endings;
+    private final JobHistoryStore history = new JobHistoryStore();
+    private final JobNotifier notifier;
+    private final JobWorkerEvents workerEvents;
 
-    public Workflows(Database db) {
+    /** @param notifier queues jobs' webhooks */
+    public Workflows(Database db, JobNotifier notifier) {
         this.jobs = new JobStore(db.dialect());
+        this.notifier = notifier;
         this.endings = new JobTaskEndings(jobs, stepSignal::raise);
+        this.workerEvents = new JobWorkerEvents(jobs, history, notifier);
+    }
+
+    /** The hook the remote-worker protocol calls for every progress and custom event of a task. */
+    public WorkerEvents workerEvents() {
+        return workerEvents;
     }
 
     /** The hook the task layer calls in every transaction that ends a task. */
@@ -37,13 +50,13 @@ public final class Workflows {
     public record Wired(WorkflowService service, List<DutyRunner> runners) {
     }
 
-    public Wired wire(Database db, TaskService tasks, Supplier<Set<String>> knownSkills, JobNotifier notifier,
-                      Clock clock) {
+    /** @param quotas charged once per job a client starts, in the creating transaction */
+    public Wired wire(Database db, TaskService tasks, QuotaService quotas, Supplier<Set<String>> knownSkills, Clock clock) {
         BlueprintStore blueprintStore = new BlueprintStore();
         BlueprintRegistry registry = new BlueprintRegistry(blueprintStore);
-        JobHistoryStore history = new JobHistoryStore();
         JobSteps steps = new JobSteps(jobs, history, registry, tasks, notifier, stepSignal::raise, deadlineSignal::raise);
-        WorkflowService service = new WorkflowService(db, blueprintStore, registry, jobs, history, steps, knownSkills, clock);
+        WorkflowService service = new WorkflowService(db, blueprintStore, registry, jobs, history, steps, quotas, knownSkills,
+                clock);
         return new Wired(service, List.of(
                 new DutyRunner(new WorkflowStepper(db, jobs, steps, clock, IDLE), stepSignal, IDLE),
                 new DutyRunner(new JobTimeouts(db, jobs, steps, clock, IDLE), deadlineSignal, IDLE)));

@@ -23,13 +23,14 @@ public final class Receiver implements AutoCloseable {
     private final HttpServer server;
     public final List<Got> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile int failureStatus = 503;
 
     public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             received.add(new Got(new String(body, StandardCharsets.UTF_8), Map.copyOf(ex.getRequestHeaders())));
-            int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 204;
+            int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus : 204;
             ex.sendResponseHeaders(status, -1);
             ex.close();
         });
@@ -38,6 +39,12 @@ public final class Receiver implements AutoCloseable {
 
     /** The next {@code n} requests get 503. */
     public void failNext(int n) {
+        failNext(n, 503);
+    }
+
+    /** The next {@code n} requests get {@code status}. */
+    public void failNext(int n, int status) {
+        failureStatus = status;
         failuresLeft.set(n);
     }
 

@@ -58,7 +58,7 @@ class WebhookDelivererTest {
         engine = new Engine(db, EngineConfig.defaults("worker-t", "host", "test", dir), List.of(), clock, ZoneOffset.UTC,
                 new SplittableRandom(1), EngineObserver.NONE, SETTINGS, box);
         receiver = new Receiver();
-        deliverer = new WebhookDeliverer(db, new WebhookStore(box), SETTINGS, new PinnedHttpSender(),
+        deliverer = new WebhookDeliverer(db, new WebhookStore(box), engine.workflowWebhookSecret(), SETTINGS, new PinnedHttpSender(),
                 AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
     }
 
@@ -210,7 +210,7 @@ class WebhookDelivererTest {
             if (address.isLoopbackAddress()) return real.send(url, address, headers, body, timeout);
             throw new ConnectException("no route to host (test)");
         };
-        WebhookDeliverer rebound = new WebhookDeliverer(db, new WebhookStore(), strict, offline, rebinding, clock,
+        WebhookDeliverer rebound = new WebhookDeliverer(db, new WebhookStore(), engine.workflowWebhookSecret(), strict, offline, rebinding, clock,
                 EngineObserver.NONE, Duration.ofSeconds(5));
         int port = URI.create(receiver.url()).getPort();
         db.write(tx -> new WebhookStore().insert(tx, "http://rebind.test:" + port + "/hook", "a-test-secret-0123456789",
@@ -231,7 +231,7 @@ class WebhookDelivererTest {
     void aSecretSealedWithAnotherKeyIsAFailedAttemptThatSaysSo() throws Exception {
         subscribe(Set.of("task.created"));
         createTask("wrong-key");
-        WebhookDeliverer otherKey = new WebhookDeliverer(db, new WebhookStore(new SecretBox(new byte[32])), SETTINGS,
+        WebhookDeliverer otherKey = new WebhookDeliverer(db, new WebhookStore(new SecretBox(new byte[32])), engine.workflowWebhookSecret(), SETTINGS,
                 new PinnedHttpSender(), AddressGuard.Resolver.SYSTEM, clock, EngineObserver.NONE, Duration.ofSeconds(5));
 
         otherKey.runOnce();

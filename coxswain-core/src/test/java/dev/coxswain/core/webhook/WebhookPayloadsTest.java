@@ -48,7 +48,7 @@ class WebhookPayloadsTest {
 
     private static JsonNode body(String event, String data) {
         WebhookDelivery d = new WebhookDelivery(3, 1, event, T, 7L, "gpu-1", data, "render", null, T, null,
-                WebhookDelivery.PENDING, 0, T, T, null, null, null, null);
+                WebhookDelivery.PENDING, 0, T, T, null, null, null, null, null, null);
         return Json.read(new String(WebhookPayloads.body(d), StandardCharsets.UTF_8));
     }
 }

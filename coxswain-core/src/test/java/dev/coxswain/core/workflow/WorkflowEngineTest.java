@@ -350,4 +350,44 @@ class WorkflowEngineTest {
         assertThat(wf.byEndpoint("v1", "/jobs/three")).isPresent();
         assertThat(wf.apiVersions()).containsExactly("v1");
     }
+
+    @Test
+    void aWorkersEventsForAStepAreInTheJobsHistory() {
+        wf.register(THREE_STEPS, "json", "test");
+        Job j = start("three", "{\"n\": 1}");
+        ObjectNode task = h.poll("w1");
+        h.remote().event("w1", RemoteHarness.event(task, "progress", Json.object().put("progress", 0.5)));
+        h.remote().event("w1", RemoteHarness.event(task, "thumbnail_ready", Json.object().put("url", "u")));
+        List<JobEvent> events = wf.history(j.id());
+        assertThat(events).extracting(JobEvent::type).contains("worker_event:progress", "worker_event:thumbnail_ready");
+        JobEvent custom = events.stream().filter(e -> e.type().equals("worker_event:thumbnail_ready")).findFirst().orElseThrow();
+        assertThat(custom.workerId()).isEqualTo("w1");
+        assertThat(custom.data().get("url").asText()).isEqualTo("u");
+    }
+
+    @Test
+    void aJobsWebhookIsQueuedInTheOutboxWithTheProtocolsBody() {
+        wf.register(APPROVAL, "json", "test");
+        Job j = wf.create("approve", new NewJob("key:1", Json.object(), "http://127.0.0.1:9/hook", null, null, null));
+        assertThatThrownBy(() -> wf.create("approve", new NewJob("key:1", Json.object(), "ftp://x/y", null, null, null)))
+                .isInstanceOf(ValidationException.class);
+        wf.decide(j.id(), "rejected", null, null);
+        List<String[]> rows = h.db.read(c -> {
+            List<String[]> out = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT event, target_url, body FROM webhook_deliveries ORDER BY id");
+                 var rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+            return out;
+        });
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)[0]).isEqualTo("job_failed");
+        assertThat(rows.get(0)[1]).isEqualTo("http://127.0.0.1:9/hook");
+        JsonNode body = Json.read(rows.get(0)[2]);
+        assertThat(body.get("job_id").asText()).isEqualTo(j.id());
+        assertThat(body.get("status").asText()).isEqualTo("failed");
+        assertThat(body.has("result")).isTrue();
+        assertThat(body.has("error")).isTrue();
+        assertThat(body.get("timestamp").isNumber()).isTrue();
+    }
 }

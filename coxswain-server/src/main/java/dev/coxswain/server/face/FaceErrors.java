@@ -4,6 +4,7 @@ import dev.coxswain.core.schedule.InvalidScheduleException;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.IdempotencyKeyReusedException;
 import dev.coxswain.core.service.NotFoundException;
+import dev.coxswain.core.service.QuotaExceededException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.StoreUnavailableException;
 import dev.coxswain.server.http.BodyTooLargeException;
@@ -48,6 +49,14 @@ public interface FaceErrors<E extends FaceError> {
 
     /** The {@code Idempotency-Key} was used before for another request (422). */
     E idempotencyKeyReused(IdempotencyKeyReusedException e);
+
+    /**
+     * The principal's monthly job quota is used up (429, the face's own rate-limit answer unless
+     * the face says otherwise; no {@code Retry-After}: the quota resets with the month).
+     */
+    default E quotaExceeded(QuotaExceededException e) {
+        return rateLimited(e.getMessage());
+    }
 
     /** Anything else: a bug, logged by the guard; the answer says nothing of it (500). */
     E internal();

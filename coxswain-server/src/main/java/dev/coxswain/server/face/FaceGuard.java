@@ -5,6 +5,7 @@ import dev.coxswain.core.schedule.InvalidScheduleException;
 import dev.coxswain.core.service.ConflictException;
 import dev.coxswain.core.service.IdempotencyKeyReusedException;
 import dev.coxswain.core.service.NotFoundException;
+import dev.coxswain.core.service.QuotaExceededException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.StoreUnavailableException;
 import dev.coxswain.server.auth.Gatekeeper;
@@ -83,6 +84,7 @@ public final class FaceGuard<E extends FaceError> {
             case ValidationException v -> errors.validation(v);
             case MalformedJsonException m -> errors.malformedJson(m);
             case BodyTooLargeException b -> errors.tooLarge(b);
+            case QuotaExceededException q -> errors.quotaExceeded(q);
             default -> {
                 StoreUnavailableException blip = unavailable(e);
                 if (blip != null) {

@@ -35,6 +35,8 @@ public final class RouteTable {
     public record Route(String face, Method method, String path, Access access) {
     }
 
+    private static final java.util.regex.Pattern REST_OF_PATH = java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\.\\.\\.}");
+
     private final HttpRouting.Builder routing;
     private final ServerMetrics metrics;
     private final Function<ServerRequest, RateLimiter.Decision> openLimiter;
@@ -89,9 +91,16 @@ public final class RouteTable {
             return add(Method.DELETE, path, access, h);
         }
 
+        /**
+         * A template segment {@code {name...}} matches the rest of the path, slashes included
+         * (Helidon's {@code {+name}}); it is listed and documented as {@code {name}}, since
+         * OpenAPI has no such parameter.
+         */
         public Face add(Method m, String path, Access access, Handler h) {
-            routes.add(new Route(name, m, path, access));
-            routing.route(m, path, timed(name, m.text(), path, access == Access.OPEN && refusal != null ? limited(h, refusal) : h));
+            String listed = REST_OF_PATH.matcher(path).replaceAll("{$1}");
+            routes.add(new Route(name, m, listed, access));
+            routing.route(m, REST_OF_PATH.matcher(path).replaceAll("{+$1}"),
+                    timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h));
             return this;
         }
 

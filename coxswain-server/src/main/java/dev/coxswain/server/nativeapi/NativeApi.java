@@ -23,22 +23,28 @@ public final class NativeApi {
     private final NativeTaskRoutes tasks;
     private final NativeWorkerRoutes workers;
     private final NativeSystemRoutes system;
+    private final NativeWorkflowSecretRoutes workflowSecret;
     private final NativeKeyRoutes keys;
     private final NativeWebhookRoutes webhooks;
     private final NativeScheduleRoutes schedules;
     private final NativeConnectionRoutes connections;
+    private final NativeBlueprintRoutes blueprints;
+    private final NativeJobRoutes jobs;
 
     public NativeApi(Engine engine, ConnectionService connections, Gatekeeper gate, Bodies bodies, String version,
                      String nodeName) {
         this.guard = new FaceGuard<>(FACE, gate, new NativeErrors(), NativeGuard::checkVersion);
         FaceCreates creates = new FaceCreates(engine.idempotency(), guard.errors());
         this.connections = new NativeConnectionRoutes(connections, bodies, creates);
-        this.keys = new NativeKeyRoutes(engine.apiKeys(), bodies, creates);
+        this.keys = new NativeKeyRoutes(engine.apiKeys(), engine.quotas(), bodies, creates);
         this.webhooks = new NativeWebhookRoutes(engine.webhooks(), bodies, creates);
         this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies, creates);
         this.tasks = new NativeTaskRoutes(engine.tasks(), engine.workers(), bodies, creates);
         this.workers = new NativeWorkerRoutes(engine.workers());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
+        this.blueprints = new NativeBlueprintRoutes(engine.workflows(), bodies);
+        this.jobs = new NativeJobRoutes(engine.workflows(), bodies);
+        this.workflowSecret = new NativeWorkflowSecretRoutes(engine.workflowWebhookSecret());
     }
 
     public void register(RouteTable table) {
@@ -56,6 +62,8 @@ public final class NativeApi {
                 .get("/api/workers/{id}/tasks", READ, workers::tasks)
                 .get("/api/system/status", READ, system::status)
                 .get("/api/system/metrics", READ, system::metrics)
+                .get("/api/system/workflow-webhook-secret", ADMIN, workflowSecret::get)
+                .post("/api/system/workflow-webhook-secret/rotate", ADMIN, workflowSecret::rotate)
                 .get("/api/keys", ADMIN, keys::list)
                 .post("/api/keys", ADMIN, keys::create)
                 .get("/api/keys/{id}", ADMIN, keys::get)
@@ -82,7 +90,19 @@ public final class NativeApi {
                 .get("/api/connections/{id}", READ, connections::get)
                 .put("/api/connections/{id}", ADMIN, connections::update)
                 .delete("/api/connections/{id}", ADMIN, connections::delete)
-                .post("/api/connections/{id}/test", ADMIN, connections::test);
+                .post("/api/connections/{id}/test", ADMIN, connections::test)
+                // Workflows: blueprints (registered by an admin) and the jobs that run them.
+                .get("/api/blueprints", READ, blueprints::list)
+                .post("/api/blueprints", ADMIN, blueprints::create)
+                .get("/api/blueprints/{name}", READ, blueprints::get)
+                .get("/api/blueprints/{name}/versions", READ, blueprints::versions)
+                .get("/api/blueprints/{name}/graph", READ, blueprints::graph)
+                .post("/api/blueprints/{name}/jobs", WRITE, jobs::start)
+                .get("/api/jobs", READ, jobs::list)
+                .get("/api/jobs/{id}", READ, jobs::get)
+                .get("/api/jobs/{id}/history", READ, jobs::history)
+                .post("/api/jobs/{id}/cancel", WRITE, jobs::cancel)
+                .post("/api/jobs/{id}/decision", WRITE, jobs::decide);
     }
 
     /** Registers the native 404 for the rest of {@code /api}; call after every face under /api. */

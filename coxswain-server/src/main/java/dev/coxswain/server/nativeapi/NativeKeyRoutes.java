@@ -5,29 +5,35 @@ import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.ApiKey;
 import dev.coxswain.core.domain.Principal;
 import dev.coxswain.core.service.ApiKeyService;
+import dev.coxswain.core.service.QuotaService;
 import dev.coxswain.server.face.FaceCreates;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.Respond;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * {@code /api/keys}: API key management (admin only). The secret appears once, in the answer to
- * the create; lists and reads show only its first characters ({@code prefix}).
+ * the create; lists and reads show only its first characters ({@code prefix}). Each key shows its
+ * monthly job quota and the jobs it created this month (UTC).
  */
 final class NativeKeyRoutes {
     static final String KEY_PREFIX = "key-";
+    static final String QUOTA = "monthly_job_quota";
 
     private final ApiKeyService keys;
+    private final QuotaService quotas;
     private final Bodies bodies;
     private final FaceCreates creates;
 
-    NativeKeyRoutes(ApiKeyService keys, Bodies bodies, FaceCreates creates) {
+    NativeKeyRoutes(ApiKeyService keys, QuotaService quotas, Bodies bodies, FaceCreates creates) {
         this.creates = creates;
         this.keys = keys;
+        this.quotas = quotas;
         this.bodies = bodies;
     }
 
@@ -38,7 +44,7 @@ final class NativeKeyRoutes {
         int from = Math.min(all.size(), NativeParams.offset(page, limit));
         List<ApiKey> slice = all.subList(from, Math.min(all.size(), from + limit));
         ObjectNode body = Json.object();
-        body.set("data", NativeJson.array(slice.stream().map(NativeKeyRoutes::key).toList()));
+        body.set("data", NativeJson.array(slice.stream().map(this::key).toList()));
         body.putObject("meta").put("page", page).put("limit", limit).put("total", all.size())
                 .put("pages", (all.size() + limit - 1) / limit);
         Respond.json(res, 200, body);
@@ -51,8 +57,10 @@ final class NativeKeyRoutes {
         if (scopes == null && !b.errors.containsKey("scopes")) b.error("scopes", "is required");
         String tier = b.optionalString("tier", 20);
         String workerId = b.optionalString("worker_id", 200);
+        Integer quota = b.integer(QUOTA, 0, Integer.MAX_VALUE);
         b.finish();
-        creates.<ApiKeyService.Created>respond(req, res, who, then -> keys.create(new ApiKeyService.NewKey(name, scopes, tier, workerId), then),
+        creates.<ApiKeyService.Created>respond(req, res, who,
+                then -> keys.create(new ApiKeyService.NewKey(name, scopes, tier, workerId, quota), then),
                 c -> {
                     ObjectNode k = key(c.key());
                     k.put("secret", c.secret());
@@ -71,8 +79,10 @@ final class NativeKeyRoutes {
         Set<String> scopes = b.strings("scopes", 50);
         String tier = b.optionalString("tier", 20);
         Boolean enabled = b.bool("enabled");
+        // Left out: unchanged; null: unlimited (unlike the other fields, null is a value here).
+        Optional<Integer> quota = b.has(QUOTA) ? Optional.ofNullable(b.integer(QUOTA, 0, Integer.MAX_VALUE)) : null;
         b.finish();
-        ApiKey k = keys.update(id, new ApiKeyService.KeyPatch(name, scopes, tier, enabled), who.id());
+        ApiKey k = keys.update(id, new ApiKeyService.KeyPatch(name, scopes, tier, enabled, quota), who.id());
         Respond.json(res, 200, NativeJson.data(key(k)));
     }
 
@@ -84,7 +94,7 @@ final class NativeKeyRoutes {
         Respond.json(res, 200, NativeJson.data(key(keys.revoke(id(req), who.id()))));
     }
 
-    static ObjectNode key(ApiKey k) {
+    ObjectNode key(ApiKey k) {
         ObjectNode n = Json.object();
         n.put("id", KEY_PREFIX + k.id());
         n.put("name", k.name());
@@ -96,6 +106,10 @@ final class NativeKeyRoutes {
         n.put("created_at", NativeJson.time(k.createdAt()));
         n.put("last_used_at", NativeJson.time(k.lastUsedAt()));
         n.put("revoked_at", NativeJson.time(k.revokedAt()));
+        QuotaService.Usage u = quotas.usage(k);
+        if (u.quota() == null) n.putNull(QUOTA);
+        else n.put(QUOTA, u.quota());
+        n.put("monthly_jobs_used", u.used());
         return n;
     }
 

@@ -85,7 +85,8 @@ final class DocsServer implements AutoCloseable {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
         if (key != null) b.header("Authorization", "ApiKey " + key);
-        for (int i = 0; i + 1 < nameValues.length; i += 2) b.header(nameValues[i], nameValues[i + 1]);
+        // set, not add: a Content-Type given here replaces the JSON one above
+        for (int i = 0; i + 1 < nameValues.length; i += 2) b.setHeader(nameValues[i], nameValues[i + 1]);
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r.headers(), r.body());

@@ -62,6 +62,7 @@ class DocumentedResponsesTest {
     static DocsServer expired;
     static String expiredAccess;
     static final String EXPIRED_WORKER = "docs-expired-worker";
+    static final String CONFIGURED_WORKFLOW_SECRET = "docs-configured-workflow-secret-0123";
     static JsonNode doc;
     static SchemaCheck schemas;
     static final AtomicInteger unique = new AtomicInteger();
@@ -73,11 +74,15 @@ class DocumentedResponsesTest {
     @BeforeAll
     static void start() {
         srv = new DocsServer(DocsServer.config(dir).withSecurity(DocsServer.limits(1_000_000))
+                .withFiles(new dev.coxswain.server.files.FilesConfig(dev.coxswain.server.files.FilesConfig.Mode.LOCAL, null, null, 1 << 20, null))
                 .withWebhooks(new dev.coxswain.core.webhook.WebhookSettings(true, false, Duration.ofSeconds(5), 1, Duration.ofSeconds(1))));
         tight = new DocsServer(DocsServer.config(tightDir).withSecurity(DocsServer.limits(1))
                 .withWorkers(new WorkerProtocolConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), true, Duration.ofSeconds(60), 1, 1, 1)));
         MutableClock later = new MutableClock(Instant.now());
-        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000)), later);
+        // Its workflow webhook secret is configured, so rotating it is a conflict.
+        expired = new DocsServer(DocsServer.config(expiredDir).withSecurity(DocsServer.limits(1_000_000))
+                .withWebhooks(dev.coxswain.core.webhook.WebhookSettings.defaults().withWorkflowSecret(CONFIGURED_WORKFLOW_SECRET)),
+                later);
         expiredAccess = created(WorkerWire.send(expired, "POST", "/_worker/auth/token", null, EXPIRED_WORKER, WORKER_TOKEN))
                 .path("access_token").asText();
         later.advance(WorkerTokens.ACCESS_TTL.plusHours(1));
@@ -91,6 +96,8 @@ class DocumentedResponsesTest {
         ids.put("schedule", schedule());
         ids.put("connection", connection());
         ids.put("job", job());
+        ids.put("blueprint", blueprint());
+        ids.put("wfjob", workflowJob());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
     }
@@ -374,6 +381,18 @@ class DocumentedResponsesTest {
         r.put("GET /docs/assets/{file} 200", () -> srv.get(fill("/docs/assets/{file}")));
         r.put("GET /docs/assets/{file} 404", () -> srv.get("/docs/assets/missing.js"));
 
+        // The local file store's signed links (the signature is the credential; 403 is the generic recipe).
+        r.put("PUT /_files/{key} 200", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/up.bin", Duration.ofMinutes(5)).url()),
+                "file bytes", null));
+        r.put("PUT /_files/{key} 400", () -> shortBody(signed(srv.server.files().presignPut("jobs/docs-job/short.bin", Duration.ofMinutes(5)).url())));
+        r.put("PUT /_files/{key} 413", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/big.bin", Duration.ofMinutes(5)).url()),
+                "y".repeat((1 << 20) + 1), null));
+        r.put("GET /_files/{key} 200", () -> {
+            srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()), "file bytes", null);
+            return srv.get(signed(srv.server.files().presignGet("jobs/docs-job/down.bin", Duration.ofMinutes(5)).url()));
+        });
+        r.put("GET /_files/{key} 404", () -> srv.get(signed(srv.server.files().presignGet("jobs/docs-job/missing.bin", Duration.ofMinutes(5)).url())));
+
         // Native: tasks.
         r.put("GET /api/tasks 200", () -> admin("GET", "/api/tasks?sort=priority&order=asc&limit=5", null));
         r.put("GET /api/tasks 400", () -> admin("GET", "/api/tasks?limit=0", null));
@@ -411,11 +430,15 @@ class DocumentedResponsesTest {
         r.put("GET /api/system/status 200", () -> admin("GET", "/api/system/status", null));
         r.put("GET /api/system/metrics 200", () -> admin("GET", "/api/system/metrics?period=week", null));
         r.put("GET /api/system/metrics 400", () -> admin("GET", "/api/system/metrics?metrics=bogus", null));
+        r.put("GET /api/system/workflow-webhook-secret 200", () -> admin("GET", "/api/system/workflow-webhook-secret", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 200", () -> admin("POST", "/api/system/workflow-webhook-secret/rotate", null));
+        r.put("POST /api/system/workflow-webhook-secret/rotate 409",
+                () -> expired.send("POST", "/api/system/workflow-webhook-secret/rotate", null, ADMIN));
 
         // Native: keys.
         r.put("GET /api/keys 200", () -> admin("GET", "/api/keys", null));
         r.put("GET /api/keys 400", () -> admin("GET", "/api/keys?limit=0", null));
-        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"]}"));
+        r.put("POST /api/keys 201", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"tasks:read\"], \"monthly_job_quota\": 100}"));
         r.put("POST /api/keys 422", () -> admin("POST", "/api/keys", "{\"name\": \"reader\", \"scopes\": [\"nope\"]}"));
         r.put("GET /api/keys/{id} 200", () -> admin("GET", fill("/api/keys/{id}"), null));
         r.put("PUT /api/keys/{id} 200", () -> admin("PUT", fill("/api/keys/{id}"), "{\"tier\": \"pro\"}"));
@@ -464,6 +487,33 @@ class DocumentedResponsesTest {
                 "/api/schedules/" + schedule() + "/run", null));
         r.put("GET /api/schedules/{id}/runs 200", () -> admin("GET", fill("/api/schedules/{id}/runs"), null));
         r.put("GET /api/schedules/{id}/runs 400", () -> admin("GET", fill("/api/schedules/{id}/runs") + "?limit=0", null));
+
+        // Native: workflow blueprints and jobs.
+        r.put("GET /api/blueprints 200", () -> admin("GET", "/api/blueprints", null));
+        r.put("GET /api/blueprints 400", () -> admin("GET", "/api/blueprints?limit=0", null));
+        r.put("POST /api/blueprints 201", () -> admin("POST", "/api/blueprints", blueprintBody("docs_bp_" + unique.incrementAndGet())));
+        r.put("POST /api/blueprints 415", () -> srv.send("POST", "/api/blueprints", "name: x", ADMIN, "Content-Type", "text/plain"));
+        r.put("POST /api/blueprints 422", () -> admin("POST", "/api/blueprints", "{\"name\": \"bad\", \"states\": {\"a\": {\"type\": \"approval\", "
+                + "\"transitions\": {\"approved\": \"nowhere\"}}}}"));
+        r.put("GET /api/blueprints/{name} 200", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=1", null));
+        r.put("GET /api/blueprints/{name} 400", () -> admin("GET", fill("/api/blueprints/{name}") + "?version=0", null));
+        r.put("GET /api/blueprints/{name}/versions 200", () -> admin("GET", fill("/api/blueprints/{name}/versions"), null));
+        r.put("GET /api/blueprints/{name}/versions 400", () -> admin("GET", fill("/api/blueprints/{name}/versions") + "?limit=0", null));
+        r.put("GET /api/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/blueprints/{name}/graph"), null));
+        r.put("POST /api/blueprints/{name}/jobs 201", () -> admin("POST", fill("/api/blueprints/{name}/jobs"),
+                "{\"initial_data\": {\"n\": 1}, \"metadata\": {\"by\": \"docs\"}, \"result_timeout\": 60}"));
+        r.put("POST /api/blueprints/{name}/jobs 422", () -> admin("POST", fill("/api/blueprints/{name}/jobs"), "{\"dispatch_timeout\": 0}"));
+        r.put("GET /api/jobs 200", () -> admin("GET", "/api/jobs?status=waiting_for_human&blueprint=" + ids.get("blueprint"), null));
+        r.put("GET /api/jobs 400", () -> admin("GET", "/api/jobs?status=asleep", null));
+        r.put("GET /api/jobs/{id} 200", () -> admin("GET", fill("/api/jobs/{id}"), null));
+        r.put("GET /api/jobs/{id}/history 200", () -> admin("GET", fill("/api/jobs/{id}/history"), null));
+        r.put("GET /api/jobs/{id}/history 400", () -> admin("GET", fill("/api/jobs/{id}/history") + "?limit=0", null));
+        r.put("POST /api/jobs/{id}/cancel 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/cancel 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/cancel", null));
+        r.put("POST /api/jobs/{id}/decision 200", () -> admin("POST", "/api/jobs/" + workflowJob() + "/decision", "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 409", () -> admin("POST", "/api/jobs/" + cancelledWorkflowJob() + "/decision",
+                "{\"decision\": \"approved\"}"));
+        r.put("POST /api/jobs/{id}/decision 422", () -> admin("POST", fill("/api/jobs/{id}/decision"), "{\"decision\": 5}"));
 
         // Native: connections.
         r.put("GET /api/connections 200", () -> admin("GET", "/api/connections", null));
@@ -785,6 +835,43 @@ class DocumentedResponsesTest {
     }
 
     /** The path with its parameters filled with ids of things that exist. */
+    /** A signed link's path and query, for {@link DocsServer#send}. */
+    static String signed(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getRawPath() + "?" + u.getRawQuery();
+    }
+
+    /** A PUT whose body ends (the client half-closes) before its Content-Length. */
+    static DocsServer.Reply shortBody(String pathAndQuery) {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", srv.port())) {
+            sock.setSoTimeout(10_000);
+            var out = sock.getOutputStream();
+            out.write(("PUT " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            sock.shutdownOutput();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(sock.getInputStream()));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) break;
+                head.append((char) c);
+            }
+            String[] lines = head.toString().split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = new byte[Integer.parseInt(headers.getOrDefault("Content-Length", List.of("0")).getFirst())];
+            in.readFully(body);
+            return new DocsServer.Reply(status, java.net.http.HttpHeaders.of(headers, (a, b) -> true), body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static String fill(String path) {
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
@@ -794,6 +881,8 @@ class DocumentedResponsesTest {
         else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
         else if (p.startsWith("/api/schedules/")) id = ids.get("schedule");
         else if (p.startsWith("/api/connections/")) id = ids.get("connection");
+        else if (p.startsWith("/api/blueprints/")) id = ids.get("blueprint");
+        else if (p.startsWith("/api/jobs/")) id = ids.get("wfjob");
         else if (p.startsWith("/api/v1/jobs/")) id = ids.get("job");
         else if (p.startsWith("/scheduler/tasks/")) id = ids.get("stask");
         else if (p.startsWith("/scheduler/executions/")) id = ids.get("execution");
@@ -954,6 +1043,29 @@ class DocumentedResponsesTest {
     private static String completedJob() {
         return created(srv.send("POST", "/api/v1/jobs", "{\"name\": \"once" + unique.incrementAndGet()
                 + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
+    }
+
+    /** An approval blueprint: its jobs wait for a human decision from the start. */
+    private static String blueprintBody(String name) {
+        return "{\"name\": \"" + name + "\", \"description\": \"docs\", \"states\": {\"review\": {\"start\": true, \"type\": \"approval\", "
+                + "\"message\": \"Ship {{ initial_data.n }}?\", \"transitions\": {\"approved\": \"finished\", \"rejected\": \"failed\"}}, "
+                + "\"finished\": {\"type\": \"end\"}, \"failed\": {\"type\": \"end\", \"outcome\": \"failed\"}}}";
+    }
+
+    private static String blueprint() {
+        return created(srv.send("POST", "/api/blueprints", blueprintBody("docs_flow"), ADMIN)).path("name").asText();
+    }
+
+    /** A job of the docs blueprint, waiting for a decision. */
+    private static String workflowJob() {
+        return created(srv.send("POST", "/api/blueprints/" + ids.get("blueprint") + "/jobs", "{\"initial_data\": {\"n\": 2}}", ADMIN))
+                .path("id").asText();
+    }
+
+    private static String cancelledWorkflowJob() {
+        String id = workflowJob();
+        admin("POST", "/api/jobs/" + id + "/cancel", null);
+        return id;
     }
 
     private static String schedulerTask() {

@@ -68,10 +68,7 @@ final class ServerProcess implements AutoCloseable {
         return launchMain(logDir, name, "dev.coxswain.server.Main", args, env, port);
     }
 
-    /**
-     * As {@link #launch}, with another main class of the tests' class path (a worker program a
-     * test wants to SIGKILL, for one).
-     */
+    /** As {@link #launch}, with another main class of the tests' class path (a test server). */
     static ServerProcess launchMain(Path logDir, String name, String mainClass, List<String> args, Map<String, String> env,
                                     Integer port) throws IOException {
         Files.createDirectories(logDir);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coxswain.core.testing.MutableClock;
 import dev.coxswain.server.SecurityConfig;
+import dev.coxswain.server.files.LocalFileRoutes;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.worker.WorkerApi;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class AnonymousRouteWalkTest {
         try (SecureServer srv = new SecureServer(dir, unlimited, new MutableClock(Instant.parse("2026-06-01T00:00:00Z")))) {
             var routes = srv.server.routes();
             assertThat(routes).hasSizeGreaterThan(15);
-            int checked = 0;
+            int checked = 0, signed = 0;
             for (RouteTable.Route r : routes) {
                 String path = r.path().replaceAll("\\{[^}]+}", "x-1");
                 boolean worker = r.face().equals(WorkerApi.FACE);
@@ -52,11 +53,17 @@ class AnonymousRouteWalkTest {
                         }
                     }
                     checked++;
+                } else if (r.face().equals(LocalFileRoutes.FACE)) {
+                    // The local file store's links: open to any client, the signature in the query is the credential.
+                    assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without a signature").isEqualTo(403);
+                    assertThat(wrong.status()).as(r.method().text() + " " + r.path() + " with a key but no signature").isEqualTo(403);
+                    signed++;
                 } else {
                     assertThat(anon.status()).as(r.method().text() + " " + r.path() + " is open").isNotIn(401, 403);
                 }
             }
             assertThat(checked).isGreaterThan(15);
+            assertThat(signed).isEqualTo(2);
         }
     }
 }
