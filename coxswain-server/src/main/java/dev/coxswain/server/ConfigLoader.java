@@ -79,6 +79,7 @@ public final class ConfigLoader {
                     "a connection on which the client sends nothing for this long is closed (idle keep-alive, silent, stalled body)"),
             new Setting("http-max-connections", String.valueOf(ConnectionLimits.MAX_CONNECTIONS),
                     "HTTP connections served at once; more wait in the accept backlog"),
+            new Setting("dev-mode", "false", "development conveniences, never for production: POST /_public/debug/flush_db deletes every workflow job"),
             new Setting("files", "local", "where job files are kept: local (files-dir), s3 (an S3-compatible bucket) or off (the file endpoints answer 501)"),
             new Setting("files-dir", null, "directory of the local file store (default <data-dir>/files)"),
             new Setting("files-public-url", null, "base URL of the local store's signed file links, as clients reach this server (default http://<bind>:<port>)"),
@@ -239,7 +240,8 @@ public final class ConfigLoader {
                         intIn(v, "worker-rate-limit-poll", 0, 100_000_000), intIn(v, "worker-rate-limit-heartbeat", 0, 100_000_000),
                         intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
                 .withFiles(files(v))
-                .withBlueprintsDir(directory(v, "blueprints-dir"));
+                .withBlueprintsDir(directory(v, "blueprints-dir"))
+                .withDevMode(bool(v, "dev-mode"));
     }
 
     private static FilesConfig files(Map<String, String> v) {

@@ -34,6 +34,7 @@ import dev.coxswain.server.http.ConnectionGuard;
 import dev.coxswain.server.http.RouteTable;
 import dev.coxswain.server.metrics.ServerMetrics;
 import dev.coxswain.server.nativeapi.NativeApi;
+import dev.coxswain.server.orchestrator.OrchestratorApi;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -169,7 +170,17 @@ public final class CoxswainServer implements AutoCloseable {
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
-            new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies).register(routes);
+            // Before Chadburn as well: the orchestrator's client routes live under /api/v1 too, and
+            // serve a part of two of Chadburn's paths (UUID jobs, a client's job list).
+            OrchestratorApi orchestrator = new OrchestratorApi(engine.workflows(), engine.workers(), gate, bodies, cfg.timezone(),
+                    cfg.devMode(), files, cfg.files().maxBytes());
+            orchestrator.register(routes);
+            ChadburnApi chadburn = new ChadburnApi(engine.schedules(), engine.idempotency(), gate, bodies);
+            chadburn.register(routes);
+            // Blueprint endpoints are any POST under /api/v<n>/: after every built-in route, so
+            // none is ever shadowed, and before the 404s that catch the rest.
+            orchestrator.registerEndpoints(routes);
+            chadburn.registerFallback(routes);
             NativeApi.registerFallback(routes);
 
             // Listen before the engine starts: a port that cannot be bound must stop the start

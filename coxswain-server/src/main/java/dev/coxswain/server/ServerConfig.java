@@ -19,6 +19,8 @@ import java.time.ZoneId;
  * @param http       header and idle timeouts and the cap on HTTP connections
  * @param files      where job files are stored (local directory, S3 or off)
  * @param blueprintsDir null: none; else every blueprint file in it is registered at start
+ * @param devMode    development conveniences that must never be on in production (the
+ *                   orchestrator face's {@code POST /_public/debug/flush_db}, which deletes every job)
  */
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
@@ -26,7 +28,27 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
                            java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
                            dev.coxswain.server.worker.WorkerProtocolConfig workers,
-                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir) {
+                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir, boolean devMode) {
+
+    /** Without development mode. */
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                        java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
+                        dev.coxswain.server.worker.WorkerProtocolConfig workers,
+                        dev.coxswain.server.files.FilesConfig files, Path blueprintsDir) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
+                workers, files, blueprintsDir, false);
+    }
+
+    /** With development mode on or off. */
+    public ServerConfig withDevMode(boolean on) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, files, blueprintsDir, on);
+    }
 
     /** With the default file storage (local, under the data directory). */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -44,7 +66,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withFiles(dev.coxswain.server.files.FilesConfig f) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, f, blueprintsDir);
+                http, workers, f, blueprintsDir, devMode);
     }
 
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -61,7 +83,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withWorkers(dev.coxswain.server.worker.WorkerProtocolConfig w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, w, files, blueprintsDir);
+                http, w, files, blueprintsDir, devMode);
     }
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
@@ -76,24 +98,24 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir, devMode);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir, devMode);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir, devMode);
     }
 
     /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
     public ServerConfig withHttp(ConnectionLimits h) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir, devMode);
     }
 
     /**
@@ -103,7 +125,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withBlueprintsDir(Path dir) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, files, dir);
+                http, workers, files, dir, devMode);
     }
 
     /** Never prints the secrets. */
@@ -112,6 +134,6 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
         return "ServerConfig[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", store="
                 + (dbUrl == null ? "sqlite" : "postgres") + ", concurrency=" + concurrency + ", shutdownGrace="
                 + shutdownGrace + ", timezone=" + timezone + ", security=" + security + ", http=" + http + ", files=" + files
-                + (blueprintsDir == null ? "" : ", blueprintsDir=" + blueprintsDir) + "]";
+                + (blueprintsDir == null ? "" : ", blueprintsDir=" + blueprintsDir) + (devMode ? ", devMode" : "") + "]";
     }
 }

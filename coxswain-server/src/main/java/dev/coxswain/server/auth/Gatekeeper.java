@@ -34,10 +34,11 @@ public final class Gatekeeper {
     }
 
     /**
-     * @param status 401 (no or bad credential) or 429 (over the limit)
-     * @param reason safe to show: never contains a secret
+     * @param status    401 (no or bad credential) or 429 (over the limit)
+     * @param reason    safe to show: never contains a secret
+     * @param anonymous the request presented no credential at all (not a wrong one)
      */
-    public record Denied(int status, String reason, RateLimiter.Decision limit) implements Outcome {
+    public record Denied(int status, String reason, RateLimiter.Decision limit, boolean anonymous) implements Outcome {
     }
 
     public Outcome admit(ServerRequest req) {
@@ -46,14 +47,15 @@ public final class Gatekeeper {
             case Authenticator.Ok ok -> {
                 RateLimiter.Decision d = limiter.forPrincipal(ok.principal());
                 yield d != null && !d.allowed()
-                        ? new Denied(429, "rate limit exceeded: " + d.limit() + " requests per minute", d)
+                        ? new Denied(429, "rate limit exceeded: " + d.limit() + " requests per minute", d, false)
                         : new Admitted(ok.principal(), d);
             }
             case Authenticator.Failed f -> {
                 RateLimiter.Decision d = limiter.forAddress(clientAddress(req));
+                boolean anonymous = c.kind() == Credentials.Kind.NONE;
                 yield d != null && !d.allowed()
-                        ? new Denied(429, "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute", d)
-                        : new Denied(401, f.reason(), d);
+                        ? new Denied(429, "rate limit exceeded: " + d.limit() + " unauthenticated requests per minute", d, anonymous)
+                        : new Denied(401, f.reason(), d, anonymous);
             }
         };
     }

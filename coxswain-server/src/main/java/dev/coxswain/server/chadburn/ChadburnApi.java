@@ -55,8 +55,15 @@ public final class ChadburnApi {
                 .post("/api/v1/jobs/{id}/run", WRITE, this::run)
                 .post("/api/v1/jobs/{id}/pause", WRITE, this::pause)
                 .post("/api/v1/jobs/{id}/resume", WRITE, this::resume)
-                .get("/api/v1/jobs/{id}/executions", READ, this::executions)
-                .fallback("/api/v1/*", guard.answer(ChadburnGuard::notFound));
+                .get("/api/v1/jobs/{id}/executions", READ, this::executions);
+    }
+
+    /**
+     * Chadburn's 404 for the rest of {@code /api/v1}; registered apart, after the orchestrator's
+     * blueprint endpoints, which are paths under {@code /api/v1} too.
+     */
+    public void registerFallback(RouteTable table) {
+        new FaceRoutes(table, "chadburn", guard).fallback("/api/v1/*", guard.answer(ChadburnGuard::notFound));
     }
 
     void list(ServerRequest req, ServerResponse res, Principal who) {

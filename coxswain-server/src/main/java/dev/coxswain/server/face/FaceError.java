@@ -1,6 +1,8 @@
 package dev.coxswain.server.face;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coxswain.server.http.Respond;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * A failure answer already in one face's own shape: thrown by that face's route code (or made by
@@ -22,4 +24,12 @@ public abstract class FaceError extends RuntimeException {
 
     /** The response body in the face's error format. */
     public abstract JsonNode body();
+
+    /**
+     * Writes the answer: {@link #body()} as JSON. A face whose protocol answers some failures in
+     * another media type (the orchestrator's plain-text ownership refusals) overrides this.
+     */
+    public void writeTo(ServerResponse res) {
+        Respond.json(res, status, body());
+    }
 }

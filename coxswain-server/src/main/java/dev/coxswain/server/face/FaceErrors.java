@@ -7,6 +7,7 @@ import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.QuotaExceededException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.StoreUnavailableException;
+import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.MalformedJsonException;
 
@@ -24,6 +25,14 @@ public interface FaceErrors<E extends FaceError> {
 
     /** Over the rate limit (429; the limiter has set {@code Retry-After}). */
     E rateLimited(String reason);
+
+    /**
+     * The gate's refusal: over the limit, or no or a bad credential. A face whose protocol tells
+     * a missing credential from a wrong one ({@link Gatekeeper.Denied#anonymous()}) overrides this.
+     */
+    default E denied(Gatekeeper.Denied d) {
+        return d.status() == 429 ? rateLimited(d.reason()) : unauthorized(d.reason());
+    }
 
     /** The credential lacks a scope the route needs (403). */
     E forbidden(FaceAccess access);

@@ -12,7 +12,6 @@ import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.GuardedRoute;
 import dev.coxswain.server.http.BodyTooLargeException;
 import dev.coxswain.server.http.MalformedJsonException;
-import dev.coxswain.server.http.Respond;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -59,8 +58,7 @@ public final class FaceGuard<E extends FaceError> {
         return (req, res) -> {
             try {
                 preCheck.check(req);
-                Principal who = gate.require(req, res, d -> d.status() == 429
-                        ? errors.rateLimited(d.reason()) : errors.unauthorized(d.reason()));
+                Principal who = gate.require(req, res, errors::denied);
                 if (!access.allows(who)) throw errors.forbidden(access);
                 route.handle(req, res, who);
             } catch (Exception e) {
@@ -110,6 +108,6 @@ public final class FaceGuard<E extends FaceError> {
     }
 
     public static void write(ServerResponse res, FaceError err) {
-        Respond.json(res, err.status(), err.body());
+        err.writeTo(res);
     }
 }

@@ -4,6 +4,8 @@ import dev.coxswain.server.auth.GuardedRoute;
 import dev.coxswain.server.http.RouteTable;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.function.Predicate;
 
 import static dev.coxswain.server.http.RouteTable.Access.AUTHENTICATED;
 
@@ -35,6 +37,12 @@ public final class FaceRoutes {
 
     public FaceRoutes add(Method method, String path, FaceAccess access, GuardedRoute route) {
         table.add(method, path, AUTHENTICATED, guard.guard(access, route));
+        return this;
+    }
+
+    /** A route that serves only what {@code serves} accepts (see {@link RouteTable.Face#add(Method, String, RouteTable.Access, Predicate, Handler)}). */
+    public FaceRoutes add(Method method, String path, Predicate<ServerRequest> serves, FaceAccess access, GuardedRoute route) {
+        table.add(method, path, AUTHENTICATED, serves, guard.guard(access, route));
         return this;
     }
 

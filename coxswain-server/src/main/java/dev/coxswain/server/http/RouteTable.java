@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.coxswain.server.ratelimit.RateLimitHeaders;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class RouteTable {
     public record Route(String face, Method method, String path, Access access) {
     }
 
+    private static final Predicate<ServerRequest> ALL = req -> true;
     private static final java.util.regex.Pattern REST_OF_PATH = java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\.\\.\\.}");
 
     private final HttpRouting.Builder routing;
@@ -97,10 +99,23 @@ public final class RouteTable {
          * OpenAPI has no such parameter.
          */
         public Face add(Method m, String path, Access access, Handler h) {
+            return add(m, path, access, ALL, h);
+        }
+
+        /**
+         * A route that serves only the requests {@code serves} accepts; any other request matching
+         * its template goes on to the routes registered after it, as if this one did not exist (it
+         * is not timed either). Two faces share a path this way (the orchestrator's UUID jobs
+         * under Chadburn's {@code /api/v1/jobs/{id}}).
+         */
+        public Face add(Method m, String path, Access access, Predicate<ServerRequest> serves, Handler h) {
             String listed = REST_OF_PATH.matcher(path).replaceAll("{$1}");
             routes.add(new Route(name, m, listed, access));
-            routing.route(m, REST_OF_PATH.matcher(path).replaceAll("{+$1}"),
-                    timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h));
+            Handler timed = timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h);
+            routing.route(m, REST_OF_PATH.matcher(path).replaceAll("{+$1}"), serves == ALL ? timed : (req, res) -> {
+                if (serves.test(req)) timed.handle(req, res);
+                else res.next();
+            });
             return this;
         }
 

@@ -408,6 +408,11 @@ public final class ApiFuzzer {
                 value = encode(kind == Kind.ODD_UNICODE ? oddUnicode() : extremeNumber().asText());
             } else if (!p.schema().path("enum").isMissingNode()) {
                 value = p.schema().path("enum").get(rnd.nextInt(p.schema().path("enum").size())).asText();
+            } else if (p.schema().path("examples").isArray() && !p.schema().path("examples").isEmpty() && rnd.nextInt(4) != 0) {
+                // A documented example is a value the route serves (the orchestrator's api_version):
+                // random text there would only ever reach another face's 404.
+                JsonNode examples = p.schema().path("examples");
+                value = encode(examples.get(rnd.nextInt(examples.size())).asText());
             } else {
                 List<String> pool = ids.get(collection(op.path()));
                 if (op.path().startsWith("/api/workers/")) value = rnd.nextInt(4) == 0 ? "nobody" : workerId();

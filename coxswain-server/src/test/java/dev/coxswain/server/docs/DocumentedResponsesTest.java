@@ -53,6 +53,10 @@ class DocumentedResponsesTest {
     static Path tightDir;
     @TempDir
     static Path expiredDir;
+    @TempDir
+    static Path devDir;
+    /** In dev mode: its {@code POST /_public/debug/flush_db} exists. */
+    static DocsServer devServer;
     /** Generous rate limits, so no recipe is refused by accident. */
     static DocsServer srv;
     /** One request a minute per key and per address (and per worker and message type): every second request is a 429. */
@@ -100,13 +104,40 @@ class DocumentedResponsesTest {
         ids.put("wfjob", workflowJob());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
+        // Dev mode, and files off: its file routes answer 501.
+        devServer = new DocsServer(DocsServer.config(devDir).withDevMode(true).withFiles(new dev.coxswain.server.files.FilesConfig(
+                dev.coxswain.server.files.FilesConfig.Mode.OFF, null, null, dev.coxswain.server.files.FilesConfig.DEFAULT_MAX_BYTES, null)));
+        for (DocsServer s : List.of(srv, tight, devServer)) {
+            for (String bp : List.of(DOCS_FLOW, DOCS_APPROVAL, DOCS_V2)) s.server.engine().workflows().register(bp, "json", "docs");
+        }
+        ids.put("flow", flowJob());
+        ids.put("v2flow", created(admin("POST", "/api/v2/flows/docs_v2", "{}")).path("job_id").asText());
     }
+
+    /** A one-step blueprint whose step waits for a skill nobody offers: its jobs stay in flight. */
+    static final String DOCS_FLOW = """
+            {"name": "docs_orch_flow", "api_endpoint": "/jobs/docs_orch_flow",
+             "input_schema": {"type": "object", "properties": {"n": {"type": "integer"}}},
+             "states": {"go": {"start": true, "type": "dispatch", "skill": "docs_nobody_offers", "params": {"n": "{{ initial_data.n }}"},
+                               "transitions": {"success": "finished"}},
+                        "finished": {"type": "end"}}}""";
+    static final String DOCS_APPROVAL = """
+            {"name": "docs_orch_approval", "api_endpoint": "/jobs/docs_orch_approval",
+             "states": {"ask": {"start": true, "type": "approval", "message": "ok?",
+                                "transitions": {"approved": "finished", "rejected": "finished"}},
+                        "finished": {"type": "end"}}}""";
+    static final String DOCS_V2 = """
+            {"name": "docs_v2", "api_endpoint": "/flows/docs_v2", "api_version": "v2",
+             "states": {"go": {"start": true, "type": "dispatch", "skill": "docs_nobody_offers", "params": {},
+                               "transitions": {"success": "finished"}},
+                        "finished": {"type": "end"}}}""";
 
     @AfterAll
     static void stop() {
         if (srv != null) srv.close();
         if (tight != null) tight.close();
         if (expired != null) expired.close();
+        if (devServer != null) devServer.close();
     }
 
     @Test
@@ -282,6 +313,62 @@ class DocumentedResponsesTest {
         assertThat(problems).as("worker answers vs /openapi.json").isEmpty();
     }
 
+    /**
+     * The orchestrator's answers that one recipe per status does not reach: its side of the two
+     * paths it shares with Chadburn (a UUID job, the list with {@code X-Client-Token}), another
+     * client's job (the 403 text), a finished approval's job, and its refusals on the shared paths.
+     */
+    @Test
+    void orchestratorAnswersOnTheSharedPathsAndInEveryVariantFit() {
+        List<String> problems = new ArrayList<>();
+        String job = "/api/v1/jobs/{id}", jobs = "/api/v1/jobs";
+        String client = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-client\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
+        String other = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-other\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\"}", ADMIN)).path("secret").asText();
+        String mine = created(srv.send("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 2}}", null, "X-Client-Token", client))
+                .path("job_id").asText();
+
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", client), job, "get", 200));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine + "?fields=status,initial_data", null, null, "X-Client-Token", client),
+                job, "get", 200));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", other), job, "get", 403));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/00000000-0000-4000-8000-000000000000", null, null, "X-Client-Token", client),
+                job, "get", 404));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null), job, "get", 401));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, null, "X-Client-Token", "cox_wrong"), job, "get", 401));
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine, null, scopeless), job, "get", 403));
+        problems.addAll(fits(srv.send("GET", jobs + "?limit=10", null, null, "X-Client-Token", client), jobs, "get", 200));
+        problems.addAll(fits(srv.send("GET", jobs + "?offset=x", null, null, "X-Client-Token", client), jobs, "get", 400));
+        problems.addAll(fits(srv.send("GET", jobs, null, null, "X-Client-Token", "cox_wrong"), jobs, "get", 401));
+        problems.addAll(fits(srv.send("GET", jobs, null, null, "X-Client-Token", scopeless), jobs, "get", 403));
+        tight.send("GET", jobs, null, null, "X-Client-Token", tightKey); // spends the minute's one request, if any is left
+        problems.addAll(fits(tight.send("GET", jobs, null, null, "X-Client-Token", tightKey), jobs, "get", 429));
+
+        // Another client's job on the other job routes; an ended approval's state and history.
+        String history = "/api/{api_version}/jobs/{job_id}/history", cancel = "/api/{api_version}/jobs/{job_id}/cancel";
+        problems.addAll(fits(srv.send("GET", "/api/v1/jobs/" + mine + "/history", null, null, "X-Client-Token", other), history, "get", 403));
+        problems.addAll(fits(srv.send("POST", "/api/v1/jobs/" + mine + "/cancel", null, null, "X-Client-Token", other), cancel, "post", 403));
+        problems.addAll(fits(srv.send("POST", "/_public/webhooks/approval/" + mine, "{\"decision\": \"approved\"}", null,
+                "X-Client-Token", other), "/_public/webhooks/approval/{job_id}", "post", 403));
+        problems.addAll(fits(srv.send("POST", "/_public/webhooks/approval/" + mine, "{\"decision\": \"approved\"}", null,
+                "X-Client-Token", "cox_wrong"), "/_public/webhooks/approval/{job_id}", "post", 401));
+        String approved = waitingApproval();
+        admin("POST", "/_public/webhooks/approval/" + approved, "{\"decision\": \"approved\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/api/v1/jobs/" + approved, null).json().path("status").asText()
+                .equals("finished"));
+        problems.addAll(fits(admin("GET", "/api/v1/jobs/" + approved, null), job, "get", 200));
+        problems.addAll(fits(admin("GET", "/api/v1/jobs/" + approved + "/history", null), history, "get", 200));
+        problems.addAll(fits(admin("POST", "/api/v1/jobs/" + approved + "/cancel", null), cancel, "post", 404));
+        problems.addAll(fits(admin("GET", "/api/v2/jobs/" + ids.get("v2flow"), null), "/api/{api_version}/jobs/{job_id}", "get", 200));
+        // A key's monthly job quota used up.
+        String quota = created(srv.send("POST", "/api/keys", "{\"name\": \"docs-quota\", \"scopes\": [\"tasks:write\"], "
+                + "\"tier\": \"unlimited\", \"monthly_job_quota\": 0}", ADMIN)).path("secret").asText();
+        problems.addAll(fits(srv.send("POST", "/api/v1/jobs/docs_orch_flow", "{}", null, "X-Client-Token", quota),
+                "/api/{api_version}/{endpoint}", "post", 429));
+        assertThat(problems).as("orchestrator answers vs /openapi.json").isEmpty();
+    }
+
     private static boolean takesIdempotencyKey(JsonNode op) {
         for (JsonNode p : op.path("parameters")) {
             JsonNode param = schemas.resolve(p);
@@ -380,6 +467,53 @@ class DocumentedResponsesTest {
         }
         r.put("GET /docs/assets/{file} 200", () -> srv.get(fill("/docs/assets/{file}")));
         r.put("GET /docs/assets/{file} 404", () -> srv.get("/docs/assets/missing.js"));
+
+        // Orchestrator.
+        r.put("GET /_public/status 200", () -> srv.get("/_public/status"));
+        r.put("GET /api/{api_version}/workers 200", () -> admin("GET", "/api/v1/workers", null));
+        r.put("GET /api/{api_version}/workers 404", () -> admin("GET", "/api/v7/workers", null));
+        r.put("GET /api/{api_version}/dashboard 200", () -> admin("GET", "/api/v1/dashboard", null));
+        r.put("GET /api/{api_version}/dashboard 404", () -> srv.get("/api/v7/dashboard"));
+        r.put("GET /api/{api_version}/jobs/{job_id} 200", () -> admin("GET", fill("/api/{api_version}/jobs/{job_id}") + "?fields=status", null));
+        r.put("GET /api/{api_version}/jobs 200", () -> admin("GET", "/api/v2/jobs?limit=5", null));
+        r.put("GET /api/{api_version}/jobs 400", () -> admin("GET", "/api/v2/jobs?limit=abc", null));
+        r.put("GET /api/{api_version}/jobs 404", () -> srv.get("/api/v7/jobs"));
+        r.put("POST /api/{api_version}/jobs/{job_id}/cancel 200", () -> admin("POST", "/api/v1/jobs/" + flowJob() + "/cancel", null));
+        r.put("GET /api/{api_version}/jobs/{job_id}/history 200", () -> admin("GET", fill("/api/{api_version}/jobs/{job_id}/history"), null));
+        r.put("GET /api/{api_version}/blueprints/{name}/graph 200", () -> admin("GET", fill("/api/{api_version}/blueprints/{name}/graph"), null));
+        r.put("POST /api/{api_version}/{endpoint} 202", () -> admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 1}}"));
+        r.put("POST /api/{api_version}/{endpoint} 400", () -> admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": \"one\"}}"));
+        r.put("GET /_public/jobs/quarantined 200", () -> admin("GET", "/_public/jobs/quarantined", null));
+        r.put("POST /_public/webhooks/approval/{job_id} 200", () -> admin("POST", "/_public/webhooks/approval/" + waitingApproval(),
+                "{\"decision\": \"approved\"}"));
+        r.put("POST /_public/webhooks/approval/{job_id} 400", () -> admin("POST", "/_public/webhooks/approval/" + waitingApproval(),
+                "{\"decision\": \"perhaps\"}"));
+        r.put("POST /_public/webhooks/approval/{job_id} 401", () -> srv.send("POST", "/_public/webhooks/approval/" + ids.get("flow"),
+                "{\"decision\": \"approved\"}", null));
+        r.put("POST /_public/webhooks/approval/{job_id} 409", () -> {
+            String cancelled = flowJob();
+            admin("POST", "/api/v1/jobs/" + cancelled + "/cancel", null);
+            return admin("POST", "/_public/webhooks/approval/" + cancelled, "{\"decision\": \"approved\"}");
+        });
+        r.put("POST /_public/debug/flush_db 200", () -> devServer.send("POST", "/_public/debug/flush_db", null, null));
+        r.put("POST /_public/debug/flush_db 404", () -> srv.send("POST", "/_public/debug/flush_db", null, null));
+        String upload = "/api/{api_version}/jobs/{job_id}/files/upload", content = "/api/{api_version}/jobs/{job_id}/files/content/{filename}",
+                download = "/api/{api_version}/jobs/{job_id}/files/download/{filename}";
+        String tooLong = "f".repeat(300);
+        r.put("GET " + upload + " 200", () -> admin("GET", fill(upload) + "?filename=in.txt&expires_in=600", null));
+        r.put("GET " + upload + " 400", () -> admin("GET", fill(upload) + "?filename=in.txt&expires_in=0", null));
+        r.put("GET " + upload + " 501", () -> devServer.send("GET", "/api/v1/jobs/" + devFlowJob() + "/files/upload?filename=a", null, ADMIN));
+        r.put("PUT " + content + " 200", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/in.txt", "file bytes"));
+        r.put("PUT " + content + " 400", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/" + tooLong, "file bytes"));
+        r.put("PUT " + content + " 413", () -> admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/big.bin",
+                "y".repeat((1 << 20) + 10)));
+        r.put("PUT " + content + " 501", () -> devServer.send("PUT", "/api/v1/jobs/" + devFlowJob() + "/files/content/a", "x", ADMIN));
+        r.put("GET " + download + " 302", () -> {
+            admin("PUT", "/api/v1/jobs/" + ids.get("flow") + "/files/content/out.txt", "file bytes");
+            return admin("GET", "/api/v1/jobs/" + ids.get("flow") + "/files/download/out.txt", null);
+        });
+        r.put("GET " + download + " 400", () -> admin("GET", "/api/v1/jobs/" + ids.get("flow") + "/files/download/" + tooLong, null));
+        r.put("GET " + download + " 501", () -> devServer.send("GET", "/api/v1/jobs/" + devFlowJob() + "/files/download/a", null, ADMIN));
 
         // The local file store's signed links (the signature is the credential; 403 is the generic recipe).
         r.put("PUT /_files/{key} 200", () -> srv.send("PUT", signed(srv.server.files().presignPut("jobs/docs-job/up.bin", Duration.ofMinutes(5)).url()),
@@ -834,6 +968,19 @@ class DocumentedResponsesTest {
         return path.replaceAll("\\{[^}]+}", id);
     }
 
+    /**
+     * The orchestrator's {@code api_version} of a path: its documented example ({@code v1}, or
+     * {@code v2} where {@code v1} is another route's).
+     */
+    static String withVersion(String template) {
+        String version = "v1";
+        for (JsonNode p : doc.path("paths").path(template).path("parameters")) {
+            JsonNode param = schemas.resolve(p);
+            if (param.path("name").asText().equals("api_version")) version = param.path("schema").path("examples").path(0).asText("v1");
+        }
+        return template.replace("{api_version}", version);
+    }
+
     /** The path with its parameters filled with ids of things that exist. */
     /** A signed link's path and query, for {@link DocsServer#send}. */
     static String signed(String url) {
@@ -872,10 +1019,15 @@ class DocumentedResponsesTest {
         }
     }
 
-    static String fill(String path) {
+    /** The path with its parameters filled with ids of things that exist. */
+    static String fill(String template) {
+        String path = withVersion(template);
         String p = path.replace("/api/v1/scheduler/", "/scheduler/");
         String id;
-        if (p.startsWith("/api/tasks/")) id = ids.get("task");
+        if (path.contains("{job_id}")) id = path.startsWith("/api/v2/") ? ids.get("v2flow") : ids.get("flow");
+        else if (path.startsWith("/api/v1/blueprints/{name}")) id = "docs_orch_flow";
+        else if (path.endsWith("/{endpoint}")) id = "jobs/docs_orch_flow";
+        else if (p.startsWith("/api/tasks/")) id = ids.get("task");
         else if (p.startsWith("/api/workers/")) id = DocsServer.WORKER_ID;
         else if (p.startsWith("/api/keys/")) id = ids.get("key");
         else if (p.startsWith("/api/webhooks/")) id = ids.get("webhook");
@@ -892,9 +1044,13 @@ class DocumentedResponsesTest {
     }
 
     /** The path with ids in each face's own form that name nothing. */
-    static String unknown(String path) {
+    static String unknown(String template) {
+        String path = withVersion(template);
         String id;
-        if (path.startsWith("/api/tasks/")) id = "task-999999";
+        if (path.contains("{job_id}")) id = "00000000-0000-4000-8000-000000000000";
+        else if (path.startsWith("/api/v1/blueprints/{name}")) id = "nobody";
+        else if (path.endsWith("/{endpoint}")) id = "jobs/nobody_serves_this";
+        else if (path.startsWith("/api/tasks/")) id = "task-999999";
         else if (path.startsWith("/api/keys/")) id = "key-999999";
         else if (path.startsWith("/api/webhooks/")) id = "wh-999999";
         else if (path.startsWith("/api/schedules/")) id = "sched-999999";
@@ -926,6 +1082,12 @@ class DocumentedResponsesTest {
             }
             case "PUT /api/v1/jobs/{id}" -> {
                 return "{\"timeout\": 60}";
+            }
+            case "POST /_public/webhooks/approval/{job_id}" -> {
+                return "{\"decision\": \"approved\"}";
+            }
+            case "POST /api/{api_version}/{endpoint}" -> {
+                return "{\"initial_data\": {\"n\": 1}}";
             }
             default -> {
                 return validBody(p);
@@ -960,7 +1122,7 @@ class DocumentedResponsesTest {
     }
 
     private static JsonNode created(DocsServer.Reply r) {
-        assertThat(r.status()).as(r.text()).isIn(200, 201);
+        assertThat(r.status()).as(r.text()).isIn(200, 201, 202);
         JsonNode b = r.json();
         return b.has("data") ? b.get("data") : b;
     }
@@ -1043,6 +1205,24 @@ class DocumentedResponsesTest {
     private static String completedJob() {
         return created(srv.send("POST", "/api/v1/jobs", "{\"name\": \"once" + unique.incrementAndGet()
                 + "\", \"schedule\": \"0 0 0 1 1 * 2001\", \"command\": \"true\"}", ADMIN)).path("id").asText();
+    }
+
+    /** A job of docs_orch_flow: in flight (its step waits for a worker that never comes). */
+    private static String flowJob() {
+        return created(admin("POST", "/api/v1/jobs/docs_orch_flow", "{\"initial_data\": {\"n\": 1}}")).path("job_id").asText();
+    }
+
+    /** A job of docs_orch_flow on the dev-mode server (files off). */
+    private static String devFlowJob() {
+        return created(devServer.send("POST", "/api/v1/jobs/docs_orch_flow", "{}", ADMIN)).path("job_id").asText();
+    }
+
+    /** A job of docs_orch_approval, waiting for a decision. */
+    private static String waitingApproval() {
+        String id = created(admin("POST", "/api/v1/jobs/docs_orch_approval", "{}")).path("job_id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                admin("GET", "/api/v1/jobs/" + id, null).json().path("status").asText().equals("waiting_for_human"));
+        return id;
     }
 
     /** An approval blueprint: its jobs wait for a human decision from the start. */
