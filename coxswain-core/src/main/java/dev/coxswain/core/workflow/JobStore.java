@@ -105,11 +105,20 @@ final class JobStore {
         return ids(c, "SELECT id FROM jobs WHERE step_due = 1 ORDER BY updated_at LIMIT ?", limit);
     }
 
-    /** Marks due every job that one of these tasks is a step of. @return how many */
+    /**
+     * Marks due every job that one of these tasks is a step of, even one already marked: the write
+     * takes the job's row lock until this task's end commits, so a stepper that clears the mark
+     * meanwhile waits and then sees this task ended. (Skipping jobs already marked lost the last
+     * branch of a parallel step on PostgreSQL: two branches ending in concurrent transactions, the
+     * stepper stepping between the first's commit and the second's, clearing the mark while the
+     * second was still invisible to it.)
+     *
+     * @return how many
+     */
     int markDueByTasks(Tx tx, Collection<Long> taskIds) throws SQLException {
         if (taskIds.isEmpty()) return 0;
-        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE jobs SET step_due = 1 WHERE step_due = 0"
-                + " AND id IN (SELECT origin_id FROM tasks WHERE origin_kind = 'job' AND id IN ("
+        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE jobs SET step_due = 1"
+                + " WHERE id IN (SELECT origin_id FROM tasks WHERE origin_kind = 'job' AND id IN ("
                 + Sql.placeholders(taskIds.size()) + "))")) {
             int i = 1;
             for (long id : taskIds) ps.setLong(i++, id);
