@@ -98,7 +98,18 @@ final class OrchestratorClient {
             if (TERMINAL.contains(s)) throw new AssertionError("job " + id + " ended " + s + ", not " + status + ": " + last);
             Thread.sleep(every.toMillis());
         }
-        throw new AssertionError("job " + id + " not " + status + " within " + max + "; last seen " + last + "\n" + server.output());
+        throw new AssertionError("job " + id + " not " + status + " within " + max + "; last seen " + last
+                + "\nits tasks: " + tasksOf(id) + "\nhistory: " + get("/api/v1/jobs/" + id + "/history").raw() + "\n" + server.output());
+    }
+
+    /** The native view of the job's tasks (each step is one, tagged {@code job:<uuid>}), for failure messages. */
+    private String tasksOf(String id) {
+        ServerProcess.Reply r = server.get("/api/tasks?limit=100&tag=job:" + id);
+        if (r.status() != 200) return r.raw();
+        List<String> out = new ArrayList<>();
+        r.data().forEach(t -> out.add(t.path("id").asText() + " " + t.path("name").asText() + " " + t.path("status").asText()
+                + " worker=" + t.path("worker_id").asText() + " retries=" + t.path("retry_count").asInt()));
+        return out.toString();
     }
 
     Seen awaitStatus(String id, String status) throws InterruptedException {
