@@ -395,16 +395,17 @@ public final class WorkflowBench {
     }
 
     /** CPU time of the whole JVM and the server's HTTP request counts over one phase. */
-    private record Cost(HttpCounts http, Map<String, Long> requestsBefore, long cpuBefore) {
+    private record Cost(HttpCounts http, Map<String, Long> requestsBefore, long cpuBefore, long writerBefore) {
         static Cost start(HttpCounts http) throws IOException, InterruptedException {
-            return new Cost(http, http.read(), cpuNanos());
+            return new Cost(http, http.read(), cpuNanos(), StoreWriterCpu.nanos());
         }
 
         PhaseCost end(int jobs) throws IOException, InterruptedException {
             long cpu = cpuNanos() - cpuBefore;
+            long writer = StoreWriterCpu.nanos() - writerBefore;
             Map<String, Long> requests = HttpCounts.diff(requestsBefore, http.read());
             requests.remove("GET /metrics 200"); // the benchmark's own readings
-            return new PhaseCost(cpu / 1e6 / jobs, requests, jobs);
+            return new PhaseCost(cpu / 1e6 / jobs, writer / 1e6 / jobs, requests, jobs);
         }
 
         private static long cpuNanos() {
@@ -412,8 +413,11 @@ public final class WorkflowBench {
         }
     }
 
-    /** @param cpuMsPerJob CPU milliseconds per job, every thread of the JVM (server, workers, clients) */
-    record PhaseCost(double cpuMsPerJob, Map<String, Long> requests, int jobs) {
+    /**
+     * @param cpuMsPerJob    CPU milliseconds per job, every thread of the JVM (server, workers, clients)
+     * @param writerMsPerJob CPU milliseconds per job of the store's writer threads
+     */
+    record PhaseCost(double cpuMsPerJob, double writerMsPerJob, Map<String, Long> requests, int jobs) {
         double perJob(String key) {
             return requests.getOrDefault(key, 0L) / (double) jobs;
         }
@@ -475,6 +479,8 @@ public final class WorkflowBench {
                     fmt(o.jobs / run.createPhaseSeconds), o.clients, run.createP50, run.createP99);
             if (run.cost != null) {
                 System.out.printf(Locale.ROOT, "      CPU per job (whole JVM)    %10.3f ms%n", run.cost.cpuMsPerJob());
+                System.out.printf(Locale.ROOT, "      store writer CPU per job   %10.3f ms  (the thread%s every write runs on)%n",
+                        run.cost.writerMsPerJob(), run.store.equals("sqlite") ? "" : "s");
                 System.out.printf(Locale.ROOT, "      HTTP requests per job      %10.2f%n", run.cost.totalPerJob());
                 for (String k : run.cost.requests().keySet()) {
                     System.out.printf(Locale.ROOT, "        %-60s %6.2f%n", k, run.cost.perJob(k));
