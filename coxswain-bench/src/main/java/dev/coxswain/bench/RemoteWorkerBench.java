@@ -403,14 +403,7 @@ public final class RemoteWorkerBench {
          * write transaction runs there, one batch at a time, so they bound the throughput.
          */
         private static long writerNanos() {
-            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long sum = 0;
-            for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (t == null || !t.getThreadName().contains("-writer-")) continue;
-                long n = threads.getThreadCpuTime(t.getThreadId());
-                if (n > 0) sum += n;
-            }
-            return sum;
+            return StoreWriterCpu.nanos();
         }
     }
 

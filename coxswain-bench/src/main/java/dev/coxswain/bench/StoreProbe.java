@@ -58,6 +58,16 @@ final class StoreProbe implements AutoCloseable {
         return out;
     }
 
+    /** Workflow jobs by status. */
+    Map<String, Long> jobCounts() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        }
+        return out;
+    }
+
     /** Fresh planner statistics (PostgreSQL), taken with the backlog queued, as EngineBench does. */
     void analyze() throws SQLException {
         try (Statement st = c.createStatement()) {

@@ -47,6 +47,13 @@ abstract class ProcessTestBase {
         return p.awaitReady();
     }
 
+    /** As {@link #serve} on a given port: a server restarted where its workers look for it. */
+    ServerProcess serveOn(int port, String name, Path data, Map<String, String> env, String... extra) throws Exception {
+        ServerProcess p = ServerProcess.serve(tmp.resolve("logs"), name, data, env, port, extra);
+        started.add(p);
+        return p.awaitReady();
+    }
+
     /**
      * Starts {@code coxswain worker} for {@code server} and waits until the server lists it online
      * (see {@link #launchWorker}).

@@ -97,7 +97,12 @@ final class ServerProcess implements AutoCloseable {
     /** {@code serve --port P --bind 127.0.0.1 --data-dir D} plus {@code extra}. */
     static ServerProcess serve(Path logDir, String name, Path dataDir, Map<String, String> env, String... extra)
             throws IOException {
-        int port = freePort();
+        return serve(logDir, name, dataDir, env, freePort(), extra);
+    }
+
+    /** As {@link #serve(Path, String, Path, Map, String...)} on a given port (a restart where its workers expect it). */
+    static ServerProcess serve(Path logDir, String name, Path dataDir, Map<String, String> env, int port, String... extra)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extra));
@@ -282,6 +287,37 @@ final class ServerProcess implements AutoCloseable {
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Any request with the given headers (no credential added) and an optional JSON body. The
+     * reply's body is the parsed JSON, or a JSON string of the raw text when the face answered
+     * in plain text.
+     */
+    Reply exchange(String method, String path, Map<String, String> headers, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20));
+        headers.forEach(b::header);
+        if (jsonBody == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            SecretLedger.response(name + " " + method + " " + path, r.headers().map().toString(), r.body());
+            JsonNode body;
+            try {
+                body = r.body().isEmpty() ? Json.object() : Json.MAPPER.readTree(r.body());
+            } catch (IOException notJson) {
+                body = Json.MAPPER.getNodeFactory().textNode(r.body());
+            }
+            return new Reply(r.statusCode(), body, r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": " + method + " " + path + " failed: " + e + "\n" + output(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
