@@ -57,6 +57,12 @@ final class OrchestratorServer implements AutoCloseable {
 
     /** @param dbUrl null: SQLite under {@code dir}; else a PostgreSQL JDBC URL */
     static OrchestratorServer start(Path dir, String dbUrl, boolean devMode, Clock clock) {
+        return start(dir, dbUrl, devMode, clock, dev.coxswain.server.files.FilesConfig.defaults());
+    }
+
+    /** With these file storage settings (an S3 bucket, say). */
+    static OrchestratorServer start(Path dir, String dbUrl, boolean devMode, Clock clock,
+                                    dev.coxswain.server.files.FilesConfig files) {
         SecretLedger.install();
         SecretLedger.secret(ADMIN_KEY);
         SecretLedger.secret(WORKER_TOKEN);
@@ -64,7 +70,8 @@ final class OrchestratorServer implements AutoCloseable {
         ServerConfig cfg = new ServerConfig(0, "127.0.0.1", dir, dbUrl, null, null, ADMIN_KEY, 1, Duration.ZERO,
                 ZoneOffset.UTC, 1 << 20, 10_000, false, "worker-local-orchestrator", Duration.ofSeconds(30))
                 .withSecurity(new SecurityConfig(d.jwt(), WORKER_TOKEN, d.perMinute(), d.anonymousPerMinute()))
-                .withDevMode(devMode);
+                .withDevMode(devMode)
+                .withFiles(files);
         return new OrchestratorServer(CoxswainServer.start(cfg, clock), clock);
     }
 
