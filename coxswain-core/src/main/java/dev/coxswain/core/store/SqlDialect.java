@@ -68,6 +68,14 @@ public interface SqlDialect {
         return null;
     }
 
+    /**
+     * Whether every write transaction runs on one connection, one after the other (SQLite), so
+     * writes submitted together can never deadlock on each other's row locks.
+     */
+    default boolean singleWriter() {
+        return false;
+    }
+
     // ---- node locks: a node's liveness seen by the others (PostgreSQL only) ----------------
 
     /**

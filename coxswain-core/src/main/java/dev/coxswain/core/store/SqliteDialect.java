@@ -6,6 +6,11 @@ import java.sql.SQLException;
 /** SQLite: one writer at a time already, so claims and reads-for-update need no row locks. */
 public final class SqliteDialect implements SqlDialect {
     @Override
+    public boolean singleWriter() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "sqlite";
     }
