@@ -177,21 +177,28 @@ final class ScriptedOrchestrator implements AutoCloseable {
 
     private int poll(HttpExchange ex) throws IOException {
         maxPollsInFlight.accumulateAndGet(pollsInFlight.incrementAndGet(), Math::max);
-        try {
-            if (polls.incrementAndGet() == 1) {
-                return send(ex, 429, "{\"error\": \"Too Many Requests\", \"code\": \"LIMIT_EXCEEDED_ERROR\"}", "1");
+        int status;
+        String body = null;
+        String retryAfter = null;
+        if (polls.incrementAndGet() == 1) {
+            status = 429;
+            body = "{\"error\": \"Too Many Requests\", \"code\": \"LIMIT_EXCEEDED_ERROR\"}";
+            retryAfter = "1";
+        } else {
+            body = tasks.poll();
+            status = body != null ? 200 : 204;
+            if (body == null) {
+                try {
+                    Thread.sleep(200); // an empty long poll, held briefly
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            String task = tasks.poll();
-            if (task != null) return send(ex, 200, task, null);
-            try {
-                Thread.sleep(200); // an empty long poll, held briefly
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return send(ex, 204, null, null);
-        } finally {
-            pollsInFlight.decrementAndGet();
         }
+        // The poll ends before its answer goes out: the worker may send its next poll as soon as it
+        // has read this answer, which can be before this handler would return.
+        pollsInFlight.decrementAndGet();
+        return send(ex, status, body, retryAfter);
     }
 
     private void checkSignature(String path, String body) {
