@@ -4,31 +4,18 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.service.TaskService;
 import dev.coxswain.core.workflow.Job;
 import dev.coxswain.core.workflow.WorkflowService;
-import dev.coxswain.server.ConfigLoader;
 import dev.coxswain.server.CoxswainServer;
-import dev.coxswain.server.ServerConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The workflow benchmark: one whole Coxswain server in this JVM (SQLite in a fresh temp
@@ -96,79 +82,24 @@ public final class WorkflowBench {
     // ---- stores ----------------------------------------------------------------------------
 
     private static Run runSqlite(Options o) throws Exception {
-        Path dir = Files.createTempDirectory("coxswain-workflow-bench-");
-        try {
-            Map<String, String> flags = serverFlags(o, dir);
-            flags.put("sqlite-sync", o.sqliteFullSync ? "full" : "normal");
-            return runServer(o, "sqlite", flags, () -> StoreProbe.sqlite(dir.resolve("coxswain.db")));
-        } finally {
-            deleteTree(dir);
-        }
+        return RemoteServers.onSqlite("coxswain-workflow-bench-", settings(o), (store, server, probe) -> runServer(o, store, server, probe));
     }
 
     private static Run runPostgres(Options o) throws Exception {
-        String name = "coxswain_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        Properties admin = new Properties();
-        if (!o.dbUrl.contains("user=")) admin.setProperty("user", o.dbUser);
-        DriverManager.setLoginTimeout(5);
-        try (Connection c = DriverManager.getConnection(o.dbUrl, admin); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        System.out.println("[postgres] created database " + name);
-        Path dir = Files.createTempDirectory("coxswain-workflow-bench-");
-        try {
-            String url = EngineBench.withDatabase(o.dbUrl, name);
-            Map<String, String> flags = serverFlags(o, dir);
-            flags.put("db-url", url);
-            if (!o.dbUrl.contains("user=")) flags.put("db-user", o.dbUser);
-            return runServer(o, "postgres", flags, () -> StoreProbe.postgres(url, admin));
-        } finally {
-            deleteTree(dir);
-            try (Connection c = DriverManager.getConnection(o.dbUrl, admin); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                System.out.println("[postgres] dropped database " + name);
-            } catch (SQLException e) {
-                System.out.println("[postgres] could not drop database " + name + ": " + e.getMessage());
-            }
-        }
+        return RemoteServers.onPostgres("coxswain-workflow-bench-", settings(o), (store, server, probe) -> runServer(o, store, server, probe));
     }
 
-    /**
-     * The server's settings, as flags over its defaults (the environment is not read): a remote
-     * worker deployment as RemoteWorkerBench runs it, signatures on, worker rate limits off.
-     */
-    private static Map<String, String> serverFlags(Options o, Path dataDir) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("port", "0");
-        f.put("bind", "127.0.0.1");
-        f.put("data-dir", dataDir.toString());
-        f.put("concurrency", "0"); // --no-local-worker: every step goes to a remote worker
-        f.put("worker-id", "bench-node");
-        f.put("admin-key", o.adminKey);
-        f.put("worker-token", o.workerToken);
-        f.put("worker-signatures", "true");
-        f.put("worker-rate-limit-poll", "0");
-        f.put("worker-rate-limit-heartbeat", "0");
-        f.put("worker-rate-limit-other", "0");
-        f.put("shutdown-grace-seconds", "5");
-        return f;
+    private static RemoteServers.Settings settings(Options o) {
+        return new RemoteServers.Settings(o.adminKey, o.workerToken, o.sqliteFullSync, o.dbUrl, o.dbUser);
     }
 
-    private interface ProbeOpener {
-        StoreProbe open() throws SQLException;
-    }
-
-    private static Run runServer(Options o, String store, Map<String, String> flags, ProbeOpener opener) throws Exception {
-        ServerConfig cfg = ConfigLoader.load(null, Map.of(), flags);
-        CoxswainServer server = CoxswainServer.start(cfg, Clock.systemUTC());
+    private static Run runServer(Options o, String store, CoxswainServer server, RemoteServers.ProbeOpener opener)
+            throws Exception {
         Run run = new Run(store);
         try (StoreProbe probe = opener.open()) {
-            System.out.println("[" + store + "] server on 127.0.0.1:" + server.port());
             new Measure(o, server, probe, run).all();
         } catch (Abort a) {
             // recorded as a problem
-        } finally {
-            server.stop(Duration.ofSeconds(5));
         }
         return run;
     }
@@ -504,13 +435,6 @@ public final class WorkflowBench {
         System.out.printf(Locale.ROOT, "      %-40s %8.2f %8.2f %8.2f %8.2f%n", label, d.p50(), d.p90(), d.p99(), d.max());
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-    }
 
     /** Everything one run measured; NaN / null where a phase did not run. */
     static final class Run {

@@ -11,8 +11,5 @@ import java.time.Instant;
  * is always reported and an uncommitted one never is.
  */
 public interface JobNotifier {
-    JobNotifier NONE = (tx, job, event, result, error, now) -> {
-    };
-
     void notify(Tx tx, Job job, String event, JsonNode result, String error, Instant now) throws SQLException;
 }
