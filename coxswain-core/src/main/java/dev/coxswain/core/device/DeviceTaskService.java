@@ -109,8 +109,12 @@ public final class DeviceTaskService {
         Set<String> requested = new LinkedHashSet<>();
         for (FanOut.Planned t : planned) requested.add(t.serial());
         return db.write(tx -> {
-            // Checked in the creating transaction, so the owner's open devices are counted as of the insert.
-            DevicePlans.checkDeviceLimit(plan, store.openDevices(tx.connection(), p.id()), requested);
+            // Checked in the creating transaction, under the owner's lock, so the owner's open
+            // devices are counted as of the insert, concurrent creates of the owner included.
+            if (plan.deviceLimit() != null) {
+                store.lockOwner(tx, p.id());
+                DevicePlans.checkDeviceLimit(plan, store.openDevices(tx.connection(), p.id()), requested);
+            }
             List<Long> ids = new ArrayList<>(batch.size());
             for (NewTask t : batch) ids.add(taskService.createIn(tx, t, now).id());
             return new Created(ids);
@@ -296,7 +300,7 @@ public final class DeviceTaskService {
     }
 
     private Task retryIn(Tx tx, Task t, Instant now) throws SQLException {
-        return taskService.retryAtIn(tx, t, now.plus(retryDelay()), true);
+        return taskService.retryAtIn(tx, t, now.plus(retryDelay()), true, now);
     }
 
     private Duration retryDelay() {

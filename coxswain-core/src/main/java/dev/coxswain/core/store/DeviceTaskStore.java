@@ -27,8 +27,24 @@ import java.util.Set;
 public final class DeviceTaskStore {
     /** The origin kind of every task the device face creates; its origin id is the source. */
     public static final String ORIGIN = "device";
+    // The statements, package-private so a test can ask each database for their plans.
     static final String OPEN_DEVICES = "SELECT DISTINCT device FROM tasks WHERE owner = ? AND routed = 2"
             + " AND status IN ('pending', 'queued', 'running')";
+    static final String STATS = "SELECT status, COUNT(*) FROM tasks WHERE origin_kind = ? GROUP BY status";
+    static final String RETRYABLE = "SELECT id FROM tasks WHERE origin_kind = ?"
+            + " AND status IN ('failed', 'cancelled') AND retry_count < ? ORDER BY id";
+
+    static String countSql(String where) {
+        return "SELECT COUNT(*) FROM tasks" + where;
+    }
+
+    static String listSql(String where) {
+        return "SELECT " + TaskStore.COLUMNS + " FROM tasks" + where + " ORDER BY id DESC LIMIT ? OFFSET ?";
+    }
+
+    static String findSql(int n) {
+        return "SELECT " + TaskStore.COLUMNS + " FROM tasks WHERE id IN (" + Sql.placeholders(n) + ") AND origin_kind = ? ORDER BY id";
+    }
 
     private final SqlDialect dialect;
 
@@ -58,11 +74,10 @@ public final class DeviceTaskStore {
     public Page<Task> list(Connection c, Filter f, long offset, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         String where = where(f, args);
-        long total = Sql.count(c, "SELECT COUNT(*) FROM tasks" + where, args.toArray());
+        long total = Sql.count(c, countSql(where), args.toArray());
         List<Task> items = new ArrayList<>();
         if (total > offset) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + " FROM tasks" + where
-                    + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
+            try (PreparedStatement ps = c.prepareStatement(listSql(where))) {
                 int i = bind(ps, args);
                 ps.setInt(i++, limit);
                 ps.setLong(i, offset);
@@ -77,14 +92,21 @@ public final class DeviceTaskStore {
     /** Device tasks by native status. */
     public Map<TaskStatus, Long> countByStatus(Connection c) throws SQLException {
         Map<TaskStatus, Long> out = new EnumMap<>(TaskStatus.class);
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM tasks WHERE origin_kind = ?"
-                + " GROUP BY status")) {
+        try (PreparedStatement ps = c.prepareStatement(STATS)) {
             ps.setString(1, ORIGIN);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(TaskStatus.fromWire(rs.getString(1)), rs.getLong(2));
             }
         }
         return out;
+    }
+
+    /**
+     * Serialises, until the transaction ends, the transactions that check the owner's device
+     * limit: on PostgreSQL two concurrent creates would otherwise each miss the other's tasks.
+     */
+    public void lockOwner(Tx tx, String owner) throws SQLException {
+        if (owner != null) dialect.lockOwner(tx.connection(), owner);
     }
 
     /** The devices of the owner's open (pending, queued or running) device tasks. */
@@ -107,8 +129,7 @@ public final class DeviceTaskStore {
     public List<Task> find(Connection c, Collection<Long> ids, boolean lock) throws SQLException {
         List<Task> out = new ArrayList<>();
         if (ids.isEmpty()) return out;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + " FROM tasks WHERE id IN ("
-                + Sql.placeholders(ids.size()) + ") AND origin_kind = ? ORDER BY id" + (lock ? dialect.forUpdate() : ""))) {
+        try (PreparedStatement ps = c.prepareStatement(findSql(ids.size()) + (lock ? dialect.forUpdate() : ""))) {
             int i = 1;
             for (long id : ids) ps.setLong(i++, id);
             ps.setString(i, ORIGIN);
@@ -122,8 +143,7 @@ public final class DeviceTaskStore {
     /** Ids of failed or cancelled device tasks retried fewer than {@code maxRetryCount} times, oldest first. */
     public List<Long> retryable(Connection c, int maxRetryCount) throws SQLException {
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE origin_kind = ?"
-                + " AND status IN ('failed', 'cancelled') AND retry_count < ? ORDER BY id")) {
+        try (PreparedStatement ps = c.prepareStatement(RETRYABLE)) {
             ps.setString(1, ORIGIN);
             ps.setInt(2, maxRetryCount);
             try (ResultSet rs = ps.executeQuery()) {
@@ -133,7 +153,7 @@ public final class DeviceTaskStore {
         return out;
     }
 
-    private static String where(Filter f, List<Object> args) {
+    static String where(Filter f, List<Object> args) {
         StringBuilder w = new StringBuilder(" WHERE origin_kind = ?");
         args.add(ORIGIN);
         if (f.source() != null) {

@@ -11,6 +11,7 @@ import dev.coxswain.core.remote.RemoteHarness;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class DeviceHarness implements AutoCloseable {
 
     final RemoteHarness h;
     final DeviceTaskService svc;
+    private final List<String> workers = new ArrayList<>();
 
     private DeviceHarness(RemoteHarness h) {
         this.h = h;
@@ -66,6 +68,21 @@ final class DeviceHarness implements AutoCloseable {
         ArrayNode ds = ((ObjectNode) body.get("resources")).putArray("devices");
         for (ObjectNode d : devices) ds.add(d);
         h.remote().register(workerId, body);
+        workers.add(workerId);
+    }
+
+    /**
+     * Moves the clock in steps shorter than the workers' TTL, each followed by a heartbeat of
+     * every registered worker, so they stay online however far the clock goes.
+     */
+    void advance(Duration d) {
+        Duration step = Duration.ofSeconds(20);
+        while (!d.isZero()) {
+            Duration s = d.compareTo(step) < 0 ? d : step;
+            h.advance(s);
+            d = d.minus(s);
+            for (String w : workers) h.remote().heartbeat(w, null);
+        }
     }
 
     static CreateRequest serials(String script, List<String> serials) {

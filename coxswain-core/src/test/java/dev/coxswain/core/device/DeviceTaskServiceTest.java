@@ -28,6 +28,10 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,9 +84,9 @@ class DeviceTaskServiceTest {
         return (ObjectNode) Json.read(json);
     }
 
-    /** Makes everything created so far due, then has the worker take its next task. */
+    /** Makes everything created so far due (stagger and retry delays), then has the worker take its next task. */
     private ObjectNode run(String workerId) {
-        d.h.advance(Duration.ofMinutes(10));
+        d.advance(Duration.ofSeconds(70));
         return d.h.poll(workerId);
     }
 
@@ -249,7 +253,7 @@ class DeviceTaskServiceTest {
         long id = svc().create(PRO, with(serials("post", List.of("S1")), 0, 0, LocalTime.of(6, 30), "api", false)).taskIds().getFirst();
         assertThat(d.task(id).runAt()).isEqualTo(Instant.parse("2030-01-01T06:30:00Z"));
         assertThat(svc().get(id).startTime()).isEqualTo(Instant.parse("2030-01-01T06:30:00Z"));
-        d.h.advance(Duration.ofHours(7));
+        d.advance(Duration.ofHours(7));
         long late = svc().create(PRO, with(serials("post", List.of("S2")), 2, 2, LocalTime.of(6, 30), "api", false)).taskIds().getFirst();
         assertThat(d.task(late).runAt()).as("already past today: now").isEqualTo(T0.plus(Duration.ofHours(7)).plusSeconds(2));
     }
@@ -288,6 +292,38 @@ class DeviceTaskServiceTest {
         assertThat(onS1).contains(s1).hasSize(2);
         svc().deleteAll(onS1);
         assertThat(svc().create(PRO, serials("post", List.of("S3"))).taskIds()).hasSize(1);
+    }
+
+    @Test
+    void concurrentCreatesOfOneOwnerStayWithinTheDeviceLimit() throws Exception {
+        open(s -> s.withPlans(s.plans().with(Tier.PRO, 4, 4)));
+        List<String> serials = new ArrayList<>();
+        List<ObjectNode> devices = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            serials.add("F" + i);
+            devices.add(device("F" + i));
+        }
+        d.worker("farm", List.of("post"), devices.toArray(ObjectNode[]::new));
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String s : serials) {
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        svc().create(PRO, DeviceHarness.serials("post", List.of(s)));
+                        return true;
+                    } catch (PlanRefusedException refused) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            long created = 0;
+            for (Future<Boolean> f : outcomes) if (f.get()) created++;
+            assertThat(created).isEqualTo(4);
+        }
+        assertThat(svc().list(null, null, null, null, 1, 100).total()).isEqualTo(4);
     }
 
     // ---- reads -----------------------------------------------------------------------------
