@@ -174,12 +174,19 @@ public final class DeviceTaskService {
      *
      * @param status   0..3 (see {@link DeviceTaskViews}) or null
      * @param page     1-based
-     * @param pageSize 1..100 (the face checks)
+     * @param pageSize 1..100 (the face checks the upper bound; below 1 is a ValidationException here too)
      */
     public Page<DeviceTask> list(Integer status, String serial, String scriptName, String source, int page, int pageSize) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (status != null && (status < DeviceTaskViews.PENDING || status > DeviceTaskViews.FAILED)) {
+            errors.put("status", "must be 0, 1, 2 or 3");
+        }
+        if (page < 1) errors.put("page", "must be at least 1");
+        if (pageSize < 1) errors.put("page_size", "must be at least 1");
+        if (!errors.isEmpty()) throw new ValidationException(errors);
         var filter = new DeviceTaskStore.Filter(status == null ? Set.of() : DeviceTaskViews.statuses(status), serial,
                 scriptName, source);
-        long offset = (long) (Math.max(1, page) - 1) * pageSize;
+        long offset = (long) (page - 1) * pageSize;
         Page<Task> rows = db.read(c -> store.list(c, filter, offset, pageSize));
         return new Page<>(rows.items().stream().map(DeviceTaskViews::view).toList(), rows.total());
     }
@@ -222,6 +229,15 @@ public final class DeviceTaskService {
                     found.put(t.id(), t);
                 }
             }
+            // Refused before anything changes: all of the batch or none of it.
+            for (long id : found.keySet()) {
+                List<Long> dependents = tasks.dependents(tx.connection(), id, false);
+                if (!dependents.isEmpty()) {
+                    throw new ConflictException(ref(id) + " cannot be deleted: " + String.join(", ",
+                            dependents.stream().map(TaskTransitions::ref).toList())
+                            + (dependents.size() == 1 ? " depends" : " depend") + " on it");
+                }
+            }
             List<Long> deleted = new ArrayList<>();
             List<Long> notFound = new ArrayList<>();
             for (long id : unique) {
@@ -230,12 +246,7 @@ public final class DeviceTaskService {
                     notFound.add(id);
                     continue;
                 }
-                List<Long> dependents = tasks.dependents(tx.connection(), id, false);
-                if (!dependents.isEmpty()) {
-                    throw new ConflictException(ref(id) + " cannot be deleted: " + String.join(", ",
-                            dependents.stream().map(TaskTransitions::ref).toList()) + " depend(s) on it");
-                }
-                taskService.cancelIn(tx, t, now); // nothing for a finished task; kills a running attempt after commit
+                taskService.cancelIn(tx, t, now); // nothing for a finished task; a running attempt is stopped after commit
                 tasks.delete(tx, id);
                 deleted.add(id);
             }

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
@@ -489,6 +490,29 @@ class DeviceTaskServiceTest {
         assertThat(svc().list(null, null, null, null, 1, 20).items()).extracting(DeviceTask::id).containsExactly(ids.get(1));
         assertThat(d.task(nativeTask.id())).isNotNull();
         assertThat(svc().deleteAll(List.of(1_000_000L)).deleted()).isEmpty();
+    }
+
+    @Test
+    void aBatchHoldingATaskAnotherDependsOnDeletesNothing() {
+        open();
+        List<Long> ids = svc().create(PRO, serials("post", List.of("S1", "S2"))).taskIds();
+        Task dependent = d.h.engine.tasks().create(new NewTask("post", "after the second", null, Json.object(), 5, 0,
+                "exponential", null, 60, List.of(), List.of(ids.get(1)), false, null, null));
+        assertThatThrownBy(() -> svc().deleteAll(ids)).isInstanceOf(ConflictException.class)
+                .hasMessage("task-" + ids.get(1) + " cannot be deleted: task-" + dependent.id() + " depends on it");
+        assertThat(svc().list(null, null, null, null, 1, 20).total()).isEqualTo(2);
+        svc().delete(ids.get(0));
+        assertThat(svc().list(null, null, null, null, 1, 20).total()).isEqualTo(1);
+    }
+
+    @Test
+    void listRefusesWhatTheFaceShouldHaveRefused() {
+        open();
+        assertThatThrownBy(() -> svc().list(4, null, null, null, 1, 20)).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> svc().list(-1, null, null, null, 1, 20)).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> svc().list(null, null, null, null, 0, 20)).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> svc().list(null, null, null, null, 1, 0)).isInstanceOf(ValidationException.class);
+        assertThat(svc().list(null, null, null, null, Integer.MAX_VALUE, 100).items()).as("a far page is empty").isEmpty();
     }
 
     @Test
