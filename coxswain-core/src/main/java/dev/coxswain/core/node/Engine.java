@@ -349,7 +349,6 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The remote-worker protocol below HTTP. */
-
     public RemoteWorkers remote() {
         return remoteWorkers;
     }
