@@ -35,3 +35,5 @@ CREATE UNIQUE INDEX ux_tasks_device_running ON tasks (device) WHERE status = 'ru
 CREATE INDEX ix_tasks_owner_running ON tasks (owner) WHERE status = 'running' AND routed = 2;
 CREATE INDEX ix_tasks_owner_open ON tasks (owner, device) WHERE routed = 2 AND status IN ('pending', 'queued', 'running');
 CREATE INDEX ix_tasks_device ON tasks (device, id) WHERE device IS NOT NULL;
+-- The device API's lists, newest first, without a serial or source filter.
+CREATE INDEX ix_tasks_device_face ON tasks (id) WHERE origin_kind = 'device';
