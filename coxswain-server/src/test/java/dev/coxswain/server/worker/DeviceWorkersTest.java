@@ -141,22 +141,15 @@ class DeviceWorkersTest {
             assertThat(srv.awaitStatus(running, "cancelled").path("retry_count").asInt()).isZero();
             srv.awaitStatus(next, "completed");
         }
-        // The server counts a stopped task as over at once and sends the device's next task; the
-        // agent holds that one until the stopped script has let go of the device (its own guard).
-        DeviceLedger.Run stopped = ledger.bySerial().get("J1").get(0);
-        DeviceLedger.Run after = ledger.bySerial().get("J1").get(1);
-        assertThat(stopped.overlaps(after)).as("%s and %s", stopped, after).isFalse();
+        ledger.assertOneAtATimePerDevice();
     }
 
     /**
-     * Known gap (reported to the engine's owner): the server frees a device when a stop commits,
-     * not when the worker has let go, and an SDK worker hears of the stop only in its next
-     * heartbeat answer — so the device's next task can start there while the stopped script still
-     * runs (seen: ~10 ms of overlap). The agent guards against this itself; an SDK worker cannot.
-     * Enable once the device stays busy until the worker acknowledges the stop (its cancelled
-     * result, a heartbeat that no longer lists the attempt, or the worker's TTL).
+     * An SDK worker hears of a stop only in its next heartbeat answer and has no guard of its own:
+     * the device must stay busy on the server until the worker has let go of the stopped attempt
+     * (its cancelled result, or a heartbeat that no longer lists it), or the device's next task
+     * would start there beside the stopped script.
      */
-    @org.junit.jupiter.api.Disabled("the device is freed at the stop's commit, before an SDK worker has stopped; see the javadoc")
     @ParameterizedTest
     @EnumSource(Store.class)
     void aStoppedScriptOnAnSdkWorkerHoldsItsDeviceUntilTheWorkerLetsGo(Store store) throws Exception {
