@@ -49,6 +49,7 @@ public final class DeviceApi {
                 .get("/api/v1/license/check", READ, DeviceRoutes.translated(routes::license))
                 .fallback("/api/v1/task", guard.answer(DeviceApi::noRoute))
                 .fallback("/api/v1/task/*", guard.answer(DeviceApi::noRoute))
+                .fallback("/api/v1/license", guard.answer(DeviceApi::noRoute))
                 .fallback("/api/v1/license/*", guard.answer(DeviceApi::noRoute));
     }
 
