@@ -12,5 +12,5 @@ public class DeviceTaskService {
     public int retryAll() { throw new UnsupportedOperationException(); }
     public Stats stats() { throw new UnsupportedOperationException(); }
     public License license(dev.coxswain.core.domain.Principal p) { throw new UnsupportedOperationException(); }
-    public void checkAccess(dev.coxswain.core.domain.Principal p) { throw new UnsupportedOperationException(); }
+    public void checkAccess(dev.coxswain.core.domain.Principal p) { if (p.tier() == dev.coxswain.core.domain.Tier.STARTER) throw new PlanRefusedException("API access requires Pro+ plan (current plan: Starter)"); }
 }

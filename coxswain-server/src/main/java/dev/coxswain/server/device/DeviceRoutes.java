@@ -1,5 +1,6 @@
 package dev.coxswain.server.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.device.DeviceTaskService;
 import dev.coxswain.core.device.License;
 import dev.coxswain.core.device.NoAccountsException;
@@ -110,7 +111,7 @@ final class DeviceRoutes {
         return DeviceTaskIds.fromPath(req.path().pathParameters().first("task_id").orElse(null));
     }
 
-    private static void ok(ServerResponse res, com.fasterxml.jackson.databind.JsonNode data) {
+    private static void ok(ServerResponse res, JsonNode data) {
         Respond.json(res, DeviceCode.SUCCESS.httpStatus(), DeviceJson.success(data));
     }
 }

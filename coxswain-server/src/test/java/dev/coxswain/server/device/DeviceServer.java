@@ -121,10 +121,10 @@ final class DeviceServer implements AutoCloseable {
      * @param body JSON text, or null for none
      */
     Resp send(String method, String path, String key, String body, String... headerPairs) {
-        return send(method, path, key, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headerPairs);
+        return sendBytes(method, path, key, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headerPairs);
     }
 
-    Resp send(String method, String path, String key, byte[] body, String... headerPairs) {
+    Resp sendBytes(String method, String path, String key, byte[] body, String... headerPairs) {
         Map<String, String> h = new LinkedHashMap<>();
         if (key != null) h.put("X-API-Key", key);
         if (body != null) h.put("Content-Type", "application/json");
