@@ -88,6 +88,20 @@ public final class PostgresDialect implements SqlDialect {
                 + " SELECT id FROM t";
     }
 
+    /**
+     * A lateral join: the correlated form's generic plan, once made while {@code tasks} was small,
+     * hash-joined a sequential scan of the whole table on every claim; a lateral subquery with
+     * {@code LIMIT 1} can only be a probe of the device's queue index.
+     */
+    @Override
+    public String deviceHeadsSql(int typeCount) {
+        return "SELECT q.id, q.device, q.priority, q.payload, q.owner, q.owner_limit FROM devices d CROSS JOIN LATERAL"
+                + " (SELECT t.id, t.device, t.priority, t.payload, t.owner, t.owner_limit FROM tasks t"
+                + " WHERE t.device = d.serial AND t.status = 'queued' AND t.routed = 2 AND t.type IN ("
+                + Sql.placeholders(typeCount) + ") ORDER BY t.priority DESC, t.id LIMIT 1) q"
+                + " WHERE d.worker_id = ? AND d.present = 1 AND d.busy_task IS NULL ORDER BY q.priority DESC, q.id LIMIT ?";
+    }
+
     /** One round trip instead of three for every claim (data-modifying CTEs). */
     @Override
     public String claimWithStart(String claimSql) {
