@@ -778,9 +778,16 @@ class DocumentedResponsesTest {
         return created(admin("POST", "/api/v1/task", parkedDeviceTaskBody())).path("task_ids").path(0).asText();
     }
 
-    /** A device task the docs farm has taken (the only one due on its device); its id. */
+    /**
+     * A device task the docs farm has taken (the only one due on its device); its id. The farm's
+     * heartbeat first lets go of attempts an earlier recipe stopped: a device stays busy until its
+     * worker does.
+     */
     private static String runningDeviceTask() {
         deviceFarm();
+        DocsServer.Reply beat = asWorker("PATCH", "/_worker/workers/" + DOCS_FARM, signed(WorkerWire.heartbeat(DOCS_FARM, List.of()), false,
+                DOCS_FARM), DOCS_FARM);
+        assertThat(beat.status()).as(beat.text()).isEqualTo(200);
         created(admin("POST", "/api/v1/task", "{\"serials\": [\"" + DOCS_SERIAL + "\"], \"script_name\": \"post\", "
                 + "\"min_interval\": 0, \"max_interval\": 0}"));
         DocsServer.Reply polled = asWorker("GET", "/_worker/workers/" + DOCS_FARM + "/tasks/next?timeout=20&available_skills=post&hot_skills=",
