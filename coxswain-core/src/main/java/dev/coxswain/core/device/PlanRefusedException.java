@@ -1,4 +1,0 @@
-package dev.coxswain.core.device;
-
-/* TEMPORARY copy of the BRIEF signatures so the device face compiles; deleted before h/devsvc is merged. */
-public class PlanRefusedException extends RuntimeException { public PlanRefusedException(String m) { super(m); } }
