@@ -18,6 +18,8 @@ public final class PostgresDialect implements SqlDialect {
     private static final long MIGRATION_LOCK = 0x436f78737761696eL;
     /** The first key of every node lock ("Cox\0"); the second is {@link #nodeLockKey}. */
     static final int NODE_LOCK_SPACE = 0x436f7800;
+    /** The first key of an owner's device-task lock ("Cox\1"); the second is the owner's hash (a collision only serialises more). */
+    static final int OWNER_LOCK_SPACE = 0x436f7801;
 
     @Override
     public String name() {
@@ -139,6 +141,14 @@ public final class PostgresDialect implements SqlDialect {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        }
+    }
+
+    @Override
+    public void lockOwner(Connection c, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(" + OWNER_LOCK_SPACE + ", ?)")) {
+            ps.setInt(1, owner.hashCode());
+            ps.execute();
         }
     }
 

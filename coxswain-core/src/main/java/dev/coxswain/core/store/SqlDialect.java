@@ -50,6 +50,14 @@ public interface SqlDialect {
                 + " WHERE d.worker_id = ? AND d.present = 1 AND d.busy_task IS NULL ORDER BY t.priority DESC, t.id LIMIT ?";
     }
 
+    /**
+     * Holds, until the transaction ends, a lock that serialises the transactions deciding on one
+     * owner's device-task limit, so a second create of the owner counts the first one's tasks.
+     * SQLite runs one write transaction at a time: nothing to hold.
+     */
+    default void lockOwner(Connection c, String owner) throws SQLException {
+    }
+
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 
