@@ -96,8 +96,8 @@ class DeviceWorkersTest {
             for (String id : e.getValue()) {
                 JsonNode t = srv.task(id);
                 assertThat(t.path("worker_id").asText()).as("%s", t).isEqualTo(owner.get(e.getKey()));
-                assertThat(t.path("result")).as("%s", t)
-                        .isEqualTo(JSON.createObjectNode().put("serial", e.getKey()).put("worker", owner.get(e.getKey())));
+                assertThat(t.path("result")).as("%s", t).isEqualTo(JSON.createObjectNode().put("serial", e.getKey())
+                        .put("worker", owner.get(e.getKey())).put("remark", "ran on " + e.getKey() + " by " + owner.get(e.getKey())));
             }
         }
 
@@ -161,6 +161,46 @@ class DeviceWorkersTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> ledger.has(running + ".1", false));
             srv.cancel(running);
             srv.awaitStatus(next, "completed");
+        }
+        ledger.assertOneAtATimePerDevice();
+    }
+
+    // ---- the device face ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void theDeviceFaceRunsEachDevicesTasksOnItsOwnerAndItsStopReachesTheWorker(Store store) throws Exception {
+        start(store);
+        agent("face-agent", List.of("J1"));
+        sdk("face-sdk", List.of("S1"));
+
+        JsonNode created = face("POST", "/api/v1/task", """
+                {"serials": ["J1", "S1"], "script_name": "post", "script_config": {"hold_ms": 20},
+                 "min_interval": 0, "max_interval": 0}""");
+        assertThat(created.path("created_count").asInt()).isEqualTo(2);
+        Map<String, String> owner = Map.of("J1", "face-agent", "S1", "face-sdk");
+        for (JsonNode id : created.path("task_ids")) {
+            JsonNode t = awaitFaceStatus(id.asLong(), 2);
+            String serial = t.path("serial").asText();
+            assertThat(t.path("remark").asText()).as("%s", t).isEqualTo("ran on " + serial + " by " + owner.get(serial));
+            assertThat(t.path("source").asText()).isEqualTo("api");
+            assertThat(ledger.of("task-" + id.asLong())).extracting(DeviceLedger.Run::worker).containsExactly(owner.get(serial));
+        }
+
+        JsonNode blocking = face("POST", "/api/v1/task", """
+                {"serials": ["J1", "S1"], "script_name": "post", "script_config": {"block_attempts": 9},
+                 "min_interval": 0, "max_interval": 0}""");
+        for (JsonNode id : blocking.path("task_ids")) {
+            String wire = "task-" + id.asLong() + ".1";
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.has(wire, false));
+            long stopSent = System.nanoTime();
+            assertThat(face("POST", "/api/v1/task/" + id.asLong() + "/stop", null).path("status").asInt()).isEqualTo(3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.has(wire, true));
+            DeviceLedger.Run stopped = ledger.of("task-" + id.asLong()).getFirst();
+            assertThat(stopped.outcome()).isEqualTo("stopped");
+            assertThat(Duration.ofNanos(stopped.end() - stopSent)).as("from the stop request to the script stopping on %s",
+                    stopped.serial()).isLessThan(Duration.ofSeconds(1));
+            assertThat(face("GET", "/api/v1/task/" + id.asLong(), null).path("remark").asText()).isEqualTo("stopped");
         }
         ledger.assertOneAtATimePerDevice();
     }
@@ -315,7 +355,8 @@ class DeviceWorkersTest {
                 boolean block = ctx.task().attempt() <= config.path("block_attempts").asInt(0);
                 ctx.awaitStop(block ? Duration.ofMinutes(5) : Duration.ofMillis(config.path("hold_ms").asLong(0)));
                 if (ctx.isStopped()) outcome = "stopped";
-                return JSON.createObjectNode().put("serial", device.id()).put("worker", worker);
+                return JSON.createObjectNode().put("serial", device.id()).put("worker", worker)
+                        .put("remark", "ran on " + device.id() + " by " + worker);
             } finally {
                 span.end(outcome);
             }
@@ -364,7 +405,8 @@ class DeviceWorkersTest {
                 throw e;
             }
             span.end("done");
-            return ReplaySkills.data(JSON.createObjectNode().put("serial", serial).put("worker", worker));
+            return ReplaySkills.data(JSON.createObjectNode().put("serial", serial).put("worker", worker)
+                    .put("remark", "ran on " + serial + " by " + worker));
         };
     }
 
@@ -388,6 +430,27 @@ class DeviceWorkersTest {
             last[0] = srv.task(id);
             assertThat(last[0].path("retry_count").asInt()).as("%s", last[0]).isEqualTo(1);
             assertThat(last[0].path("status").asText()).as("%s", last[0]).isIn("pending", "queued");
+        });
+        return last[0];
+    }
+
+    /** A device-face call with the admin key (an unlimited plan); returns {@code data} of a {@code code 0} answer. */
+    private JsonNode face(String method, String path, String body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "ApiKey " + ConformanceServer.ADMIN_KEY);
+        if (body != null) headers.put("Content-Type", "application/json");
+        ConformanceServer.Resp r = srv.send(method, path, headers,
+                body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("code").asInt()).as("%s", r).isZero();
+        return r.json().path("data");
+    }
+
+    private JsonNode awaitFaceStatus(long id, int status) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            last[0] = face("GET", "/api/v1/task/" + id, null);
+            assertThat(last[0].path("status").asInt()).as("%s", last[0]).isEqualTo(status);
         });
         return last[0];
     }
