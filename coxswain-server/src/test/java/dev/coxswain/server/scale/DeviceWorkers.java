@@ -1,0 +1,112 @@
+package dev.coxswain.server.scale;
+
+import dev.coxswain.worker.CoxswainWorker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The scale test's device workers in this JVM: {@code workers} of them, each owning
+ * {@code devicesPerWorker} devices (serials {@code scale-<w>-<d>}) and running the {@code follow}
+ * script, each recording every script run in its own {@link ScriptRuns}.
+ */
+final class DeviceWorkers implements AutoCloseable {
+    static final String SCRIPT = "follow";
+
+    private final List<CoxswainWorker> agents;
+    private final List<ScriptRuns> records;
+    private final List<List<String>> serials;
+
+    private DeviceWorkers(List<CoxswainWorker> agents, List<ScriptRuns> records, List<List<String>> serials) {
+        this.agents = agents;
+        this.records = records;
+        this.serials = serials;
+    }
+
+    static String serial(int worker, int device) {
+        return "scale-%d-%03d".formatted(worker, device);
+    }
+
+    /** Starts the workers and waits until the server has accepted every registration. */
+    static DeviceWorkers start(String serverUrl, String token, int workers, int devicesPerWorker, Duration scriptTime)
+            throws InterruptedException {
+        List<CoxswainWorker> agents = new ArrayList<>();
+        List<ScriptRuns> records = new ArrayList<>();
+        List<List<String>> serials = new ArrayList<>();
+        DeviceWorkers fleet = new DeviceWorkers(agents, records, serials);
+        try {
+            for (int w = 0; w < workers; w++) {
+                String id = "scale-worker-" + w;
+                ScriptRuns runs = new ScriptRuns(id);
+                List<String> own = new ArrayList<>();
+                CoxswainWorker.Builder b = CoxswainWorker.builder().serverUrl(serverUrl).workerId(id).masterToken(token)
+                        .concurrency(devicesPerWorker).idlePollDelay(Duration.ofMillis(10)).hostname("scale-host")
+                        .ipAddress("127.0.0.1").shutdownGracePeriod(Duration.ofSeconds(5));
+                for (int d = 0; d < devicesPerWorker; d++) {
+                    String s = serial(w, d);
+                    own.add(s);
+                    b.device(Map.of("id", s, "type", "phone", "model", "scale"));
+                }
+                b.skill(SCRIPT, ctx -> {
+                    long start = System.nanoTime();
+                    String serial = ctx.params().path("serial").asText();
+                    LockSupport.parkNanos(scriptTime.toNanos());
+                    long end = System.nanoTime();
+                    runs.add(new ScriptRun(serial, taskNumber(ctx.coxswainTask()), ctx.attempt(), start, end));
+                    return Map.of("remark", "followed");
+                });
+                agents.add(b.build());
+                records.add(runs);
+                serials.add(own);
+            }
+            for (CoxswainWorker a : agents) a.start();
+            for (CoxswainWorker a : agents) {
+                if (!a.awaitRegistered(Duration.ofSeconds(30))) throw new AssertionError(a.workerId() + " did not register");
+            }
+            return fleet;
+        } catch (RuntimeException | InterruptedException | AssertionError e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    /** Each worker's own records, in worker order. */
+    List<ScriptRuns> records() {
+        return records;
+    }
+
+    /** The serials worker {@code w} owns. */
+    List<String> serials(int w) {
+        return serials.get(w);
+    }
+
+    List<String> allSerials() {
+        return serials.stream().flatMap(List::stream).toList();
+    }
+
+    /** Script runs so far over every worker. */
+    long runs() {
+        return records.stream().mapToLong(ScriptRuns::size).sum();
+    }
+
+    @Override
+    public void close() {
+        List<Thread> closers = new ArrayList<>();
+        for (CoxswainWorker a : agents) closers.add(Thread.ofPlatform().start(a::close));
+        for (Thread t : closers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** {@code task-<n>} → n. */
+    static long taskNumber(String coxswainTask) {
+        return Long.parseLong(coxswainTask.substring(coxswainTask.indexOf('-') + 1));
+    }
+}
