@@ -10,11 +10,28 @@ import java.util.List;
  *
  * @param scheduledAt null = as soon as possible
  * @param backoff     see {@code engine.Backoff}
+ * @param owner       the principal that created it (kept for per-owner limits of device tasks), or null
+ * @param ownerLimit  how many device tasks of {@code owner} may run at once (its plan's concurrency), null = no limit
  */
 public record NewTask(String type, String name, String description, JsonNode payload, int priority,
                       int maxRetries, String backoff, Instant scheduledAt, int timeoutSeconds,
                       List<String> tags, List<Long> dependencies, boolean checkpointEnabled,
-                      String originKind, String originId) {
+                      String originKind, String originId, String owner, Integer ownerLimit) {
+    /** A task without an owner (schedules, workflows, faces that do not limit per owner). */
+    public NewTask(String type, String name, String description, JsonNode payload, int priority,
+                   int maxRetries, String backoff, Instant scheduledAt, int timeoutSeconds,
+                   List<String> tags, List<Long> dependencies, boolean checkpointEnabled,
+                   String originKind, String originId) {
+        this(type, name, description, payload, priority, maxRetries, backoff, scheduledAt, timeoutSeconds, tags,
+                dependencies, checkpointEnabled, originKind, originId, null, null);
+    }
+
+    /** The serial of the device this task must run on ({@code payload.requirements.device}), or null. */
+    public String device() {
+        JsonNode d = payload == null ? null : payload.path("requirements").get("device");
+        return d != null && d.isTextual() ? d.asText() : null;
+    }
+
     public static final int MIN_PRIORITY = 1;
     public static final int MAX_PRIORITY = 10;
     /**

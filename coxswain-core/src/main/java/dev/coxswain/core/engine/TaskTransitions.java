@@ -281,9 +281,14 @@ public final class TaskTransitions {
      * completed (which only decrements dependents that are pending).
      */
     public void retry(Tx tx, Task t, Instant now) throws SQLException {
+        retry(tx, t, now, now);
+    }
+
+    /** As {@link #retry(Tx, Task, Instant)}, due at {@code runAt} (pending until then). */
+    public void retry(Tx tx, Task t, Instant now, Instant runAt) throws SQLException {
         Map<Long, TaskStatus> deps = tasks.statuses(tx.connection(), t.dependencies(), false);
         int open = (int) t.dependencies().stream().filter(d -> deps.get(d) != TaskStatus.COMPLETED).count();
-        tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", now,
+        tasks.update(tx, t.id(), sets("status", TaskStatus.PENDING, "retry_count", t.retryCount() + 1, "run_at", runAt,
                 "deps_pending", open, "updated_at", now, "completed_at", null, "worker_id", null, "error", null,
                 "exit_code", null, "result", null, "error_code", null, "progress", null, "progress_message", null,
                 "result_status", null), null);

@@ -14,6 +14,7 @@ import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.engine.TimeoutWatcher;
 import dev.coxswain.core.engine.WorkerHeartbeat;
 import dev.coxswain.core.engine.WorkerLiveness;
+import dev.coxswain.core.remote.DeviceRegistry;
 import dev.coxswain.core.remote.RemoteChannels;
 import dev.coxswain.core.remote.RemoteDispatcher;
 import dev.coxswain.core.remote.RemoteTimeouts;
@@ -21,6 +22,7 @@ import dev.coxswain.core.remote.SocketPinger;
 import dev.coxswain.core.remote.RemoteWorkers;
 import dev.coxswain.core.remote.WorkerTokens;
 import dev.coxswain.core.store.WorkerTokenStore;
+import dev.coxswain.core.store.DeviceStore;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.runtime.Signal;
@@ -84,6 +86,7 @@ public final class Engine implements AutoCloseable {
     private final Signal deliverySignal = new Signal();
     private final Signal remoteSignal = new Signal();
     private final RemoteChannels remoteChannels;
+    private final DeviceRegistry deviceRegistry;
     private final RemoteDispatcher remoteDispatcher;
     private final RemoteWorkers remoteWorkers;
     private final WorkerTokens workerTokens;
@@ -185,9 +188,11 @@ public final class Engine implements AutoCloseable {
                 ? new DeadNodeReaper(db, tasks, transitions, clock, promoteSignal, cfg.workerId(), NODE_WATCH, NODE_WATCH)
                 : null;
         this.remoteChannels = new RemoteChannels(db, tasks);
-        this.remoteDispatcher = new RemoteDispatcher(db, tasks, workers, transitions, clock, cfg.remote().ttl(),
+        DeviceStore deviceStore = new DeviceStore(db.dialect());
+        this.deviceRegistry = new DeviceRegistry(db, deviceStore, clock);
+        this.remoteDispatcher = new RemoteDispatcher(db, tasks, workers, deviceStore, transitions, clock, cfg.remote().ttl(),
                 cfg.fallbackPoll(), observer, queued, remoteSignal);
-        this.remoteWorkers = new RemoteWorkers(db, tasks, workers, logs, events, transitions, remoteDispatcher,
+        this.remoteWorkers = new RemoteWorkers(db, tasks, workers, deviceStore, logs, events, transitions, remoteDispatcher,
                 new RemoteWorkers.SealedEnvAccess(sealedEnv), clock, cfg.remote(), cfg.maxLogLinesPerTask(), observer,
                 queued, promoteSignal::raise, workflows.workerEvents());
         this.workerTokens = new WorkerTokens(db, new WorkerTokenStore(), sealer, clock);
@@ -327,6 +332,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The remote-worker protocol below HTTP. */
+    /** The devices remote workers reported. */
+    public DeviceRegistry devices() {
+        return deviceRegistry;
+    }
+
     public RemoteWorkers remote() {
         return remoteWorkers;
     }

@@ -5,6 +5,7 @@ import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.runtime.Duty;
 import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.DeviceStore;
 import dev.coxswain.core.store.TaskStore;
 import dev.coxswain.core.store.WorkerStore;
 import dev.coxswain.core.store.WorkerStore.RemoteProfile;
@@ -38,10 +39,13 @@ public final class RemoteDispatcher implements Duty {
     private static final Logger LOG = Logger.getLogger(RemoteDispatcher.class.getName());
     /** Routed tasks a worker looks through for one whose requirements it meets. */
     private static final int ROUTED_LOOKAHEAD = 32;
+    /** Device queue heads a worker looks through (one per free device it owns). */
+    private static final int DEVICE_LOOKAHEAD = 64;
 
     private final Database db;
     private final TaskStore tasks;
     private final WorkerStore workers;
+    private final DeviceStore devices;
     private final TaskTransitions transitions;
     private final Clock clock;
     private final Duration lease;
@@ -80,12 +84,13 @@ public final class RemoteDispatcher implements Duty {
      * @param requeued called after a task went back to the queue (wakes dispatch)
      * @param signal   this duty's wake-up (raised when a poll arrives)
      */
-    public RemoteDispatcher(Database db, TaskStore tasks, WorkerStore workers, TaskTransitions transitions, Clock clock,
-                            Duration lease, Duration fallbackPoll, EngineObserver observer, Runnable requeued,
-                            dev.coxswain.core.runtime.Signal signal) {
+    public RemoteDispatcher(Database db, TaskStore tasks, WorkerStore workers, DeviceStore devices,
+                            TaskTransitions transitions, Clock clock, Duration lease, Duration fallbackPoll,
+                            EngineObserver observer, Runnable requeued, dev.coxswain.core.runtime.Signal signal) {
         this.db = db;
         this.tasks = tasks;
         this.workers = workers;
+        this.devices = devices;
         this.transitions = transitions;
         this.clock = clock;
         this.lease = lease;
@@ -180,13 +185,18 @@ public final class RemoteDispatcher implements Duty {
     }
 
     /**
-     * Claims the first task in claim order (priority, then age) the worker may take: a routed task
-     * whose requirements it meets, unless a plain task comes before it.
+     * Claims the next task the worker may take: first a task of one of its free devices (nobody
+     * else can run those), then, in claim order (priority, then age), a routed task whose
+     * requirements it meets, unless a plain task comes before it.
      *
      * @param noPlain skill sets whose plain queue this pass found empty
      */
     private Task claimNext(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now,
                            Set<Set<String>> noPlain) throws SQLException {
+        if (reportsDevices(p)) {
+            Task t = claimDeviceTask(tx, p, skills, now);
+            if (t != null) return t;
+        }
         for (TaskStore.RoutedCandidate rc : tasks.routedCandidates(tx.connection(), skills, ROUTED_LOOKAHEAD)) {
             if (!Requirements.met(rc.requirements(), p)) continue;
             if (!noPlain.contains(skills) && tasks.plainQueuedBefore(tx.connection(), skills, rc.priority(), rc.id())) {
@@ -197,6 +207,39 @@ public final class RemoteDispatcher implements Duty {
             if (t != null) return t;
         }
         return noPlain.contains(skills) ? null : claimPlain(tx, p, skills, now, noPlain);
+    }
+
+    /**
+     * The first head of the worker's free device queues it may start: the device row is locked and
+     * checked again (still present, still this worker's, nothing running on it: on PostgreSQL a
+     * claim on another node may have started one since the heads were read), and the owner's plan
+     * must leave room. The unique index on running device tasks backs the check up.
+     */
+    private Task claimDeviceTask(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now)
+            throws SQLException {
+        Connection c = tx.connection();
+        Map<String, Integer> ownerRunning = new java.util.HashMap<>();
+        for (TaskStore.DeviceHead h : tasks.deviceHeads(c, p.id(), skills, DEVICE_LOOKAHEAD)) {
+            if (!Requirements.met(h.requirements(), p)) continue;
+            if (h.ownerLimit() != null && h.owner() != null) {
+                Integer n = ownerRunning.get(h.owner());
+                if (n == null) ownerRunning.put(h.owner(), n = tasks.countOwnerRunning(c, h.owner()));
+                if (n >= h.ownerLimit()) continue;
+            }
+            if (!devices.lockOwned(tx, h.device(), p.id()) || tasks.runningOnDevice(c, h.device()) != null) continue;
+            Task t = transitions.claimByIdAndStart(tx, h.id(), p.id(), now, now.plus(lease));
+            if (t != null) {
+                if (h.owner() != null) ownerRunning.merge(h.owner(), 1, Integer::sum);
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the worker reported any device (else its device queues are empty: skip the query). */
+    private static boolean reportsDevices(RemoteProfile p) {
+        com.fasterxml.jackson.databind.JsonNode d = p.info() == null ? null : p.info().path("resources").path("devices");
+        return d != null && d.isArray() && !d.isEmpty();
     }
 
     private Task claimPlain(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now,

@@ -13,6 +13,7 @@ import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.service.NotFoundException;
 import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.DeviceStore;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.EventStore.Event;
 import dev.coxswain.core.store.LogStore;
@@ -67,6 +68,7 @@ public final class RemoteWorkers {
     private final TaskTransitions transitions;
     private final RemoteDispatcher dispatcher;
     private final TaskPayloads payloads;
+    private final DeviceReports deviceReports;
     private final Clock clock;
     private final RemoteSettings settings;
     private final int maxLogLines;
@@ -79,18 +81,18 @@ public final class RemoteWorkers {
      *                handed-back attempt): wakes dispatch here and on the other nodes
      * @param promote after a write that may have made tasks pending (a retry with backoff)
      */
-    public RemoteWorkers(Database db, TaskStore tasks, WorkerStore workers, LogStore logs, EventStore events,
-                         TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env, Clock clock,
-                         RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
+    public RemoteWorkers(Database db, TaskStore tasks, WorkerStore workers, DeviceStore devices, LogStore logs,
+                         EventStore events, TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env,
+                         Clock clock, RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
                          Runnable promote) {
-        this(db, tasks, workers, logs, events, transitions, dispatcher, env, clock, settings, maxLogLines, observer, queued,
-                promote, dev.coxswain.core.engine.WorkerEvents.NONE);
+        this(db, tasks, workers, devices, logs, events, transitions, dispatcher, env, clock, settings, maxLogLines, observer,
+                queued, promote, dev.coxswain.core.engine.WorkerEvents.NONE);
     }
 
     /** @param reported told of every progress and custom event stored for a task (workflow jobs follow them) */
-    public RemoteWorkers(Database db, TaskStore tasks, WorkerStore workers, LogStore logs, EventStore events,
-                         TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env, Clock clock,
-                         RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
+    public RemoteWorkers(Database db, TaskStore tasks, WorkerStore workers, DeviceStore devices, LogStore logs,
+                         EventStore events, TaskTransitions transitions, RemoteDispatcher dispatcher, SealedEnvAccess env,
+                         Clock clock, RemoteSettings settings, int maxLogLines, EngineObserver observer, Runnable queued,
                          Runnable promote, dev.coxswain.core.engine.WorkerEvents reported) {
         this.reported = reported;
         this.db = db;
@@ -101,6 +103,7 @@ public final class RemoteWorkers {
         this.transitions = transitions;
         this.dispatcher = dispatcher;
         this.payloads = new TaskPayloads(env.env());
+        this.deviceReports = new DeviceReports(devices, tasks, transitions);
         this.clock = clock;
         this.settings = settings;
         this.maxLogLines = maxLogLines;
@@ -144,15 +147,19 @@ public final class RemoteWorkers {
         body.path("installed_software").fields().forEachRemaining(e -> sw.add(e.getKey() + " " + e.getValue().asText()));
         String version = sw.length() == 0 ? "unknown" : sw.toString();
         Instant now = clock.instant();
+        List<Long> lost = new ArrayList<>();
         db.write(tx -> {
             if (workers.registerRemote(tx, workerId, hostname, capacity, version.length() > 200 ? version.substring(0, 200) : version,
                     skills, hash, info, now, now.plus(settings.ttl()))) {
                 ObjectNode data = Json.object().put("hostname", hostname).put("kind", "remote");
                 events.append(tx, List.of(new Event(now.toEpochMilli(), "worker.registered", null, workerId, data.toString())));
             }
+            // A registration lists every device the worker has: one it no longer lists has vanished.
+            deviceReports.apply(tx, workerId, body.path("resources").path("devices"), now, lost);
             return null;
         });
-        queued.run(); // a new skill may have work waiting
+        if (!lost.isEmpty()) promote.run();
+        queued.run(); // a new skill or device may have work waiting
     }
 
     // ---- heartbeat --------------------------------------------------------------------------
@@ -175,6 +182,11 @@ public final class RemoteWorkers {
             for (String k : List.of("available_skills", "hot_skills")) stringArray(body, k);
             object(body, "usage");
             object(body, "metadata");
+            object(body, "resources");
+            JsonNode devs = body.path("resources").path("devices");
+            if (!devs.isMissingNode() && !devs.isNull() && !devs.isArray()) {
+                throw new ValidationException("resources.devices", "must be an array");
+            }
             if (body.has("status") && !body.get("status").isTextual()) throw new ValidationException("status", "must be a string");
         }
         boolean leaving = body != null && "offline".equals(body.path("status").asText());
@@ -203,6 +215,9 @@ public final class RemoteWorkers {
             boolean skillsKnown = keep != null ? !keep.isEmpty() : p.hasSkills() && (hash == null || hash.equals(p.skillsHash()));
             ObjectNode info = info(p.info(), body);
             workers.refreshRemote(tx, workerId, info, keep, keep != null ? hash : p.skillsHash(), now, now.plus(settings.ttl()));
+            // Coxswain extension: a heartbeat's resources.devices is the worker's full device list.
+            JsonNode devices = body.path("resources").path("devices");
+            if (devices.isArray()) deviceReports.apply(tx, workerId, devices, now, lostOrCancelled);
             List<String> cancel = new ArrayList<>();
             if (currentWire == null) {
                 renewAll(tx, workerId, now);

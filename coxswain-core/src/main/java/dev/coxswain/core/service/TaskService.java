@@ -269,6 +269,24 @@ public final class TaskService {
         });
     }
 
+    /**
+     * A failed task (or, with {@code allowCancelled}, a cancelled one) runs again from {@code runAt};
+     * retry_count counts it (the device face's retries, which wait a random delay).
+     */
+    public Task retryAt(long id, Instant runAt, boolean allowCancelled) {
+        return db.write(tx -> {
+            Task t = lockExisting(tx, id);
+            if (t.status() != TaskStatus.FAILED && !(allowCancelled && t.status() == TaskStatus.CANCELLED)) {
+                throw new ConflictException(ref(id) + " is " + t.status().wire() + "; only "
+                        + (allowCancelled ? "failed or cancelled" : "failed") + " tasks can be retried");
+            }
+            Instant now = clock.instant();
+            transitions.retry(tx, t, now, runAt.isBefore(now) ? now : runAt);
+            tx.afterCommit(promote::raise);
+            return tasks.findForUpdate(tx, id);
+        });
+    }
+
     /** Merges keys into a running task's checkpoint data. */
     public Task checkpoint(long id, ObjectNode data) {
         return db.write(tx -> {

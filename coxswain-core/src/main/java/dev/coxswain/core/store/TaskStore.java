@@ -33,9 +33,13 @@ public final class TaskStore {
             + " checkpoint_data, log_count, origin_kind, origin_id, error_code, progress, progress_message";
     private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
             + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-            + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, log_count)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+            + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, device, owner, owner_limit, log_count)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    /** {@code tasks.routed}: requirements restrict the worker (routed queue). */
+    static final int ROUTED = 1;
+    /** {@code tasks.routed}: a device task (device queue, one running per device). */
+    static final int ROUTED_DEVICE = 2;
 
     private final SqlDialect dialect;
     private final SealedEnv env;
@@ -108,16 +112,22 @@ public final class TaskStore {
             ps.setString(17, t.originKind());
             ps.setString(18, t.originId());
             Sql.setMillis(ps, 19, slotAt);
-            // A task whose payload names requirements is left to the workers that meet them (see routedCandidates).
+            // A task whose payload names requirements is left to the workers that meet them (see
+            // routedCandidates); one that names a device waits in that device's queue (deviceHeads).
             JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
-            Sql.setInt(ps, 20, req != null && !req.isNull() ? 1 : null);
+            String device = t.device();
+            Integer routed = device != null ? Integer.valueOf(ROUTED_DEVICE) : req != null && !req.isNull() ? Integer.valueOf(ROUTED) : null;
+            Sql.setInt(ps, 20, routed);
+            ps.setString(21, device);
+            ps.setString(22, t.owner());
+            Sql.setInt(ps, 23, t.ownerLimit());
             if (withRecords != null) {
-                ps.setLong(21, now.toEpochMilli());
-                ps.setString(22, created.eventType());
-                ps.setString(23, created.eventData());
                 ps.setLong(24, now.toEpochMilli());
-                ps.setString(25, created.level().wire());
-                ps.setString(26, created.message());
+                ps.setString(25, created.eventType());
+                ps.setString(26, created.eventData());
+                ps.setLong(27, now.toEpochMilli());
+                ps.setString(28, created.level().wire());
+                ps.setString(29, created.message());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -310,6 +320,55 @@ public final class TaskStore {
             }
         }
         return out;
+    }
+
+    /** The first queued task of a free device, as a worker checks it before claiming. */
+    public record DeviceHead(long id, String device, int priority, JsonNode requirements, String owner, Integer ownerLimit) {
+    }
+
+    /**
+     * The head of each device queue the worker may take from now: for each present device it
+     * owns with no task running, its first queued task of these types in claim order (priority,
+     * then age); the heads themselves in claim order. Each device's head is one probe of its
+     * queue's partial index, so the cost follows the worker's devices, not the queue's length.
+     */
+    public List<DeviceHead> deviceHeads(Connection c, String workerId, Collection<String> types, int limit) throws SQLException {
+        List<DeviceHead> out = new ArrayList<>();
+        if (types.isEmpty()) return out;
+        String in = Sql.placeholders(types.size());
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.device, t.priority, t.payload, t.owner, t.owner_limit"
+                + " FROM devices d JOIN tasks t ON t.id = (SELECT q.id FROM tasks q WHERE q.device = d.serial"
+                + " AND q.status = 'queued' AND q.routed = 2 AND q.type IN (" + in + ") ORDER BY q.priority DESC, q.id LIMIT 1)"
+                + " WHERE d.worker_id = ? AND d.present = 1 AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.device = d.serial"
+                + " AND r.status = 'running' AND r.routed = 2) ORDER BY t.priority DESC, t.id LIMIT ?")) {
+            int i = 1;
+            for (String t : types) ps.setString(i++, t);
+            ps.setString(i++, workerId);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode p = Json.read(rs.getString(4));
+                    out.add(new DeviceHead(rs.getLong(1), rs.getString(2), rs.getInt(3), p == null ? null : p.get("requirements"),
+                            rs.getString(5), Sql.integer(rs, 6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The device task running on this device now, or null. */
+    public Long runningOnDevice(Connection c, String serial) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE device = ? AND status = 'running' AND routed = 2")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** How many device tasks of this owner run now. */
+    public int countOwnerRunning(Connection c, String owner) throws SQLException {
+        return (int) Sql.count(c, "SELECT COUNT(*) FROM tasks WHERE owner = ? AND status = 'running' AND routed = 2", owner);
     }
 
     /**

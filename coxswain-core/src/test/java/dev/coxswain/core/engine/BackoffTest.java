@@ -37,4 +37,23 @@ class BackoffTest {
         assertThat(Backoff.valid("quadratic")).isFalse();
         assertThat(Backoff.valid(null)).isFalse();
     }
+
+    @Test
+    void randomIsUniformWithinItsBounds() {
+        long min = Long.MAX_VALUE, max = 0;
+        for (int i = 0; i < 2000; i++) {
+            long ms = backoff.delay(Backoff.random(5, 60), 1).toMillis();
+            assertThat(ms).isBetween(5_000L, 60_000L);
+            min = Math.min(min, ms);
+            max = Math.max(max, ms);
+        }
+        assertThat(min).isLessThan(8_000);
+        assertThat(max).isGreaterThan(57_000);
+        assertThat(backoff.delay("random:0-0", 2)).isEqualTo(Duration.ZERO);
+        assertThat(Backoff.valid("random:5-60")).isTrue();
+        assertThat(Backoff.valid("random:60-5")).isFalse();
+        assertThat(Backoff.valid("random:-1-5")).isFalse();
+        assertThat(Backoff.valid("random:5")).isFalse();
+        assertThat(Backoff.valid("random:a-b")).isFalse();
+    }
 }

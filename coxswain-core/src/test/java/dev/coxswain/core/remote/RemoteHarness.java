@@ -344,9 +344,9 @@ public final class RemoteHarness implements AutoCloseable {
         final WorkerLiveness liveness;
 
         Manual(EngineObserver observer) {
-            dispatcher = new RemoteDispatcher(db, tasks, workers, transitions, clock, settings.ttl(), Duration.ofMillis(50),
+            dispatcher = new RemoteDispatcher(db, tasks, workers, new dev.coxswain.core.store.DeviceStore(db.dialect()), transitions, clock, settings.ttl(), Duration.ofMillis(50),
                     observer, requeued::incrementAndGet, new Signal());
-            remote = new RemoteWorkers(db, tasks, workers, logs, events, transitions, dispatcher,
+            remote = new RemoteWorkers(db, tasks, workers, new dev.coxswain.core.store.DeviceStore(db.dialect()), logs, events, transitions, dispatcher,
                     new RemoteWorkers.SealedEnvAccess(new SealedEnv(Sealer.NONE)), clock, settings,
                     EngineConfig.DEFAULT_MAX_LOG_LINES, observer, () -> { }, promoted::incrementAndGet);
             timeouts = new RemoteTimeouts(db, tasks, transitions, channels, clock, promoted::incrementAndGet, Duration.ofSeconds(1));
@@ -458,9 +458,24 @@ public final class RemoteHarness implements AutoCloseable {
             return this;
         }
 
+        String owner;
+        Integer ownerLimit;
+
+        /** A device task: {@code requirements.device}. */
+        Spec device(String serial) {
+            payload.putObject("requirements").put("device", serial);
+            return this;
+        }
+
+        Spec owner(String principal, Integer limit) {
+            owner = principal;
+            ownerLimit = limit;
+            return this;
+        }
+
         NewTask build() {
             return new NewTask(type, name, null, payload, priority, maxRetries, backoff, null, timeoutSeconds,
-                    List.of(), deps, checkpoint, null, null);
+                    List.of(), deps, checkpoint, null, null, owner, ownerLimit);
         }
     }
 }

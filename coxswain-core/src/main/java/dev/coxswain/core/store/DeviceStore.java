@@ -1,0 +1,205 @@
+package dev.coxswain.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coxswain.core.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * SQL for the {@code devices} table: the devices remote workers report, each owned by the worker
+ * that reported its serial last. Shared by both dialects except the row lock ({@link SqlDialect#forUpdate}).
+ */
+public final class DeviceStore {
+    private static final String COLUMNS = "d.serial, d.worker_id, d.type, d.model, d.properties, d.present,"
+            + " d.first_seen_at, d.last_seen_at";
+
+    private final SqlDialect dialect;
+
+    public DeviceStore(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** A device as stored. {@code properties} is whatever the worker reported (null when absent). */
+    public record Device(String serial, String workerId, String type, String model, JsonNode properties,
+                         boolean present, Instant firstSeenAt, Instant lastSeenAt) {
+    }
+
+    /** A device as a worker reports it (the serial is the report's {@code id}). */
+    public record Reported(String serial, String type, String model, JsonNode properties) {
+    }
+
+    /**
+     * A device with what the read adds: whether its worker is online, the worker's last heartbeat,
+     * and the device task running on it now.
+     */
+    public record Row(Device device, boolean workerOnline, Instant workerHeartbeat, Long runningTaskId) {
+    }
+
+    /**
+     * Makes the store match a worker's full report: devices in it are present and the worker's
+     * (taken over from another worker if need be), this worker's devices missing from it are no
+     * longer present. Rows that already match are not written, so a heartbeat that repeats the same
+     * list costs one read.
+     *
+     * @return the serials that vanished from this worker (present before, missing now)
+     */
+    public List<String> sync(Tx tx, String workerId, List<Reported> report, Instant now) throws SQLException {
+        Connection c = tx.connection();
+        Map<String, Device> mine = new LinkedHashMap<>();
+        for (Device d : ownedBy(c, workerId)) mine.put(d.serial(), d);
+        Map<String, Device> elsewhere = find(c, report.stream().map(Reported::serial).filter(s -> !mine.containsKey(s)).toList());
+        for (Reported r : report) {
+            Device had = mine.containsKey(r.serial()) ? mine.get(r.serial()) : elsewhere.get(r.serial());
+            if (had != null && had.present() && workerId.equals(had.workerId()) && Objects.equals(had.type(), r.type())
+                    && Objects.equals(had.model(), r.model()) && Objects.equals(had.properties(), r.properties())) {
+                continue;
+            }
+            upsert(c, workerId, r, now);
+        }
+        List<String> vanished = new ArrayList<>();
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        for (Reported r : report) reported.add(r.serial());
+        for (Device d : mine.values()) {
+            if (d.present() && !reported.contains(d.serial())) vanished.add(d.serial());
+        }
+        if (!vanished.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET present = 0, last_seen_at = ?"
+                    + " WHERE serial = ? AND worker_id = ?")) {
+                for (String s : vanished) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setString(2, s);
+                    ps.setString(3, workerId);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return vanished;
+    }
+
+    private void upsert(Connection c, String workerId, Reported r, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (serial, worker_id, type, model, properties,"
+                + " present, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+                + " ON CONFLICT (serial) DO UPDATE SET worker_id = excluded.worker_id, type = excluded.type,"
+                + " model = excluded.model, properties = excluded.properties, present = 1,"
+                + " last_seen_at = excluded.last_seen_at")) {
+            ps.setString(1, r.serial());
+            ps.setString(2, workerId);
+            ps.setString(3, r.type());
+            ps.setString(4, r.model());
+            ps.setString(5, r.properties() == null ? null : Json.write(r.properties()));
+            ps.setLong(6, now.toEpochMilli());
+            ps.setLong(7, now.toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The devices this worker owns (present or not). */
+    public List<Device> ownedBy(Connection c, String workerId) throws SQLException {
+        List<Device> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE d.worker_id = ?")) {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The devices among these serials that are known, by serial. */
+    public Map<String, Device> find(Connection c, Collection<String> serials) throws SQLException {
+        Map<String, Device> out = new LinkedHashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(serials));
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE d.serial IN ("
+                    + Sql.placeholders(part.size()) + ")")) {
+                int i = 1;
+                for (String s : part) ps.setString(i++, s);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Device d = map(rs);
+                        out.put(d.serial(), d);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Locks the device's row for the claim that is about to start a task on it (PostgreSQL: nodes
+     * claiming for one device take turns; SQLite has one writer anyway).
+     *
+     * @return whether the device is present and still this worker's
+     */
+    public boolean lockOwned(Tx tx, String serial, String workerId) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT worker_id, present FROM devices WHERE serial = ?"
+                + dialect.forUpdate())) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && workerId.equals(rs.getString(1)) && rs.getInt(2) == 1;
+            }
+        }
+    }
+
+    /**
+     * Every device (or those among {@code serials}, when not null) with its worker's state and its
+     * running task, by serial.
+     */
+    public List<Row> rows(Connection c, Collection<String> serials, Instant now) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        List<String> all = serials == null ? null : List.copyOf(new java.util.LinkedHashSet<>(serials));
+        if (all != null && all.isEmpty()) return out;
+        for (int from = 0; all == null ? from == 0 : from < all.size(); from += 500) {
+            List<String> part = all == null ? null : all.subList(from, Math.min(all.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", w.expires_at, w.status, w.last_heartbeat,"
+                    + " (SELECT r.id FROM tasks r WHERE r.device = d.serial AND r.status = 'running' AND r.routed = 2) AS running"
+                    + " FROM devices d LEFT JOIN workers w ON w.id = d.worker_id"
+                    + (part == null ? "" : " WHERE d.serial IN (" + Sql.placeholders(part.size()) + ")") + " ORDER BY d.serial")) {
+                if (part != null) for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Device d = map(rs);
+                        Instant expires = Sql.instant(rs, 9);
+                        boolean online = expires != null && expires.isAfter(now) && !"offline".equals(rs.getString(10));
+                        Instant beat = Sql.instant(rs, 11);
+                        long running = rs.getLong(12);
+                        out.add(new Row(d, online, beat, rs.wasNull() ? null : running));
+                    }
+                }
+            }
+        }
+        if (all != null && all.size() > 500) out.sort(java.util.Comparator.comparing(r -> r.device().serial()));
+        return out;
+    }
+
+    /** The skills (SkillInfo lists, as stored) of workers that own at least one present device. */
+    public List<JsonNode> skillsOfDeviceWorkers(Connection c) throws SQLException {
+        List<JsonNode> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT w.skills FROM workers w WHERE w.id IN"
+                + " (SELECT d.worker_id FROM devices d WHERE d.present = 1)")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode s = Json.read(rs.getString(1));
+                    if (s != null) out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Device map(ResultSet rs) throws SQLException {
+        return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Json.read(rs.getString(5)),
+                rs.getInt(6) == 1, Sql.instant(rs, 7), Sql.instant(rs, 8));
+    }
+}
