@@ -47,6 +47,12 @@ import java.util.Objects;
  * brings cancels ({@code cancel_task_ids}) and re-registers when the server has forgotten the
  * worker; one outstanding long poll while a task slot is free; results retried 5 times; progress,
  * log and checkpoint events; a WebSocket for pushed cancels; STS access tokens after a 401.
+ *
+ * <p>Devices ({@link Device}, id = serial) go into {@code resources.devices} of the registration
+ * and — a Coxswain extension — of every heartbeat, as the full current list; {@link #addDevice}
+ * and {@link #removeDevice} change it while the worker runs and send a heartbeat at once. For
+ * serving device tasks (a handler per script, one task per device at a time) use
+ * {@link DeviceAgent}.
  */
 public final class CoxswainWorker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CoxswainWorker.class.getName());
@@ -61,6 +67,7 @@ public final class CoxswainWorker implements AutoCloseable {
     private final StopSignal pollStop = new StopSignal();
     private final StopSignal sessionStop = new StopSignal();
     private final TaskSupervisor supervisor;
+    private final DeviceRoster devices;
     private final SessionKeeper keeper;
     private final Poller poller;
     private final SocketLink socket;
@@ -70,8 +77,10 @@ public final class CoxswainWorker implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private CoxswainWorker(Builder b, Settings settings, SkillSet skills) {
+    private CoxswainWorker(Builder b, Settings settings, SkillSet skills, DeviceRoster devices) {
         this.settings = settings;
+        this.devices = devices;
+        devices.onChange(session::ringNow);
         this.timings = b.timings;
         this.ownsHttp = b.httpClient == null;
         this.http = ownsHttp
@@ -81,7 +90,7 @@ public final class CoxswainWorker implements AutoCloseable {
         WorkerApi api = new WorkerApi(http, settings.server(), settings.workerId(), tokens, b.mapper,
                 timings.requestTimeout(), b.clock);
         MessageSigner signer = new MessageSigner(settings.workerId(), b.masterToken, b.clock);
-        WireMessages messages = new WireMessages(settings, skills);
+        WireMessages messages = new WireMessages(settings, skills, devices);
         this.socket = settings.webSocket()
                 ? new SocketLink(http, settings.webSocketUri(), settings.workerId(), api, session, this::cancelTask, b.mapper,
                         timings, sessionStop)
@@ -131,6 +140,38 @@ public final class CoxswainWorker implements AutoCloseable {
 
     public String workerId() {
         return settings.workerId();
+    }
+
+    /**
+     * Declares a device (or replaces the one with the same id) while the worker runs. The server
+     * hears of it at once: a heartbeat goes out without waiting for the interval, carrying the full
+     * list in {@code resources.devices} (a Coxswain extension; a re-registration carries it too).
+     *
+     * @return whether the list changed
+     */
+    public boolean addDevice(Device device) {
+        return devices.put(Objects.requireNonNull(device, "device"));
+    }
+
+    /**
+     * Withdraws a device; the heartbeat that goes out at once no longer lists it, and the server
+     * fails its running task (retried per the task's policy) and holds its queue until the device
+     * is back. This method does not stop the task's handler: a {@link DeviceAgent} does.
+     *
+     * @return whether the worker had declared it
+     */
+    public boolean removeDevice(String id) {
+        return devices.remove(id);
+    }
+
+    /** The devices declared now, in declaration order. */
+    public List<Device> devices() {
+        return devices.list();
+    }
+
+    /** A declared device by id (its serial). */
+    public java.util.Optional<Device> device(String id) {
+        return devices.find(id);
     }
 
     /** Wire ids of the tasks running now. */
@@ -211,9 +252,11 @@ public final class CoxswainWorker implements AutoCloseable {
         private String masterToken;
         private final List<SkillSet.Skill> skills = new ArrayList<>();
         private int concurrency = 1;
+        private boolean concurrencySet;
         private String workerType = "java-worker";
         private final ObjectNode resourceProperties = JsonNodeFactory.instance.objectNode();
-        private final ArrayNode devices = JsonNodeFactory.instance.arrayNode();
+        private final List<Device> devices = new ArrayList<>();
+        private DeviceRoster roster;
         private final ObjectNode installedSoftware = JsonNodeFactory.instance.objectNode();
         private final ArrayNode installedArtifacts = JsonNodeFactory.instance.arrayNode();
         private final ObjectNode costPerSkill = JsonNodeFactory.instance.objectNode();
@@ -291,6 +334,7 @@ public final class CoxswainWorker implements AutoCloseable {
         public Builder concurrency(int maxTasksInFlight) {
             if (maxTasksInFlight < 1) throw new IllegalArgumentException("Concurrency must be at least 1");
             this.concurrency = maxTasksInFlight;
+            this.concurrencySet = true;
             return this;
         }
 
@@ -309,10 +353,23 @@ public final class CoxswainWorker implements AutoCloseable {
             return this;
         }
 
-        /** A device for {@code resources.devices}: {@code {"type", "model"?, "id"?, "properties"?}}. */
-        public Builder device(Map<String, ?> device) {
-            devices.add(json(device));
+        /**
+         * Declares a device in {@code resources.devices} of the registration and of every
+         * heartbeat; more can be added and removed while the worker runs
+         * ({@link CoxswainWorker#addDevice}).
+         */
+        public Builder device(Device device) {
+            Objects.requireNonNull(device, "device");
+            if (devices.stream().anyMatch(d -> d.id().equals(device.id()))) {
+                throw new IllegalArgumentException("Device '" + device.id() + "' is declared twice");
+            }
+            devices.add(device);
             return this;
+        }
+
+        /** {@link #device(Device)} from the wire shape {@code {"id", "type", "model"?, "properties"?}}. */
+        public Builder device(Map<String, ?> device) {
+            return device(Device.fromJson(json(device)));
         }
 
         /** An entry of {@code installed_software} (default {@code {"java": "<feature version>"}}). */
@@ -418,6 +475,30 @@ public final class CoxswainWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The roster to keep the devices in, so a {@link DeviceAgent} can look devices up through
+         * the same list the worker reports; the builder's devices are added to it.
+         */
+        Builder deviceRoster(DeviceRoster roster) {
+            this.roster = Objects.requireNonNull(roster);
+            return this;
+        }
+
+        /** The worker id set so far, or null. */
+        String workerIdOrNull() {
+            return workerId;
+        }
+
+        /** How many devices were declared on this builder. */
+        int declaredDevices() {
+            return devices.size();
+        }
+
+        /** Whether {@link #concurrency} was called. */
+        boolean concurrencySet() {
+            return concurrencySet;
+        }
+
         public CoxswainWorker build() {
             if (server == null) throw new IllegalStateException("serverUrl is required");
             if (workerId == null) throw new IllegalStateException("workerId is required");
@@ -433,10 +514,11 @@ public final class CoxswainWorker implements AutoCloseable {
                     : installedSoftware.deepCopy();
             URI socketUri = webSocketUri != null ? webSocketUri : SocketLink.webSocketUri(server, workerId);
             Settings settings = new Settings(server, workerId, workerType, concurrency, heartbeatInterval, pollTimeout,
-                    idlePollDelay, shutdownGrace, webSocket, socketUri, hostname, ipAddress, properties, devices.deepCopy(),
-                    software, installedArtifacts.deepCopy(), costPerSkill.deepCopy(), extraCapabilities.deepCopy());
+                    idlePollDelay, shutdownGrace, webSocket, socketUri, hostname, ipAddress, properties, software, installedArtifacts.deepCopy(), costPerSkill.deepCopy(), extraCapabilities.deepCopy());
             SkillSet skillSet = new SkillSet(skills, settings.costPerSkill(), settings.extraCapabilities());
-            return new CoxswainWorker(this, settings, skillSet);
+            DeviceRoster deviceRoster = roster != null ? roster : new DeviceRoster();
+            devices.forEach(deviceRoster::put);
+            return new CoxswainWorker(this, settings, skillSet, deviceRoster);
         }
 
         private JsonNode json(Object value) {

@@ -8,7 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * What the worker and the server currently agree on: whether the server knows this worker (the
  * poller waits while it does not) and whether it has acknowledged the skills hash (otherwise the
  * next heartbeat carries the full skill list). Also the doorbell of the heartbeat loop: a lost
- * session or a task starting or ending wakes it early.
+ * session or a task starting or ending wakes it early, and a change of the devices wakes it at
+ * once (an urgent ring, not held back by the cooldown: the server must stop routing tasks to a
+ * device that has gone).
  */
 final class Session {
     private final ReentrantLock lock = new ReentrantLock();
@@ -17,6 +19,7 @@ final class Session {
     private boolean everRegistered;
     private boolean skillsAcknowledged;
     private boolean rung;
+    private boolean urgent;
 
     void registered() {
         lock.lock();
@@ -101,6 +104,30 @@ final class Session {
         try {
             rung = true;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a heartbeat now, even within the cooldown after the last one. */
+    void ringNow() {
+        lock.lock();
+        try {
+            rung = true;
+            urgent = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether an urgent ring came since the last call (consuming it). */
+    boolean takeUrgent() {
+        lock.lock();
+        try {
+            boolean was = urgent;
+            urgent = false;
+            return was;
         } finally {
             lock.unlock();
         }

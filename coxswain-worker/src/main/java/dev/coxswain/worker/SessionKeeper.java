@@ -106,6 +106,8 @@ final class SessionKeeper implements Runnable {
     }
 
     private void beat() throws ApiException, InterruptedException {
+        // This heartbeat carries whatever changed so far; a change from here on rings again.
+        session.takeUrgent();
         ObjectNode body = messages.heartbeat(tasks.isFull(), tasks.runningTaskIds(), !session.skillsAcknowledged(), facts.usage());
         lastBeatNanos = System.nanoTime();
         JsonNode answer = api.patch(heartbeatPath, signer.seal(body, false));
@@ -119,7 +121,8 @@ final class SessionKeeper implements Runnable {
 
     /**
      * Waits for the next heartbeat: {@code wait}, or earlier when rung (a task started or ended,
-     * no sooner than the cooldown after the last heartbeat; the session was lost, at once).
+     * no sooner than the cooldown after the last heartbeat; the session was lost or the devices
+     * changed, at once).
      *
      * @return false when the worker stopped
      */
@@ -138,6 +141,7 @@ final class SessionKeeper implements Runnable {
             if (!rung) continue;
             if (!session.isRegistered()) return true;
             if (earlyAllowed) {
+                if (session.takeUrgent()) return true;
                 long earliest = lastBeatNanos + timings.heartbeatCooldown().toNanos();
                 deadline = Math.min(deadline, earliest);
             }

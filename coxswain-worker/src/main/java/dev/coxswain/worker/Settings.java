@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * A worker's configuration as the builder settled it; JSON parts are the registration's own
- * shapes, already converted.
+ * shapes, already converted. The devices are not here: they may change while the worker runs
+ * ({@link DeviceRoster}).
  */
 record Settings(
         URI server,
@@ -23,7 +24,6 @@ record Settings(
         String hostname,
         String ipAddress,
         ObjectNode resourceProperties,
-        ArrayNode devices,
         ObjectNode installedSoftware,
         ArrayNode installedArtifacts,
         ObjectNode costPerSkill,

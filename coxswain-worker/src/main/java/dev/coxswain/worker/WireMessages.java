@@ -17,10 +17,12 @@ final class WireMessages {
 
     private final Settings settings;
     private final SkillSet skills;
+    private final DeviceRoster devices;
 
-    WireMessages(Settings settings, SkillSet skills) {
+    WireMessages(Settings settings, SkillSet skills, DeviceRoster devices) {
         this.settings = settings;
         this.skills = skills;
+        this.devices = devices;
     }
 
     /** {@code WorkerRegistration}, plus Coxswain's top-level {@code max_concurrent_tasks}. */
@@ -30,9 +32,7 @@ final class WireMessages {
         body.put("worker_type", settings.workerType());
         body.set("supported_skills", skills.descriptors());
         body.set("available_skills", names());
-        ObjectNode resources = body.putObject("resources");
-        resources.set("properties", settings.resourceProperties().deepCopy());
-        if (!settings.devices().isEmpty()) resources.set("devices", settings.devices().deepCopy());
+        body.set("resources", resources());
         body.set("installed_software", settings.installedSoftware().deepCopy());
         body.set("installed_artifacts", settings.installedArtifacts().deepCopy());
         ObjectNode capabilities = body.putObject("capabilities");
@@ -48,7 +48,7 @@ final class WireMessages {
     }
 
     /**
-     * A periodic {@code Heartbeat}.
+     * A periodic {@code Heartbeat}; a worker with devices adds {@code resources} (see {@link #resources()}).
      *
      * @param full           whether every task slot is taken ({@code status: "full"})
      * @param sendSkills     whether to resend {@code supported_skills} (the server has not
@@ -64,7 +64,21 @@ final class WireMessages {
         if (sendSkills) body.set("supported_skills", skills.descriptors());
         body.put("skills_hash", skills.hash());
         if (usage != null) body.set("usage", usage);
+        // Coxswain extension: a device worker's heartbeat carries its full device list. The whole
+        // resources object goes, as the server merges the report shallowly (properties would be lost).
+        if (devices.declared()) body.set("resources", resources());
         return body;
+    }
+
+    /**
+     * {@code resources}: the properties, and {@code devices} (the current list, possibly empty)
+     * once the worker has declared any.
+     */
+    private ObjectNode resources() {
+        ObjectNode resources = JSON.objectNode();
+        resources.set("properties", settings.resourceProperties().deepCopy());
+        if (devices.declared()) resources.set("devices", devices.toJson());
+        return resources;
     }
 
     /** The last heartbeat: {@code status: "offline"} and no skills. */
