@@ -1,6 +1,8 @@
 package dev.coxswain.bench;
 
 import dev.coxswain.worker.CoxswainWorker;
+import dev.coxswain.worker.Device;
+import dev.coxswain.worker.DeviceAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * W device workers in this JVM, each owning D devices (serials {@code bench-<w>-<d>}) and running
- * the {@code follow} script, each recording every run in its own {@link DeviceRuns}.
+ * W {@link DeviceAgent}s in this JVM, each owning D devices (serials {@code bench-<w>-<d>}) and
+ * running the {@code follow} script, each recording every run in its own {@link DeviceRuns}. Each
+ * has its own HTTP client, session, poller and WebSocket, as separate worker processes would.
  */
 final class DeviceFleet implements AutoCloseable {
     static final String SCRIPT = "follow";
@@ -19,7 +22,7 @@ final class DeviceFleet implements AutoCloseable {
                     Duration idlePollDelay) {
     }
 
-    private final List<CoxswainWorker> agents = new ArrayList<>();
+    private final List<DeviceAgent> agents = new ArrayList<>();
     private final List<DeviceRuns> records = new ArrayList<>();
     private final List<String> serials = new ArrayList<>();
 
@@ -37,32 +40,31 @@ final class DeviceFleet implements AutoCloseable {
             for (int w = 0; w < s.workers(); w++) {
                 String id = "bench-device-worker-" + w;
                 DeviceRuns runs = new DeviceRuns();
-                CoxswainWorker.Builder b = CoxswainWorker.builder().serverUrl(s.serverUrl()).workerId(id).masterToken(s.token())
-                        .concurrency(s.devicesPerWorker()).idlePollDelay(s.idlePollDelay()).hostname("bench-host")
-                        .ipAddress("127.0.0.1").shutdownGracePeriod(Duration.ofSeconds(10));
+                DeviceAgent.Builder b = DeviceAgent.builder(CoxswainWorker.builder().serverUrl(s.serverUrl()).workerId(id)
+                        .masterToken(s.token()).idlePollDelay(s.idlePollDelay()).hostname("bench-host")
+                        .ipAddress("127.0.0.1").shutdownGracePeriod(Duration.ofSeconds(10)));
                 for (int d = 0; d < s.devicesPerWorker(); d++) {
                     String serial = serial(w, d);
                     fleet.serials.add(serial);
-                    b.device(Map.of("id", serial, "type", "phone", "model", "bench"));
+                    b.device(Device.of(serial, "phone").withModel("bench"));
                 }
                 long scriptNanos = s.scriptTime().toNanos();
-                b.skill(SCRIPT, ctx -> {
+                b.script(SCRIPT, (device, config, ctx) -> {
                     long start = System.nanoTime();
-                    String serial = ctx.params().path("serial").asText();
                     if (scriptNanos > 0) LockSupport.parkNanos(scriptNanos);
                     long end = System.nanoTime();
-                    String task = ctx.coxswainTask();
-                    runs.add(new DeviceRuns.Run(serial, Long.parseLong(task.substring(task.indexOf('-') + 1)), ctx.attempt(),
-                            start, end));
-                    return Map.of("remark", "followed");
+                    String task = ctx.task().coxswainTask();
+                    runs.add(new DeviceRuns.Run(device.id(), Long.parseLong(task.substring(task.indexOf('-') + 1)),
+                            ctx.task().attempt(), start, end));
+                    return Map.of("remark", "followed " + config.path("target_user").asText());
                 });
                 fleet.agents.add(b.build());
                 fleet.records.add(runs);
             }
-            for (CoxswainWorker a : fleet.agents) a.start();
-            for (CoxswainWorker a : fleet.agents) {
+            for (DeviceAgent a : fleet.agents) a.start();
+            for (DeviceAgent a : fleet.agents) {
                 if (!a.awaitRegistered(Duration.ofSeconds(30))) {
-                    throw new IllegalStateException("worker " + a.workerId() + " did not register within 30 s");
+                    throw new IllegalStateException("worker " + a.worker().workerId() + " did not register within 30 s");
                 }
             }
             return fleet;
@@ -90,7 +92,7 @@ final class DeviceFleet implements AutoCloseable {
     @Override
     public void close() {
         List<Thread> closers = new ArrayList<>();
-        for (CoxswainWorker a : agents) closers.add(Thread.ofPlatform().name("close-" + a.workerId()).start(a::close));
+        for (DeviceAgent a : agents) closers.add(Thread.ofPlatform().name("close-" + a.worker().workerId()).start(a::close));
         for (Thread t : closers) {
             try {
                 t.join();
