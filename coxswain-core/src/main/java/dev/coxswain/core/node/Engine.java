@@ -14,6 +14,7 @@ import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.engine.TimeoutWatcher;
 import dev.coxswain.core.engine.WorkerHeartbeat;
 import dev.coxswain.core.engine.WorkerLiveness;
+import dev.coxswain.core.device.DeviceTaskService;
 import dev.coxswain.core.remote.DeviceRegistry;
 import dev.coxswain.core.remote.RemoteChannels;
 import dev.coxswain.core.remote.RemoteDispatcher;
@@ -23,6 +24,7 @@ import dev.coxswain.core.remote.RemoteWorkers;
 import dev.coxswain.core.remote.WorkerTokens;
 import dev.coxswain.core.store.WorkerTokenStore;
 import dev.coxswain.core.store.DeviceStore;
+import dev.coxswain.core.store.DeviceTaskStore;
 import dev.coxswain.core.runtime.DutyRunner;
 import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.runtime.Signal;
@@ -87,6 +89,7 @@ public final class Engine implements AutoCloseable {
     private final Signal remoteSignal = new Signal();
     private final RemoteChannels remoteChannels;
     private final DeviceRegistry deviceRegistry;
+    private final DeviceTaskService deviceTasks;
     private final RemoteDispatcher remoteDispatcher;
     private final RemoteWorkers remoteWorkers;
     private final WorkerTokens workerTokens;
@@ -213,6 +216,10 @@ public final class Engine implements AutoCloseable {
         this.runners = List.copyOf(duties);
         this.taskService = new TaskService(db, tasks, logs, transitions, worker, queued, promoteSignal, bus, clock,
                 remoteChannels);
+        // Its own generator, seeded from the engine's: request threads draw stagger and retry
+        // delays while the store writers draw backoff jitter from the engine's.
+        this.deviceTasks = new DeviceTaskService(db, new DeviceTaskStore(db.dialect()), tasks, taskService, deviceRegistry,
+                cfg.devices(), clock, new java.util.SplittableRandom(random.nextLong()));
         this.workerService = new WorkerService(db, workers, tasks, clock,
                 cfg.concurrency() > 0 ? worker.types() : java.util.Set.of());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
@@ -331,12 +338,17 @@ public final class Engine implements AutoCloseable {
         return workflowService;
     }
 
-    /** The remote-worker protocol below HTTP. */
     /** The devices remote workers reported. */
     public DeviceRegistry devices() {
         return deviceRegistry;
     }
 
+    /** Device tasks: the device face's task model on native tasks. */
+    public DeviceTaskService deviceTasks() {
+        return deviceTasks;
+    }
+
+    /** The remote-worker protocol below HTTP. */
     public RemoteWorkers remote() {
         return remoteWorkers;
     }

@@ -1,5 +1,6 @@
 package dev.coxswain.core.node;
 
+import dev.coxswain.core.device.DeviceSettings;
 import dev.coxswain.core.remote.RemoteSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,20 @@ import java.util.List;
  * @param logFlush         how often buffered output lines are written while tasks run
  * @param resourcesPath    a path on the disk whose usage the worker reports
  * @param remote           the remote-worker protocol's settings (TTL and lease, longest poll)
+ * @param devices          device tasks: scripts, retries, timeout, plans, the zone of start times
  */
 public record EngineConfig(String workerId, String hostname, String version, List<String> workerTags,
                            int concurrency, int claimBatch, Duration lease, Duration heartbeat, Duration workerTtl,
                            Duration fallbackPoll, int maxLogLinesPerTask, Duration logFlush, Path resourcesPath,
-                           RemoteSettings remote) {
+                           RemoteSettings remote, DeviceSettings devices) {
+
+    public EngineConfig(String workerId, String hostname, String version, List<String> workerTags,
+                        int concurrency, int claimBatch, Duration lease, Duration heartbeat, Duration workerTtl,
+                        Duration fallbackPoll, int maxLogLinesPerTask, Duration logFlush, Path resourcesPath,
+                        RemoteSettings remote) {
+        this(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat, workerTtl, fallbackPoll,
+                maxLogLinesPerTask, logFlush, resourcesPath, remote, DeviceSettings.defaults());
+    }
 
     public EngineConfig(String workerId, String hostname, String version, List<String> workerTags,
                         int concurrency, int claimBatch, Duration lease, Duration heartbeat, Duration workerTtl,
@@ -33,7 +43,12 @@ public record EngineConfig(String workerId, String hostname, String version, Lis
 
     public EngineConfig withRemote(RemoteSettings r) {
         return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat,
-                workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, r);
+                workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, r, devices);
+    }
+
+    public EngineConfig withDevices(DeviceSettings d) {
+        return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat,
+                workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote, d);
     }
 
     public static final int DEFAULT_MAX_LOG_LINES = 10_000;
@@ -46,16 +61,16 @@ public record EngineConfig(String workerId, String hostname, String version, Lis
 
     public EngineConfig withConcurrency(int n) {
         return new EngineConfig(workerId, hostname, version, workerTags, n, claimBatch, lease, heartbeat, workerTtl,
-                fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote);
+                fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote, devices);
     }
 
     public EngineConfig withLease(Duration leaseDuration, Duration heartbeatEvery) {
         return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, leaseDuration,
-                heartbeatEvery, workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote);
+                heartbeatEvery, workerTtl, fallbackPoll, maxLogLinesPerTask, logFlush, resourcesPath, remote, devices);
     }
 
     public EngineConfig withMaxLogLines(int n) {
         return new EngineConfig(workerId, hostname, version, workerTags, concurrency, claimBatch, lease, heartbeat,
-                workerTtl, fallbackPoll, n, logFlush, resourcesPath, remote);
+                workerTtl, fallbackPoll, n, logFlush, resourcesPath, remote, devices);
     }
 }

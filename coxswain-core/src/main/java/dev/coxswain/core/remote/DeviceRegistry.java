@@ -30,7 +30,7 @@ public final class DeviceRegistry {
      *
      * @param present       whether its worker still reports it
      * @param online        present and its worker online
-     * @param currentTaskId the device task running on it, or null
+     * @param currentTaskId the device task occupying it (running, or stopped and not yet let go by its worker), or null
      * @param lastSeenAt    its worker's last heartbeat while online, else when it was last reported
      */
     public record DeviceView(String serial, String workerId, String type, String model, JsonNode properties,
@@ -83,6 +83,6 @@ public final class DeviceRegistry {
         Instant seen = online && r.workerHeartbeat() != null && r.workerHeartbeat().isAfter(d.lastSeenAt())
                 ? r.workerHeartbeat() : d.lastSeenAt();
         return new DeviceView(d.serial(), d.workerId(), d.type(), d.model(), d.properties(), d.present(), online,
-                r.runningTaskId(), d.firstSeenAt(), seen);
+                d.busyTaskId(), d.firstSeenAt(), seen);
     }
 }

@@ -51,6 +51,12 @@ final class DeviceReports {
         return out;
     }
 
+    /** The serial a task must run on ({@code requirements.device} of its payload), or null. */
+    static String deviceOf(Task t) {
+        JsonNode d = t.payload() == null ? null : t.payload().path("requirements").get("device");
+        return d != null && d.isTextual() ? d.asText() : null;
+    }
+
     private static String text(JsonNode d, String key) {
         JsonNode v = d.get(key);
         return v != null && v.isValueNode() && !v.isNull() ? v.asText() : null;

@@ -211,9 +211,10 @@ public final class RemoteDispatcher implements Duty {
 
     /**
      * The first head of the worker's free device queues it may start: the device row is locked and
-     * checked again (still present, still this worker's, nothing running on it: on PostgreSQL a
-     * claim on another node may have started one since the heads were read), and the owner's plan
-     * must leave room. The unique index on running device tasks backs the check up.
+     * checked again (still present, still this worker's, still free: on PostgreSQL a claim on
+     * another node may have taken it since the heads were read), and the owner's plan must leave
+     * room. The claim marks the device busy with this attempt until the worker lets go of it
+     * ({@code DeviceStore.release}). The unique index on running device tasks backs this up.
      */
     private Task claimDeviceTask(dev.coxswain.core.store.Tx tx, RemoteProfile p, Set<String> skills, Instant now)
             throws SQLException {
@@ -226,9 +227,10 @@ public final class RemoteDispatcher implements Duty {
                 if (n == null) ownerRunning.put(h.owner(), n = tasks.countOwnerRunning(c, h.owner()));
                 if (n >= h.ownerLimit()) continue;
             }
-            if (!devices.lockOwned(tx, h.device(), p.id()) || tasks.runningOnDevice(c, h.device()) != null) continue;
+            if (!devices.lockFree(tx, h.device(), p.id())) continue;
             Task t = transitions.claimByIdAndStart(tx, h.id(), p.id(), now, now.plus(lease));
             if (t != null) {
+                devices.occupy(tx, h.device(), t.id(), t.attempt(), now);
                 if (h.owner() != null) ownerRunning.merge(h.owner(), 1, Integer::sum);
                 return t;
             }
@@ -255,8 +257,11 @@ public final class RemoteDispatcher implements Duty {
     /** A task claimed for a poll that had already ended: back to the queue at once. */
     private void giveBack(Task t, Instant now) {
         try {
-            db.write(tx -> transitions.handBack(tx, t.id(), t.attempt(), now,
-                    "Attempt " + t.attempt() + " not delivered: the poll of " + t.workerId() + " ended first"));
+            db.write(tx -> {
+                devices.release(tx, t.workerId(), t.id(), t.attempt()); // never delivered: nothing runs it
+                return transitions.handBack(tx, t.id(), t.attempt(), now,
+                        "Attempt " + t.attempt() + " not delivered: the poll of " + t.workerId() + " ended first");
+            });
             requeued.run();
         } catch (RuntimeException ex) {
             // The lease reaper retries it when the lease runs out.

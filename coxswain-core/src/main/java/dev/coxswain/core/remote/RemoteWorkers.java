@@ -69,6 +69,7 @@ public final class RemoteWorkers {
     private final RemoteDispatcher dispatcher;
     private final TaskPayloads payloads;
     private final DeviceReports deviceReports;
+    private final DeviceStore devices;
     private final Clock clock;
     private final RemoteSettings settings;
     private final int maxLogLines;
@@ -104,6 +105,7 @@ public final class RemoteWorkers {
         this.dispatcher = dispatcher;
         this.payloads = new TaskPayloads(env.env());
         this.deviceReports = new DeviceReports(devices, tasks, transitions);
+        this.devices = devices;
         this.clock = clock;
         this.settings = settings;
         this.maxLogLines = maxLogLines;
@@ -223,6 +225,7 @@ public final class RemoteWorkers {
                 renewAll(tx, workerId, now);
             } else {
                 reconcile(tx, workerId, currentWire, now, cancel, lostOrCancelled);
+                releaseLetGo(tx, workerId, currentWire);
             }
             return new HeartbeatAnswer("ok", cancel, !skillsKnown);
         });
@@ -260,6 +263,27 @@ public final class RemoteWorkers {
             transitions.attemptLost(tx, t, now, "worker " + workerId + " no longer runs attempt " + t.attempt()
                     + " (its heartbeat does not list it)");
             lost.add(t.id());
+        }
+    }
+
+    /**
+     * Frees the devices whose attempt the worker no longer runs: not in its {@code current_tasks},
+     * and no longer running in the store (stopped, failed, lost — an attempt still running that it
+     * does not list is {@link #reconcile}'s to judge, after its grace).
+     */
+    private void releaseLetGo(Tx tx, String workerId, List<String> currentWire) throws SQLException {
+        List<DeviceStore.Busy> busy = devices.busyOf(tx.connection(), workerId);
+        if (busy.isEmpty()) return;
+        Set<String> listed = new HashSet<>();
+        for (String w : currentWire) {
+            WireIds.Ref r = WireIds.parse(w);
+            if (r != null) listed.add(r.taskId() + "." + r.attempt());
+        }
+        for (DeviceStore.Busy b : busy) {
+            if (listed.contains(b.taskId() + "." + b.attempt()) || listed.contains(b.taskId() + ".-1")) continue;
+            Task t = tasks.find(tx.connection(), b.taskId());
+            if (t != null && t.status() == TaskStatus.RUNNING && t.attempt() == b.attempt() && workerId.equals(t.workerId())) continue;
+            devices.release(tx, workerId, b.taskId(), b.attempt());
         }
     }
 
@@ -340,9 +364,14 @@ public final class RemoteWorkers {
         if (ref == null) return ResultAnswer.ignored("job_not_found", "Task " + wireTask + " not found");
         Instant now = clock.instant();
         Task[] finished = new Task[1];
+        boolean[] freed = new boolean[1];
         ResultAnswer answer = db.write(tx -> {
             finished[0] = null;
             Task t = tasks.findForUpdate(tx, ref.taskId());
+            // The worker has let go of this attempt, whatever becomes of its result (a stopped
+            // script's result is ignored): the device it occupied is free for the next task.
+            freed[0] = t != null && ref.attempt() >= 0 && DeviceReports.deviceOf(t) != null
+                    && devices.release(tx, workerId, t.id(), ref.attempt());
             ResultAnswer refused = refusal(t, ref, workerId, wireTask);
             if (refused != null) return refused;
             finished[0] = t;
@@ -354,6 +383,8 @@ public final class RemoteWorkers {
                     t.startedAt() == null ? Duration.ZERO : Duration.between(t.startedAt(), now));
             queued.run();
             promote.run();
+        } else if (freed[0]) {
+            queued.run();
         }
         return answer;
     }

@@ -274,17 +274,21 @@ public final class TaskService {
      * retry_count counts it (the device face's retries, which wait a random delay).
      */
     public Task retryAt(long id, Instant runAt, boolean allowCancelled) {
-        return db.write(tx -> {
-            Task t = lockExisting(tx, id);
-            if (t.status() != TaskStatus.FAILED && !(allowCancelled && t.status() == TaskStatus.CANCELLED)) {
-                throw new ConflictException(ref(id) + " is " + t.status().wire() + "; only "
-                        + (allowCancelled ? "failed or cancelled" : "failed") + " tasks can be retried");
-            }
-            Instant now = clock.instant();
-            transitions.retry(tx, t, now, runAt.isBefore(now) ? now : runAt);
-            tx.afterCommit(promote::raise);
-            return tasks.findForUpdate(tx, id);
-        });
+        return db.write(tx -> retryAtIn(tx, lockExisting(tx, id), runAt, allowCancelled, clock.instant()));
+    }
+
+    /**
+     * As {@link #retryAt}, inside the caller's transaction on a task it locked ({@link #lockIn}):
+     * the device face checks its own retry limit and retries many tasks in one transaction.
+     */
+    public Task retryAtIn(Tx tx, Task t, Instant runAt, boolean allowCancelled, Instant now) throws SQLException {
+        if (t.status() != TaskStatus.FAILED && !(allowCancelled && t.status() == TaskStatus.CANCELLED)) {
+            throw new ConflictException(ref(t.id()) + " is " + t.status().wire() + "; only "
+                    + (allowCancelled ? "failed or cancelled" : "failed") + " tasks can be retried");
+        }
+        transitions.retry(tx, t, now, runAt.isBefore(now) ? now : runAt);
+        tx.afterCommit(promote::raise);
+        return tasks.findForUpdate(tx, t.id());
     }
 
     /** Merges keys into a running task's checkpoint data. */

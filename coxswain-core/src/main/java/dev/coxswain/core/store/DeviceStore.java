@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public final class DeviceStore {
     private static final String COLUMNS = "d.serial, d.worker_id, d.type, d.model, d.properties, d.present,"
-            + " d.first_seen_at, d.last_seen_at";
+            + " d.first_seen_at, d.last_seen_at, d.busy_task";
 
     private final SqlDialect dialect;
 
@@ -28,9 +28,16 @@ public final class DeviceStore {
         this.dialect = dialect;
     }
 
-    /** A device as stored. {@code properties} is whatever the worker reported (null when absent). */
+    /**
+     * A device as stored. {@code properties} is whatever the worker reported (null when absent);
+     * {@code busyTaskId} the task whose attempt occupies it until its worker lets go (null = free).
+     */
     public record Device(String serial, String workerId, String type, String model, JsonNode properties,
-                         boolean present, Instant firstSeenAt, Instant lastSeenAt) {
+                         boolean present, Instant firstSeenAt, Instant lastSeenAt, Long busyTaskId) {
+    }
+
+    /** The attempt a device is occupied with, and since when. */
+    public record Busy(String serial, long taskId, int attempt, Instant since) {
     }
 
     /** A device as a worker reports it (the serial is the report's {@code id}). */
@@ -41,7 +48,7 @@ public final class DeviceStore {
      * A device with what the read adds: whether its worker is online, the worker's last heartbeat,
      * and the device task running on it now.
      */
-    public record Row(Device device, boolean workerOnline, Instant workerHeartbeat, Long runningTaskId) {
+    public record Row(Device device, boolean workerOnline, Instant workerHeartbeat) {
     }
 
     /**
@@ -140,16 +147,54 @@ public final class DeviceStore {
      * Locks the device's row for the claim that is about to start a task on it (PostgreSQL: nodes
      * claiming for one device take turns; SQLite has one writer anyway).
      *
-     * @return whether the device is present and still this worker's
+     * @return whether the device is present, still this worker's and free
      */
-    public boolean lockOwned(Tx tx, String serial, String workerId) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT worker_id, present FROM devices WHERE serial = ?"
-                + dialect.forUpdate())) {
+    public boolean lockFree(Tx tx, String serial, String workerId) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT worker_id, present, busy_task FROM devices"
+                + " WHERE serial = ?" + dialect.forUpdate())) {
             ps.setString(1, serial);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && workerId.equals(rs.getString(1)) && rs.getInt(2) == 1;
+                if (!rs.next() || !workerId.equals(rs.getString(1)) || rs.getInt(2) != 1) return false;
+                rs.getLong(3);
+                return rs.wasNull();
             }
         }
+    }
+
+    /** The device is occupied by this attempt from now on (its claim). */
+    public void occupy(Tx tx, String serial, long taskId, int attempt, Instant now) throws SQLException {
+        TaskStore.exec(tx.connection(), "UPDATE devices SET busy_task = ?, busy_attempt = ?, busy_since = ? WHERE serial = ?",
+                taskId, attempt, now.toEpochMilli(), serial);
+    }
+
+    /**
+     * The worker has let go of this attempt (its result came, its heartbeat no longer lists it):
+     * the device it occupied, if any, is free.
+     *
+     * @return whether a device was freed
+     */
+    public boolean release(Tx tx, String workerId, long taskId, int attempt) throws SQLException {
+        return TaskStore.exec(tx.connection(), "UPDATE devices SET busy_task = NULL, busy_attempt = NULL, busy_since = NULL"
+                + " WHERE busy_task = ? AND busy_attempt = ? AND worker_id = ?", taskId, attempt, workerId) > 0;
+    }
+
+    /** The worker is gone (offline): every device it occupied is free. */
+    public static void releaseAll(Tx tx, String workerId) throws SQLException {
+        TaskStore.exec(tx.connection(), "UPDATE devices SET busy_task = NULL, busy_attempt = NULL, busy_since = NULL"
+                + " WHERE worker_id = ? AND busy_task IS NOT NULL", workerId);
+    }
+
+    /** The worker's occupied devices. */
+    public List<Busy> busyOf(Connection c, String workerId) throws SQLException {
+        List<Busy> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT serial, busy_task, busy_attempt, busy_since FROM devices"
+                + " WHERE worker_id = ? AND busy_task IS NOT NULL")) {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Busy(rs.getString(1), rs.getLong(2), rs.getInt(3), Sql.instant(rs, 4)));
+            }
+        }
+        return out;
     }
 
     /**
@@ -162,19 +207,16 @@ public final class DeviceStore {
         if (all != null && all.isEmpty()) return out;
         for (int from = 0; all == null ? from == 0 : from < all.size(); from += 500) {
             List<String> part = all == null ? null : all.subList(from, Math.min(all.size(), from + 500));
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", w.expires_at, w.status, w.last_heartbeat,"
-                    + " (SELECT r.id FROM tasks r WHERE r.device = d.serial AND r.status = 'running' AND r.routed = 2) AS running"
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", w.expires_at, w.status, w.last_heartbeat"
                     + " FROM devices d LEFT JOIN workers w ON w.id = d.worker_id"
                     + (part == null ? "" : " WHERE d.serial IN (" + Sql.placeholders(part.size()) + ")") + " ORDER BY d.serial")) {
                 if (part != null) for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Device d = map(rs);
-                        Instant expires = Sql.instant(rs, 9);
-                        boolean online = expires != null && expires.isAfter(now) && !"offline".equals(rs.getString(10));
-                        Instant beat = Sql.instant(rs, 11);
-                        long running = rs.getLong(12);
-                        out.add(new Row(d, online, beat, rs.wasNull() ? null : running));
+                        Instant expires = Sql.instant(rs, 10);
+                        boolean online = expires != null && expires.isAfter(now) && !"offline".equals(rs.getString(11));
+                        out.add(new Row(d, online, Sql.instant(rs, 12)));
                     }
                 }
             }
@@ -199,7 +241,9 @@ public final class DeviceStore {
     }
 
     private static Device map(ResultSet rs) throws SQLException {
+        long busy = rs.getLong(9);
+        Long busyTask = rs.wasNull() ? null : busy;
         return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Json.read(rs.getString(5)),
-                rs.getInt(6) == 1, Sql.instant(rs, 7), Sql.instant(rs, 8));
+                rs.getInt(6) == 1, Sql.instant(rs, 7), Sql.instant(rs, 8), busyTask);
     }
 }

@@ -18,6 +18,8 @@ public final class PostgresDialect implements SqlDialect {
     private static final long MIGRATION_LOCK = 0x436f78737761696eL;
     /** The first key of every node lock ("Cox\0"); the second is {@link #nodeLockKey}. */
     static final int NODE_LOCK_SPACE = 0x436f7800;
+    /** The first key of an owner's device-task lock ("Cox\1"); the second is the owner's hash (a collision only serialises more). */
+    static final int OWNER_LOCK_SPACE = 0x436f7801;
 
     @Override
     public String name() {
@@ -88,6 +90,20 @@ public final class PostgresDialect implements SqlDialect {
                 + " SELECT id FROM t";
     }
 
+    /**
+     * A lateral join: the correlated form's generic plan, once made while {@code tasks} was small,
+     * hash-joined a sequential scan of the whole table on every claim; a lateral subquery with
+     * {@code LIMIT 1} can only be a probe of the device's queue index.
+     */
+    @Override
+    public String deviceHeadsSql(int typeCount) {
+        return "SELECT q.id, q.device, q.priority, q.payload, q.owner, q.owner_limit FROM devices d CROSS JOIN LATERAL"
+                + " (SELECT t.id, t.device, t.priority, t.payload, t.owner, t.owner_limit FROM tasks t"
+                + " WHERE t.device = d.serial AND t.status = 'queued' AND t.routed = 2 AND t.type IN ("
+                + Sql.placeholders(typeCount) + ") ORDER BY t.priority DESC, t.id LIMIT 1) q"
+                + " WHERE d.worker_id = ? AND d.present = 1 AND d.busy_task IS NULL ORDER BY q.priority DESC, q.id LIMIT ?";
+    }
+
     /** One round trip instead of three for every claim (data-modifying CTEs). */
     @Override
     public String claimWithStart(String claimSql) {
@@ -125,6 +141,14 @@ public final class PostgresDialect implements SqlDialect {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        }
+    }
+
+    @Override
+    public void lockOwner(Connection c, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(" + OWNER_LOCK_SPACE + ", ?)")) {
+            ps.setInt(1, owner.hashCode());
+            ps.execute();
         }
     }
 

@@ -37,6 +37,27 @@ public interface SqlDialect {
         return "tasks";
     }
 
+    /**
+     * The device queue heads of one worker ({@code TaskStore.deviceHeads}): parameters are
+     * {@code typeCount} task types, the worker id, the limit; columns id, device, priority, payload,
+     * owner, owner_limit. The head of each device is a correlated subquery here (SQLite runs it as
+     * one probe of {@code ix_tasks_device_queue} per device).
+     */
+    default String deviceHeadsSql(int typeCount) {
+        return "SELECT t.id, t.device, t.priority, t.payload, t.owner, t.owner_limit FROM devices d JOIN tasks t"
+                + " ON t.id = (SELECT q.id FROM tasks q WHERE q.device = d.serial AND q.status = 'queued' AND q.routed = 2"
+                + " AND q.type IN (" + Sql.placeholders(typeCount) + ") ORDER BY q.priority DESC, q.id LIMIT 1)"
+                + " WHERE d.worker_id = ? AND d.present = 1 AND d.busy_task IS NULL ORDER BY t.priority DESC, t.id LIMIT ?";
+    }
+
+    /**
+     * Holds, until the transaction ends, a lock that serialises the transactions deciding on one
+     * owner's device-task limit, so a second create of the owner counts the first one's tasks.
+     * SQLite runs one write transaction at a time: nothing to hold.
+     */
+    default void lockOwner(Connection c, String owner) throws SQLException {
+    }
+
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 

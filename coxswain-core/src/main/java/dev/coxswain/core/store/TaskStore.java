@@ -327,20 +327,16 @@ public final class TaskStore {
     }
 
     /**
-     * The head of each device queue the worker may take from now: for each present device it
-     * owns with no task running, its first queued task of these types in claim order (priority,
-     * then age); the heads themselves in claim order. Each device's head is one probe of its
-     * queue's partial index, so the cost follows the worker's devices, not the queue's length.
+     * The head of each device queue the worker may take from now: for each present, free device it
+     * owns, its first queued task of these types in claim order (priority, then age); the heads
+     * themselves in claim order. Each device's head is one probe of its queue's partial index, so
+     * the cost follows the worker's devices, not the queue's length (the SQL is the dialect's:
+     * {@link SqlDialect#deviceHeadsSql}).
      */
     public List<DeviceHead> deviceHeads(Connection c, String workerId, Collection<String> types, int limit) throws SQLException {
         List<DeviceHead> out = new ArrayList<>();
         if (types.isEmpty()) return out;
-        String in = Sql.placeholders(types.size());
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.device, t.priority, t.payload, t.owner, t.owner_limit"
-                + " FROM devices d JOIN tasks t ON t.id = (SELECT q.id FROM tasks q WHERE q.device = d.serial"
-                + " AND q.status = 'queued' AND q.routed = 2 AND q.type IN (" + in + ") ORDER BY q.priority DESC, q.id LIMIT 1)"
-                + " WHERE d.worker_id = ? AND d.present = 1 AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.device = d.serial"
-                + " AND r.status = 'running' AND r.routed = 2) ORDER BY t.priority DESC, t.id LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.deviceHeadsSql(types.size()))) {
             int i = 1;
             for (String t : types) ps.setString(i++, t);
             ps.setString(i++, workerId);

@@ -95,7 +95,10 @@ public final class WorkerStore {
                 while (rs.next()) ids.add(rs.getString(1));
             }
         }
-        for (String id : ids) TaskStore.exec(tx.connection(), "UPDATE workers SET status = 'offline' WHERE id = ?", id);
+        for (String id : ids) {
+            TaskStore.exec(tx.connection(), "UPDATE workers SET status = 'offline' WHERE id = ?", id);
+            DeviceStore.releaseAll(tx, id); // its attempts fail now; nothing of it runs on its devices any more
+        }
         return ids;
     }
 
@@ -286,6 +289,7 @@ public final class WorkerStore {
 
     /** The worker said it is leaving: offline now. @return whether it was online */
     public boolean goOffline(Tx tx, String id, Instant now) throws SQLException {
+        DeviceStore.releaseAll(tx, id); // its attempts fail now; nothing of it runs on its devices any more
         return TaskStore.exec(tx.connection(), "UPDATE workers SET status = 'offline', expires_at = ? WHERE id = ?"
                 + " AND status <> 'offline'", now.toEpochMilli(), id) > 0;
     }

@@ -35,7 +35,8 @@ class LayeringTest {
                 .layer("Schedule").definedBy("dev.coxswain.core.schedule..")
                 .layer("Features").definedBy("dev.coxswain.core.webhook..", "dev.coxswain.core.connection..",
                         "dev.coxswain.core.pganalysis..", "dev.coxswain.core.remote..",
-                        "dev.coxswain.core.workflow..", "dev.coxswain.core.files..")
+                        "dev.coxswain.core.workflow..", "dev.coxswain.core.files..",
+                        "dev.coxswain.core.device..")
                 .layer("Service").definedBy("dev.coxswain.core.service..")
                 .layer("Engine").definedBy("dev.coxswain.core.engine..")
                 .layer("Store").definedBy("dev.coxswain.core.store..")
@@ -59,7 +60,8 @@ class LayeringTest {
         noClasses().that().resideInAPackage("dev.coxswain.core.domain..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.coxswain.core.node..", "dev.coxswain.core.schedule..", "dev.coxswain.core.webhook..",
-                        "dev.coxswain.core.connection..", "dev.coxswain.core.pganalysis..", "dev.coxswain.core.service..",
+                        "dev.coxswain.core.connection..", "dev.coxswain.core.pganalysis..", "dev.coxswain.core.device..",
+                        "dev.coxswain.core.service..",
                         "dev.coxswain.core.engine..", "dev.coxswain.core.store..", "dev.coxswain.core.exec..",
                         "dev.coxswain.core.runtime..")
                 .check(core);

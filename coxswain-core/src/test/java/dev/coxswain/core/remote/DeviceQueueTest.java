@@ -113,8 +113,62 @@ class DeviceQueueTest extends RemoteTestBase {
         h.pollNothing("w1"); // B's queue waits while B is gone
         assertThat(h.task(b2.id()).status()).isEqualTo(TaskStatus.QUEUED);
 
-        h.remote().heartbeat("w1", heartbeatWithDevices("A", "B"));
+        // back, but the worker still runs the lost attempt: the device stays busy until it lets go
+        ObjectNode back = heartbeatWithDevices("A", "B");
+        back.putArray("current_tasks").add(got.get("task_id").asText());
+        h.remote().heartbeat("w1", back);
+        h.pollNothing("w1");
+        ObjectNode letGo = heartbeatWithDevices("A", "B");
+        letGo.putArray("current_tasks");
+        h.remote().heartbeat("w1", letGo);
         assertThat(taskIdOf(h.poll("w1"))).isEqualTo(b1.id());
+    }
+
+    @Test
+    void aStoppedTaskHoldsItsDeviceUntilTheWorkerLetsGo() {
+        h.start();
+        registerWithDevices("w1", "A");
+        Task a1 = deviceTask("A", "a1");
+        Task a2 = deviceTask("A", "a2");
+        ObjectNode got = h.poll("w1");
+        h.engine.tasks().cancel(a1.id());
+        h.pollNothing("w1"); // the script may still run: a2 must not start beside it
+        assertThat(h.engine.devices().find("A").orElseThrow().currentTaskId()).isEqualTo(a1.id());
+        var answer = h.remote().result("w1", success(got, Json.object()));
+        assertThat(answer.accepted()).isFalse(); // a stopped attempt's result is ignored, but it lets go
+        assertThat(taskIdOf(h.poll("w1"))).isEqualTo(a2.id());
+    }
+
+    @Test
+    void aHeartbeatThatNoLongerListsAStoppedAttemptFreesItsDevice() {
+        h.start();
+        registerWithDevices("w1", "A");
+        Task a1 = deviceTask("A", "a1");
+        Task a2 = deviceTask("A", "a2");
+        ObjectNode got = h.poll("w1");
+        h.engine.tasks().cancel(a1.id());
+        ObjectNode still = Json.object().put("status", "busy");
+        still.putArray("current_tasks").add(got.get("task_id").asText());
+        assertThat(h.remote().heartbeat("w1", still).cancelTaskIds()).containsExactly(got.get("task_id").asText());
+        h.pollNothing("w1");
+        ObjectNode done = Json.object().put("status", "idle");
+        done.putArray("current_tasks");
+        h.remote().heartbeat("w1", done);
+        assertThat(taskIdOf(h.poll("w1"))).isEqualTo(a2.id());
+    }
+
+    @Test
+    void aWorkerGoingOfflineLetsGoOfItsDevices() {
+        h.start();
+        registerWithDevices("w1", "A");
+        Task a1 = h.create(skill("post", "a1").device("A").maxRetries(1).backoff("fixed:0"));
+        h.poll("w1");
+        h.remote().heartbeat("w1", Json.object().put("status", "offline"));
+        assertThat(h.engine.devices().find("A").orElseThrow().currentTaskId()).isNull();
+        assertThat(h.engine.devices().find("A").orElseThrow().online()).isFalse();
+        h.awaitStatus(a1.id(), TaskStatus.QUEUED);
+        registerWithDevices("w1", "A");
+        assertThat(taskIdOf(h.poll("w1"))).isEqualTo(a1.id());
     }
 
     @Test
