@@ -87,6 +87,7 @@ public final class DeviceBench {
             Map<String, Long> statuses = probe.statusCounts();
             printFigures(o, store, f, statuses);
             if (f.timeline().overlaps() > 0) problems.add(f.timeline().overlaps() + " overlapping run(s) of one device");
+            if (f.timeline().outOfOrder() > 0) problems.add(f.timeline().outOfOrder() + " run(s) out of their device's queue order");
             if (f.runs() != f.tasks() || f.distinctTasks() != f.tasks()) {
                 problems.add(f.runs() + " script runs of " + f.distinctTasks() + " distinct tasks for " + f.tasks() + " tasks");
             }
@@ -207,6 +208,7 @@ public final class DeviceBench {
         figure("script runs", String.format(Locale.ROOT, "%,d of %,d distinct tasks", f.runs(), f.distinctTasks()));
         figure("max per-device overlap", t.overlaps() + " overlapping pairs, at most " + t.maxRunningOnOneDevice()
                 + " running on one device at once (must be 0 and 1)");
+        figure("device queue order", t.outOfOrder() + " run(s) after a newer task of the same device (must be 0)");
         figure("gap end → next start", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms", t.gapMillis(0.5),
                 t.gapMillis(0.99), t.gapMillis(1.0)));
         figure("final statuses", statuses.toString());

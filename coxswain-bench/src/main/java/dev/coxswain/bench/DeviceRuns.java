@@ -33,12 +33,13 @@ final class DeviceRuns {
     }
 
     /** What the runs of every device, in start order, show. */
-    record Timeline(int devices, int overlaps, int maxRunningOnOneDevice, long[] gapsNanos) {
+    record Timeline(int devices, int overlaps, int maxRunningOnOneDevice, int outOfOrder, long[] gapsNanos) {
         static Timeline of(Collection<Run> all) {
             Map<String, List<Run>> bySerial = new TreeMap<>();
             for (Run r : all) bySerial.computeIfAbsent(r.serial(), k -> new ArrayList<>()).add(r);
             int overlaps = 0;
             int maxRunning = 0;
+            int outOfOrder = 0;
             List<Long> gaps = new ArrayList<>();
             for (List<Run> runs : bySerial.values()) {
                 runs.sort(Comparator.comparingLong(Run::startNanos));
@@ -48,13 +49,15 @@ final class DeviceRuns {
                     Run r = runs.get(i);
                     if (i > 0) {
                         if (r.startNanos() < latestEnd) overlaps++;
+                        // A device's queue is first come, first served: with one priority, in id order.
+                        if (r.taskId() < runs.get(i - 1).taskId()) outOfOrder++;
                         gaps.add(r.startNanos() - runs.get(i - 1).endNanos());
                     }
                     latestEnd = Math.max(latestEnd, r.endNanos());
                 }
                 maxRunning = Math.max(maxRunning, maxAtOnce(runs));
             }
-            return new Timeline(bySerial.size(), overlaps, maxRunning,
+            return new Timeline(bySerial.size(), overlaps, maxRunning, outOfOrder,
                     gaps.stream().mapToLong(Long::longValue).sorted().toArray());
         }
 

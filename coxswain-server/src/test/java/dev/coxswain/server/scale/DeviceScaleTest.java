@@ -28,11 +28,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * no device ever ran two scripts at once, on SQLite and on PostgreSQL.
  *
  * <p>A whole server runs in this JVM (no local worker, signed worker messages, worker rate limits
- * off) with four device workers of 50 devices each talking to it over HTTP. Each worker records
- * every script run (serial, task, attempt, start and end on {@link System#nanoTime()}) in its own
- * list; the verdict comes from those records, not from the server's view: every task ran, no
- * attempt ran twice, a device's runs never intersect, and each run was on the worker that owns
- * its device. The server's counts must say the same. Nothing here is asserted about speed.
+ * off) with four {@code DeviceAgent}s of 50 devices each talking to it over HTTP. The tasks are
+ * created as a device-API client creates them: one {@code POST /api/v1/task} with the 200 serials,
+ * the {@code follow} script and 50 target users (one task per device and target, all due at
+ * once). Each agent's script records every run (serial, task, attempt, start and end on
+ * {@link System#nanoTime()}) in that agent's own list; the verdict comes from those records, not
+ * from the server's view: every task ran exactly once, on the agent that owns its device, a
+ * device's runs never intersect and follow the order the tasks were created in. The server must
+ * then say the same (stats, native counts, no retries, remarks). Nothing is asserted about speed.
  */
 class DeviceScaleTest {
     static final int WORKERS = 4;
@@ -61,7 +64,8 @@ class DeviceScaleTest {
             long t0 = System.nanoTime();
             try (DeviceWorkers workers = DeviceWorkers.start(base, WORKER_TOKEN, WORKERS, DEVICES_PER_WORKER, SCRIPT_TIME)) {
                 long t1 = System.nanoTime();
-                ids = new DeviceTaskCreator(client).viaNativeApi(workers.allSerials(), TASKS_PER_DEVICE);
+                ids = new DeviceTaskCreator(client).follow(workers.allSerials(), targets());
+                assertThat(ids).hasSize(TASKS).doesNotHaveDuplicates();
                 long t2 = System.nanoTime();
                 awaitFinished(client, TASKS);
                 long t3 = System.nanoTime();
@@ -95,25 +99,39 @@ class DeviceScaleTest {
         return f;
     }
 
-    /** Waits until {@code n} tasks completed; fails at once on a failed one, or when nothing moves for {@link #STALL}. */
+    /** The target users of the {@code follow} script: one task per device and target. */
+    private static List<String> targets() {
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < TASKS_PER_DEVICE; i++) t.add("scale_user_" + i);
+        return t;
+    }
+
+    /**
+     * Waits until the device API's stats count {@code n} completed tasks; fails at once on a
+     * failed one, or when nothing finished for {@link #STALL}.
+     */
     private static void awaitFinished(ScaleClient client, int n) throws InterruptedException {
         long last = -1;
         long lastMove = System.nanoTime();
         while (true) {
-            long completed = count(client, "completed");
+            JsonNode stats = stats(client);
+            long completed = stats.get("completed").asLong();
             if (completed >= n) return;
-            long failed = count(client, "failed") + count(client, "cancelled");
-            assertThat(failed).as("tasks failed or cancelled").isZero();
+            assertThat(stats.get("failed").asLong()).as("failed device tasks: %s", stats).isZero();
             if (completed != last) {
                 last = completed;
                 lastMove = System.nanoTime();
             } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
-                throw new AssertionError("stuck at " + completed + " of " + n + " completed for " + STALL.toSeconds()
-                        + " s; running " + count(client, "running") + ", queued " + count(client, "queued")
-                        + ", pending " + count(client, "pending"));
+                throw new AssertionError("stuck for " + STALL.toSeconds() + " s: " + stats);
             }
             Thread.sleep(100);
         }
+    }
+
+    private static JsonNode stats(ScaleClient client) {
+        JsonNode body = client.get("/api/v1/task/stats").expect(200);
+        assertThat(body.get("code").asInt()).as("%s", body).isZero();
+        return body.get("data");
     }
 
     private static long count(ScaleClient client, String status) {
@@ -147,10 +165,22 @@ class DeviceScaleTest {
         DeviceTimeline timeline = DeviceTimeline.of(all);
         assertThat(timeline.devices()).isEqualTo(WORKERS * DEVICES_PER_WORKER);
         assertThat(timeline.overlaps()).as("runs of one device at the same instant").isEmpty();
+        // ... and in the order the tasks were created (each device's queue is first come, first served).
+        assertThat(timeline.outOfOrder()).as("runs that started before an older task of their device").isEmpty();
 
-        // The server agrees: every task completed, each on its first attempt.
-        assertThat(count(client, "completed")).isEqualTo(TASKS);
+        // The server agrees: every task completed, each on its first attempt, with the remark its
+        // script returned for its own target.
+        JsonNode stats = stats(client);
+        assertThat(stats.get("total").asLong()).as("%s", stats).isEqualTo(TASKS);
+        assertThat(stats.get("completed").asLong()).as("%s", stats).isEqualTo(TASKS);
+        assertThat(count(client, "completed")).as("native view").isEqualTo(TASKS);
         assertThat(retriedTasks(client)).as("tasks the server retried").isEmpty();
+        for (long id : List.of(ids.get(0), ids.get(TASKS / 2), ids.get(TASKS - 1))) {
+            JsonNode t = client.get("/api/v1/task/" + id).expect(200).get("data");
+            assertThat(t.get("status").asInt()).isEqualTo(2);
+            assertThat(t.get("remark").asText()).isEqualTo("followed " + t.get("script_config").get("target_user").asText());
+            assertThat(byTask.get(id).getFirst().serial()).isEqualTo(t.get("serial").asText());
+        }
         long[] gaps = timeline.gapsNanos();
         System.out.printf(Locale.ROOT, "[%s] %d script runs for %d tasks, 0 overlaps; gap end→next start"
                         + " p50 %.2f ms, p99 %.2f ms%n", store, all.size(), byTask.size(),

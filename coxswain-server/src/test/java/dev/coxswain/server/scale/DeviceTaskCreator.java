@@ -1,69 +1,40 @@
 package dev.coxswain.server.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * Creates the device tasks of the scale test over HTTP: {@code tasksPerDevice} {@code follow}
- * tasks for each serial, returning the ids of all of them.
+ * Creates the scale test's device tasks as a client of the device API does: one
+ * {@code POST /api/v1/task} with every serial, the {@code follow} script and the target users,
+ * which fans out to one task per serial and target, all due at once.
  */
 final class DeviceTaskCreator {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    /** Client threads for the one-task-per-request native API. */
-    private static final int CLIENTS = 8;
-
     private final ScaleClient client;
 
     DeviceTaskCreator(ScaleClient client) {
         this.client = client;
     }
 
-    /**
-     * Through the native API, one {@code POST /api/tasks} per task ({@code type} = the script,
-     * {@code requirements.device} = the serial), from several client threads.
-     */
-    List<Long> viaNativeApi(List<String> serials, int tasksPerDevice) throws InterruptedException {
+    /** @return the ids the face answered, in its order */
+    List<Long> follow(List<String> serials, List<String> targets) {
+        ObjectNode b = JsonNodeFactory.instance.objectNode();
+        ArrayNode s = b.putArray("serials");
+        serials.forEach(s::add);
+        b.put("script_name", DeviceWorkers.SCRIPT);
+        ArrayNode t = b.putObject("script_config").putArray("target_users");
+        targets.forEach(t::add);
+        b.put("min_interval", 0);
+        b.put("max_interval", 0);
+        JsonNode body = client.post("/api/v1/task", b).expect(200);
+        if (body.get("code").asInt() != 0) throw new AssertionError("POST /api/v1/task answered " + body);
+        JsonNode data = body.get("data");
         List<Long> ids = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
-            List<Future<List<Long>>> parts = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                int client = c;
-                parts.add(pool.submit(() -> {
-                    List<Long> mine = new ArrayList<>();
-                    // Round by round over the devices, so every device's queue fills from the start.
-                    for (int i = client; i < serials.size() * tasksPerDevice; i += CLIENTS) {
-                        String serial = serials.get(i % serials.size());
-                        JsonNode created = this.client.post("/api/tasks", nativeTask(serial, "user" + i / serials.size()))
-                                .expect(201);
-                        mine.add(DeviceWorkers.taskNumber(created.get("data").get("id").asText()));
-                    }
-                    return mine;
-                }));
-            }
-            for (Future<List<Long>> f : parts) ids.addAll(f.get());
-        } catch (ExecutionException e) {
-            throw new AssertionError("creating the tasks failed", e.getCause());
-        }
+        for (JsonNode id : data.get("task_ids")) ids.add(id.asLong());
+        if (data.get("created_count").asInt() != ids.size()) throw new AssertionError("created_count differs: " + data);
         return ids;
-    }
-
-    private static ObjectNode nativeTask(String serial, String target) {
-        ObjectNode b = F.objectNode();
-        b.put("name", DeviceWorkers.SCRIPT + " on " + serial + " → " + target);
-        b.put("type", DeviceWorkers.SCRIPT);
-        b.put("max_retries", 0);
-        ObjectNode params = b.putObject("params");
-        params.put("serial", serial);
-        params.put("script_name", DeviceWorkers.SCRIPT);
-        params.putObject("script_config").put("target_user", target);
-        b.putObject("requirements").put("device", serial);
-        return b;
     }
 }

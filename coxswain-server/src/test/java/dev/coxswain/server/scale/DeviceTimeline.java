@@ -55,6 +55,22 @@ final class DeviceTimeline {
         return out;
     }
 
+    /**
+     * Runs that started after a run of a newer task of the same device: a device's queue is
+     * served in claim order, and with one priority that is the order of the task ids.
+     */
+    List<String> outOfOrder() {
+        List<String> out = new ArrayList<>();
+        for (List<ScriptRun> runs : bySerial.values()) {
+            for (int i = 1; i < runs.size(); i++) {
+                if (runs.get(i).taskId() < runs.get(i - 1).taskId()) {
+                    out.add(runs.get(i).serial() + ": task " + runs.get(i).taskId() + " after task " + runs.get(i - 1).taskId());
+                }
+            }
+        }
+        return out;
+    }
+
     /** For every device, each run's start minus the previous run's end, in nanoseconds. */
     long[] gapsNanos() {
         List<Long> gaps = new ArrayList<>();

@@ -28,4 +28,11 @@ class DeviceTimelineTest {
         assertThat(t.overlaps()).extracting(o -> o.earlier().taskId() + ">" + o.later().taskId())
                 .containsExactly("1>2", "1>3");
     }
+
+    @Test
+    void aDeviceServingANewerTaskFirstIsOutOfOrder() {
+        DeviceTimeline t = DeviceTimeline.of(List.of(run("a", 1, 0, 10), run("a", 3, 20, 30), run("a", 2, 40, 50),
+                run("b", 4, 0, 10), run("b", 5, 20, 30)));
+        assertThat(t.outOfOrder()).containsExactly("a: task 2 after task 3");
+    }
 }
