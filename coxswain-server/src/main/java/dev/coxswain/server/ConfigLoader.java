@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.EnumMap;
+import dev.coxswain.core.device.DeviceSettings;
 import dev.coxswain.core.domain.Tier;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.http.ConnectionLimits;
@@ -93,7 +94,22 @@ public final class ConfigLoader {
             new Setting("files-s3-create-bucket", "true", "create the S3 bucket at start when it does not exist"),
             new Setting("blueprints-dir", null, "directory of workflow blueprints (*.json, *.yaml, *.yml) registered at start, in file-name order; "
                     + "a file whose definition equals the newest stored version is skipped; an invalid file stops the start"),
-            new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"));
+            new Setting("rate-limit-anonymous", String.valueOf(SecurityConfig.ANONYMOUS_PER_MINUTE), "requests per minute per client address without a valid credential (0: unlimited)"),
+            new Setting(DeviceSettingsConfig.SCRIPTS, DeviceSettingsConfig.defaultScripts(),
+                    "script names the device task API (/api/v1/task) accepts besides the skills of online device workers (comma-separated)"),
+            new Setting(DeviceSettingsConfig.MAX_RETRY_COUNT, String.valueOf(DeviceSettings.defaults().maxRetryCount()),
+                    "retries of a failed device task: automatic ones (device-auto-retry) and the bound of a manual retry"),
+            new Setting(DeviceSettingsConfig.AUTO_RETRY, String.valueOf(DeviceSettings.defaults().autoRetry()),
+                    "retry a failed device task by itself (up to device-max-retry-count times)"),
+            new Setting(DeviceSettingsConfig.RETRY_DELAY, DeviceSettingsConfig.defaultRetryDelay(),
+                    "a device task's retry is due after a random delay of <min>-<max> seconds"),
+            new Setting(DeviceSettingsConfig.TASK_TIMEOUT, String.valueOf(DeviceSettings.defaults().taskTimeoutSeconds()),
+                    "a device task's attempt running longer than this fails"),
+            new Setting(DeviceSettingsConfig.PLANS, null,
+                    "device limit and concurrency per plan: pro=20/20,team=50/50,business=200/200 ('none': no limit); in YAML also a mapping "
+                            + "tier: {device-limit, concurrency}; tiers not named keep these defaults, starter has no API access"),
+            new Setting(DeviceSettingsConfig.TIME_ZONE, null,
+                    "zone of the device task API's start_time (HH:MM) and of its YYYY-MM-DD HH:MM:SS times (default: timezone)"));
 
     public record Setting(String key, String dflt, String help) {
         public String env() {
@@ -200,6 +216,10 @@ public final class ConfigLoader {
             if (SETTINGS.stream().noneMatch(s -> s.key().equals(e.getKey()))) {
                 throw new ConfigException("unknown setting '" + e.getKey() + "' in " + file);
             }
+            if (e.getKey().equals(DeviceSettingsConfig.PLANS) && e.getValue().isObject()) {
+                out.put(e.getKey(), DeviceSettingsConfig.plansText(e.getValue())); // the mapping form, as the text form
+                continue;
+            }
             if (!e.getValue().isValueNode()) throw new ConfigException("setting '" + e.getKey() + "' must be a scalar");
             out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
         }
@@ -241,7 +261,8 @@ public final class ConfigLoader {
                         intIn(v, "worker-rate-limit-other", 0, 100_000_000)))
                 .withFiles(files(v))
                 .withBlueprintsDir(directory(v, "blueprints-dir"))
-                .withDevMode(bool(v, "dev-mode"));
+                .withDevMode(bool(v, "dev-mode"))
+                .withDevices(DeviceSettingsConfig.read(v, zone));
     }
 
     private static FilesConfig files(Map<String, String> v) {
@@ -319,7 +340,7 @@ public final class ConfigLoader {
         return s;
     }
 
-    private static boolean bool(Map<String, String> v, String key) {
+    static boolean bool(Map<String, String> v, String key) {
         String s = v.get(key) == null ? "" : v.get(key).trim().toLowerCase(Locale.ROOT);
         return switch (s) {
             case "true", "yes", "1" -> true;
@@ -364,7 +385,7 @@ public final class ConfigLoader {
         return f;
     }
 
-    private static int intIn(Map<String, String> v, String key, int min, int max) {
+    static int intIn(Map<String, String> v, String key, int min, int max) {
         try {
             int i = Integer.parseInt(v.get(key).trim());
             if (i < min || i > max) throw new ConfigException(key + " must be between " + min + " and " + max);

@@ -28,6 +28,7 @@ import dev.coxswain.server.auth.Gatekeeper;
 import dev.coxswain.server.auth.JwtVerifier;
 import dev.coxswain.server.ratelimit.RateLimiter;
 import dev.coxswain.server.chadburn.ChadburnApi;
+import dev.coxswain.server.device.DeviceApi;
 import dev.coxswain.server.scheduler.SchedulerApi;
 import dev.coxswain.server.http.Bodies;
 import dev.coxswain.server.http.ConnectionGuard;
@@ -114,6 +115,7 @@ public final class CoxswainServer implements AutoCloseable {
                     .withConcurrency(cfg.concurrency())
                     .withLease(cfg.lease(), cfg.lease().dividedBy(6).isZero() ? Duration.ofSeconds(1) : cfg.lease().dividedBy(6))
                     .withMaxLogLines(cfg.logMaxLinesPerTask())
+                    .withDevices(cfg.devices())
                     .withRemote(new RemoteSettings(cfg.workers().ttl(), cfg.workers().maxPoll(),
                             RemoteSettings.defaults().missingGrace(),
                             // Well inside the idle timeout, which would otherwise close a quiet socket.
@@ -170,6 +172,8 @@ public final class CoxswainServer implements AutoCloseable {
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
             new SchedulerApi(engine.schedules(), engine.tasks(), connections, engine.idempotency(), gate, bodies, clock).register(routes);
+            // Before Chadburn too: the device task API lives under /api/v1 (/task…, /license…).
+            new DeviceApi(engine.deviceTasks(), gate, bodies, cfg.devices().zone()).register(routes);
             // Before Chadburn as well: the orchestrator's client routes live under /api/v1 too, and
             // serve a part of two of Chadburn's paths (UUID jobs, a client's job list).
             OrchestratorApi orchestrator = new OrchestratorApi(engine.workflows(), engine.workers(), gate, bodies, cfg.timezone(),

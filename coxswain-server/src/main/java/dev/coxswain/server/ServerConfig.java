@@ -1,6 +1,7 @@
 package dev.coxswain.server;
 
 import dev.coxswain.core.connection.ConnectionService;
+import dev.coxswain.core.device.DeviceSettings;
 import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.server.http.ConnectionLimits;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.time.ZoneId;
  * @param blueprintsDir null: none; else every blueprint file in it is registered at start
  * @param devMode    development conveniences that must never be on in production (the
  *                   orchestrator face's {@code POST /_public/debug/flush_db}, which deletes every job)
+ * @param devices    device tasks: accepted scripts, retries, timeout, plans, the zone of the device face
  */
 public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
@@ -28,7 +30,28 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
                            Duration lease, SecurityConfig security, WebhookSettings webhooks,
                            java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
                            dev.coxswain.server.worker.WorkerProtocolConfig workers,
-                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir, boolean devMode) {
+                           dev.coxswain.server.files.FilesConfig files, Path blueprintsDir, boolean devMode,
+                           DeviceSettings devices) {
+
+    /** With the default device task settings, their zone the server's {@code timezone}. */
+    public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, int concurrency, Duration shutdownGrace, ZoneId timezone,
+                        long maxBodyBytes, int logMaxLinesPerTask, boolean sqliteFullSync, String workerId,
+                        Duration lease, SecurityConfig security, WebhookSettings webhooks,
+                        java.util.List<ConnectionService.Spec> connections, ConnectionLimits http,
+                        dev.coxswain.server.worker.WorkerProtocolConfig workers,
+                        dev.coxswain.server.files.FilesConfig files, Path blueprintsDir, boolean devMode) {
+        this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace, timezone,
+                maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, http,
+                workers, files, blueprintsDir, devMode, DeviceSettings.defaults().withZone(timezone));
+    }
+
+    /** With these device task settings (the API at {@code /api/v1/task}). */
+    public ServerConfig withDevices(DeviceSettings d) {
+        return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
+                http, workers, files, blueprintsDir, devMode, d);
+    }
 
     /** Without development mode. */
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -47,7 +70,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withDevMode(boolean on) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, files, blueprintsDir, on);
+                http, workers, files, blueprintsDir, on, devices);
     }
 
     /** With the default file storage (local, under the data directory). */
@@ -66,7 +89,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withFiles(dev.coxswain.server.files.FilesConfig f) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, f, blueprintsDir, devMode);
+                http, workers, f, blueprintsDir, devMode, devices);
     }
 
     public ServerConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -83,7 +106,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withWorkers(dev.coxswain.server.worker.WorkerProtocolConfig w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, w, files, blueprintsDir, devMode);
+                http, w, files, blueprintsDir, devMode, devices);
     }
 
     /** With the default security settings (no JWT, no shared worker token, default rate limits) and webhook settings. */
@@ -98,24 +121,24 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, s, webhooks, connections, http, workers, files, blueprintsDir, devMode, devices);
     }
 
     public ServerConfig withWebhooks(WebhookSettings w) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, w, connections, http, workers, files, blueprintsDir, devMode, devices);
     }
 
     /** With connections declared in the configuration file (created or updated at start, source {@code config}). */
     public ServerConfig withConnections(java.util.List<ConnectionService.Spec> c) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, c, http, workers, files, blueprintsDir, devMode, devices);
     }
 
     /** With these limits on HTTP connections (header and idle timeouts, connection cap). */
     public ServerConfig withHttp(ConnectionLimits h) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
-                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir, devMode);
+                timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections, h, workers, files, blueprintsDir, devMode, devices);
     }
 
     /**
@@ -125,7 +148,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String dbUrl, St
     public ServerConfig withBlueprintsDir(Path dir) {
         return new ServerConfig(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminKey, concurrency, shutdownGrace,
                 timezone, maxBodyBytes, logMaxLinesPerTask, sqliteFullSync, workerId, lease, security, webhooks, connections,
-                http, workers, files, dir, devMode);
+                http, workers, files, dir, devMode, devices);
     }
 
     /** Never prints the secrets. */

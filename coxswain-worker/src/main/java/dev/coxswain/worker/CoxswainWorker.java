@@ -99,7 +99,8 @@ public final class CoxswainWorker implements AutoCloseable {
         ResultSender results = new ResultSender(api, signer, timings);
         this.supervisor = new TaskSupervisor(settings.concurrency(), skills, messages, events, results, session, b.mapper,
                 timings.logBatch());
-        this.keeper = new SessionKeeper(api, signer, messages, session, supervisor, b.facts, settings, timings, sessionStop);
+        this.keeper = new SessionKeeper(api, signer, messages, session, supervisor, b.facts, settings, devices, timings,
+                sessionStop);
         this.poller = new Poller(api, session, supervisor, skills, settings, timings, pollStop);
     }
 
@@ -155,8 +156,8 @@ public final class CoxswainWorker implements AutoCloseable {
 
     /**
      * Withdraws a device; the heartbeat that goes out at once no longer lists it, and the server
-     * fails its running task (retried per the task's policy) and holds its queue until the device
-     * is back. This method does not stop the task's handler: a {@link DeviceAgent} does.
+     * fails its running task (retried per the task's policy), answers with a cancel of it (which
+     * interrupts its handler) and holds the device's queue until the device is back.
      *
      * @return whether the worker had declared it
      */
@@ -172,6 +173,11 @@ public final class CoxswainWorker implements AutoCloseable {
     /** A declared device by id (its serial). */
     public java.util.Optional<Device> device(String id) {
         return devices.find(id);
+    }
+
+    /** The most tasks this worker runs at once (its {@code max_concurrent_tasks}). */
+    public int concurrency() {
+        return settings.concurrency();
     }
 
     /** Wire ids of the tasks running now. */

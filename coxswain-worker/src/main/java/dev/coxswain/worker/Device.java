@@ -17,19 +17,25 @@ import java.util.Objects;
  *         .withProperties(mapper.valueToTree(Map.of("accounts", List.of("alice", "bob"))));
  * }</pre>
  *
- * @param id         the serial: not blank, at most {@value #MAX_ID_LENGTH} characters
+ * @param id         the serial: not blank, at most {@value #MAX_ID_LENGTH} characters, no
+ *                   surrounding blanks or control characters
  * @param type       the kind of device, for example {@code android}: not blank
  * @param model      the model, or null
  * @param properties a JSON object of anything else the server should know (for example
  *                   {@code accounts}), or null
  */
 public record Device(String id, String type, String model, JsonNode properties) {
-    /** Longest serial accepted: the server keys its devices table by it. */
-    public static final int MAX_ID_LENGTH = 255;
+    /** Longest serial accepted: the server keys its devices table by it and ignores longer ids. */
+    public static final int MAX_ID_LENGTH = 200;
 
     public Device {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("A device needs an id (its serial)");
         if (id.length() > MAX_ID_LENGTH) throw new IllegalArgumentException("Device id is longer than " + MAX_ID_LENGTH + " characters");
+        // The server trims ids and skips ones with control characters; tasks would then name a
+        // serial this worker does not know, so such ids are refused here.
+        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("Device id has surrounding blanks or control characters: '" + id + "'");
+        }
         if (type == null || type.isBlank()) throw new IllegalArgumentException("Device " + id + " needs a type");
         if (properties != null && properties.isNull()) properties = null;
         if (properties != null && !properties.isObject()) {

@@ -43,13 +43,14 @@ import java.util.Optional;
  *       out at once with the new list;</li>
  *   <li>it reads {@code params.serial}, {@code params.script_config} (an object, {@code {}} when
  *       absent) and {@code params.username} (optional); a task without a serial fails as invalid
- *       input, one for a device this worker does not have fails permanently;</li>
+ *       input, one for a device this worker does not have fails permanently (one for a device it
+ *       has just withdrawn is handed back to the server's queue instead);</li>
  *   <li>one task per device at a time: the server guarantees it, and the agent checks it again — a
  *       second task for a busy device fails ({@code TRANSIENT_ERROR}, "Device X is busy …"), unless
  *       the task on it was stopped and is winding down, which it waits for (the handover wait);</li>
- *   <li>a stop or cancel from the server interrupts the script; withdrawing a device interrupts
- *       its script and fails the attempt as transient (the server fails it too, per the task's
- *       retry rules, and holds the device's queue);</li>
+ *   <li>a stop or cancel from the server interrupts the script; withdrawing a device makes the
+ *       server fail its running task per the task's retry rules, cancel it (interrupting the
+ *       script) and hold the device's queue;</li>
  *   <li>it runs at most as many tasks at once as it has devices when built, unless
  *       {@link Builder#concurrency} says otherwise (set it when devices are added later: the
  *       server learns the capacity at registration).</li>
@@ -96,17 +97,15 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
-     * Withdraws a device: the heartbeat sent at once no longer lists it, a task running on it is
-     * interrupted and fails as transient (the server fails it too, per its retry rules, and holds
-     * the device's queue until the device is back), and tasks that still arrive for it fail
-     * permanently.
+     * Withdraws a device: the heartbeat sent at once no longer lists it; the server fails the
+     * task running on it (retried per the task's rules), cancels it in that heartbeat's answer
+     * (which interrupts the script) and holds the device's queue until the device is back. A task
+     * the server sent for the device before it heard is handed back to that queue.
      *
      * @return whether the agent had that device
      */
     public boolean removeDevice(String serial) {
-        boolean removed = worker.removeDevice(serial);
-        locks.withdraw(serial);
-        return removed;
+        return worker.removeDevice(serial);
     }
 
     /** The devices declared now. */
@@ -202,7 +201,8 @@ public final class DeviceAgent implements AutoCloseable {
 
         /**
          * How long a task waits for a stopped task on its device to wind down before failing as
-         * "busy" (default 10 s).
+         * "busy", and a task for a just-withdrawn device for the server to hear of the withdrawal
+         * before it is handed back (default 10 s).
          */
         public Builder handoverWait(Duration wait) {
             if (wait == null || wait.isNegative()) throw new IllegalArgumentException("Handover wait must not be negative");
@@ -219,7 +219,7 @@ public final class DeviceAgent implements AutoCloseable {
             if (workerId == null) throw new IllegalStateException("workerId is required");
             for (Map.Entry<String, Script> e : scripts.entrySet()) {
                 worker.skill(e.getKey(), e.getValue().description(),
-                        new DeviceScriptHandler(e.getValue().body(), roster, locks, workerId));
+                        new DeviceScriptHandler(e.getValue().body(), roster, locks, workerId, handoverWait));
             }
             if (concurrency != null) {
                 worker.concurrency(concurrency);

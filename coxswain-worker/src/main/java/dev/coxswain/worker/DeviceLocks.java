@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server or the network does.
  *
  * <p>A task that finds its device taken fails at once with a clear error — except when the
- * holder has been stopped and is still unwinding: the server counts a stopped task as ended and
- * may send the device's next task right away, so that one waits (up to the handover wait) for the
- * holder to let go instead of failing for nothing.
+ * holder has been stopped and is still unwinding: the server counts a stopped task as ended at
+ * once and may send the device's next task right away, so that one waits (up to the handover
+ * wait) for the holder to let go instead of failing for nothing.
  */
 final class DeviceLocks {
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
@@ -33,60 +33,34 @@ final class DeviceLocks {
     final class Lease {
         private final String serial;
         private final TaskContext task;
-        private final Thread thread;
         private final CountDownLatch released = new CountDownLatch(1);
-        private boolean done;
-        private boolean withdrawn;
 
-        private Lease(String serial, TaskContext task, Thread thread) {
+        private Lease(String serial, TaskContext task) {
             this.serial = serial;
             this.task = task;
-            this.thread = thread;
-        }
-
-        /** Whether the device was withdrawn while this task held it. */
-        synchronized boolean withdrawn() {
-            return withdrawn;
-        }
-
-        /**
-         * Marks the device withdrawn and interrupts the holder, unless it has let go already:
-         * after that its thread is posting the result, which an interrupt must not cut short.
-         */
-        synchronized void withdraw() {
-            if (done) return;
-            withdrawn = true;
-            thread.interrupt();
         }
 
         void release() {
-            synchronized (this) {
-                done = true;
-            }
             held.remove(serial, this);
             released.countDown();
-        }
-
-        String taskId() {
-            return task.taskId();
         }
     }
 
     /**
      * Takes the device for the calling thread's task.
      *
-     * @throws TaskFailure            ({@code TRANSIENT_ERROR}, retried under the task's policy)
-     *                                when another task holds the device
-     * @throws InterruptedException   when the task is stopped while it waits
+     * @throws TaskFailure          ({@code TRANSIENT_ERROR}, retried under the task's policy) when
+     *                              another task holds the device
+     * @throws InterruptedException when the task is stopped while it waits
      */
     Lease acquire(String serial, TaskContext task) throws InterruptedException {
-        Lease mine = new Lease(serial, task, Thread.currentThread());
+        Lease mine = new Lease(serial, task);
         long deadline = System.nanoTime() + handoverWait.toNanos();
         while (true) {
             Lease holder = held.putIfAbsent(serial, mine);
             if (holder == null) return mine;
             long left = deadline - System.nanoTime();
-            if (!holder.task.isCancelled() && !holder.withdrawn() || left <= 0) throw busy(serial, holder);
+            if (!holder.task.isCancelled() || left <= 0) throw busy(serial, holder);
             waiting.incrementAndGet();
             try {
                 holder.released.await(left, TimeUnit.NANOSECONDS);
@@ -94,14 +68,6 @@ final class DeviceLocks {
                 waiting.decrementAndGet();
             }
         }
-    }
-
-    /** Interrupts the task on a device that was withdrawn; false when none runs on it. */
-    boolean withdraw(String serial) {
-        Lease holder = held.get(serial);
-        if (holder == null) return false;
-        holder.withdraw();
-        return true;
     }
 
     /** How many tasks wait now for a stopped task to let go of their device. */
@@ -112,12 +78,12 @@ final class DeviceLocks {
     /** Serial → wire task id of each device busy now. */
     Map<String, String> busy() {
         Map<String, String> out = new LinkedHashMap<>();
-        held.forEach((serial, lease) -> out.put(serial, lease.taskId()));
+        held.forEach((serial, lease) -> out.put(serial, lease.task.taskId()));
         return out;
     }
 
     private static TaskFailure busy(String serial, Lease holder) {
-        return new TaskFailure(Protocol.ERROR_TRANSIENT, "Device " + serial + " is busy with task " + holder.taskId()
+        return new TaskFailure(Protocol.ERROR_TRANSIENT, "Device " + serial + " is busy with task " + holder.task.taskId()
                 + "; a device runs one task at a time");
     }
 }

@@ -2,18 +2,16 @@ package dev.coxswain.worker;
 
 import java.time.Duration;
 
-/** The {@link DeviceTaskContext} of one attempt: the task's context plus the device's lease. */
+/** The {@link DeviceTaskContext} of one attempt: the task's context, named for its device. */
 final class DeviceRun implements DeviceTaskContext {
     private final TaskContext task;
     private final String serial;
     private final String username;
-    private final DeviceLocks.Lease lease;
 
-    DeviceRun(TaskContext task, String serial, String username, DeviceLocks.Lease lease) {
+    DeviceRun(TaskContext task, String serial, String username) {
         this.task = task;
         this.serial = serial;
         this.username = username;
-        this.lease = lease;
     }
 
     @Override
@@ -33,13 +31,12 @@ final class DeviceRun implements DeviceTaskContext {
 
     @Override
     public boolean isStopped() {
-        return task.isCancelled() || lease.withdrawn();
+        return task.isCancelled();
     }
 
     @Override
     public boolean awaitStop(Duration timeout) {
-        // A withdrawal interrupts the wait rather than ending it through the task's latch.
-        return task.awaitCancellation(timeout) || isStopped();
+        return task.awaitCancellation(timeout);
     }
 
     @Override

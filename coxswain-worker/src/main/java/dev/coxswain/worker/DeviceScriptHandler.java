@@ -2,16 +2,19 @@ package dev.coxswain.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.coxswain.worker.protocol.Protocol;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Runs one script of a {@link DeviceAgent} as the worker's skill of that name: reads the device
  * task's {@code params} ({@code serial}, {@code script_config}, {@code username}), finds the
  * device among those the worker declares, holds it for the length of the script and calls the
- * script. A task for a device this worker does not have fails permanently (a retry would reach
- * the same worker); a device withdrawn mid-script fails the attempt as transient, as the server
- * does when the heartbeat no longer lists the device.
+ * script.
+ *
+ * <p>A task for a device this worker does not have fails permanently (a retry would reach the
+ * same worker) — unless the worker has just withdrawn that device and the server sent the task
+ * before it heard: then, once the server has taken the new list, the task is handed back
+ * ({@code released}) and waits in its device's queue like the rest.
  */
 final class DeviceScriptHandler implements TaskHandler {
     static final String PARAM_SERIAL = "serial";
@@ -22,12 +25,15 @@ final class DeviceScriptHandler implements TaskHandler {
     private final DeviceRoster devices;
     private final DeviceLocks locks;
     private final String workerId;
+    private final Duration reportWait;
 
-    DeviceScriptHandler(DeviceScript script, DeviceRoster devices, DeviceLocks locks, String workerId) {
+    /** @param reportWait how long a task for a just-withdrawn device waits for the server to hear of it */
+    DeviceScriptHandler(DeviceScript script, DeviceRoster devices, DeviceLocks locks, String workerId, Duration reportWait) {
         this.script = script;
         this.devices = devices;
         this.locks = locks;
         this.workerId = workerId;
+        this.reportWait = reportWait;
     }
 
     @Override
@@ -41,29 +47,23 @@ final class DeviceScriptHandler implements TaskHandler {
         try {
             // Looked up again under the lease: the device may have been withdrawn while we waited.
             Device device = device(serial);
-            DeviceRun run = new DeviceRun(task, serial, username, lease);
-            Object result;
-            try {
-                result = script.run(device, config, run);
-            } catch (Exception | Error e) {
-                if (lease.withdrawn() && !task.isCancelled()) throw withdrawn(serial, e);
-                throw e;
-            }
-            // The device went away under the script: whatever it managed, the server has failed it.
-            if (lease.withdrawn() && !task.isCancelled()) throw withdrawn(serial, null);
-            return result;
+            return script.run(device, config, new DeviceRun(task, serial, username));
         } finally {
             lease.release();
         }
     }
 
-    private Device device(String serial) {
+    private Device device(String serial) throws InterruptedException {
         Optional<Device> device = devices.find(serial);
-        if (device.isEmpty()) {
-            throw TaskFailure.permanent("Device " + serial + " is not attached to worker " + workerId
-                    + " (it has " + devices.size() + " device(s))");
+        if (device.isPresent()) return device.get();
+        Optional<Long> withdrawn = devices.withdrawnAt(serial);
+        if (withdrawn.isPresent()) {
+            // Handed back only once the server has the list without it, so it is not sent here again.
+            devices.awaitReported(withdrawn.get(), reportWait);
+            throw new HandBack("device " + serial + " was withdrawn from this worker");
         }
-        return device.get();
+        throw TaskFailure.permanent("Device " + serial + " is not attached to worker " + workerId
+                + " (it has " + devices.size() + " device(s))");
     }
 
     private static String serial(JsonNode params) {
@@ -86,10 +86,5 @@ final class DeviceScriptHandler implements TaskHandler {
         if (username == null || username.isNull()) return null;
         if (!username.isTextual()) throw TaskFailure.invalidInput("params.username must be a string");
         return username.textValue().isEmpty() ? null : username.textValue();
-    }
-
-    private TaskFailure withdrawn(String serial, Throwable cause) {
-        return new TaskFailure(Protocol.ERROR_TRANSIENT, "Device " + serial + " was withdrawn from worker " + workerId
-                + " while the script ran", cause);
     }
 }

@@ -19,8 +19,8 @@ public interface DeviceTaskContext {
     String username();
 
     /**
-     * Whether the script should stop: the server stopped or cancelled the task, the worker is
-     * closing, or the device was withdrawn ({@link DeviceAgent#removeDevice}).
+     * Whether the script should stop: the server stopped or cancelled the task (also when its
+     * device was withdrawn, {@link DeviceAgent#removeDevice}), or the worker is closing.
      */
     boolean isStopped();
 

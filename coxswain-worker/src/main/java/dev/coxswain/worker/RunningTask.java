@@ -100,6 +100,10 @@ final class RunningTask implements TaskContext, Runnable {
         double seconds = Math.round((System.nanoTime() - started) / 1e5) / 1e4;
         String stoppedWith = markHandlerDone();
         if (stoppedWith != null) return messages.ended(payload.jobId(), payload.taskId(), stoppedWith);
+        if (failure instanceof HandBack handBack) {
+            LOG.log(System.Logger.Level.INFO, "Handing task {0} back: {1}", payload.taskId(), handBack.getMessage());
+            return messages.ended(payload.jobId(), payload.taskId(), Protocol.STATUS_RELEASED);
+        }
         if (failure instanceof TaskFailure taskFailure) {
             return messages.failure(payload.jobId(), payload.taskId(), taskFailure.code(), messageOf(taskFailure),
                     taskFailure.details() == null ? null : toJson(taskFailure.details()));

@@ -23,6 +23,7 @@ final class SessionKeeper implements Runnable {
     private final TaskSupervisor tasks;
     private final MachineFacts facts;
     private final Settings settings;
+    private final DeviceRoster devices;
     private final Timings timings;
     private final StopSignal stop;
     private final String heartbeatPath;
@@ -31,7 +32,8 @@ final class SessionKeeper implements Runnable {
     private long lastBeatNanos;
 
     SessionKeeper(WorkerApi api, MessageSigner signer, WireMessages messages, Session session, TaskSupervisor tasks,
-                  MachineFacts facts, Settings settings, Timings timings, StopSignal stop) {
+                  MachineFacts facts, Settings settings, DeviceRoster devices, Timings timings, StopSignal stop) {
+        this.devices = devices;
         this.api = api;
         this.signer = signer;
         this.messages = messages;
@@ -83,7 +85,9 @@ final class SessionKeeper implements Runnable {
         Backoff backoff = new Backoff(timings.registrationRetry(), timings.registrationRetryMax());
         while (!stop.isStopped()) {
             try {
+                long deviceVersion = devices.version();
                 JsonNode answer = api.post(Protocol.PATH_REGISTER, signer.seal(messages.registration(hostname, ipAddress), false));
+                devices.reported(deviceVersion);
                 api.adoptTokens(answer);
                 if (answer != null && answer.hasNonNull("warning")) {
                     LOG.log(System.Logger.Level.WARNING, "Registration warning from the server: {0}", answer.get("warning").asText());
@@ -108,9 +112,12 @@ final class SessionKeeper implements Runnable {
     private void beat() throws ApiException, InterruptedException {
         // This heartbeat carries whatever changed so far; a change from here on rings again.
         session.takeUrgent();
+        long deviceVersion = devices.version();
         ObjectNode body = messages.heartbeat(tasks.isFull(), tasks.runningTaskIds(), !session.skillsAcknowledged(), facts.usage());
         lastBeatNanos = System.nanoTime();
         JsonNode answer = api.patch(heartbeatPath, signer.seal(body, false));
+        // Answered, so the server has applied this device list (a heartbeat is one transaction).
+        devices.reported(deviceVersion);
         if (answer == null || answer.isNull()) return;
         // Any JSON answer acknowledges the skills hash just sent, unless it asks for them all.
         session.skillsAcknowledged(!answer.path(Protocol.HEARTBEAT_REQUIRE_FULL_SYNC).asBoolean(false));

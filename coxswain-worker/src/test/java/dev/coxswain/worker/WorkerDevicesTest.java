@@ -112,7 +112,9 @@ class WorkerDevicesTest {
     @Test
     void devicesAreCheckedWhenDeclared() {
         assertThatThrownBy(() -> Device.of(" ", "android")).hasMessageContaining("id");
-        assertThatThrownBy(() -> Device.of("x".repeat(256), "android")).hasMessageContaining("255");
+        assertThatThrownBy(() -> Device.of("x".repeat(201), "android")).hasMessageContaining("200");
+        assertThatThrownBy(() -> Device.of(" R1", "android")).hasMessageContaining("blanks");
+        assertThatThrownBy(() -> Device.of("R\n1", "android")).hasMessageContaining("control");
         assertThatThrownBy(() -> Device.of("A", null)).hasMessageContaining("type");
         assertThatThrownBy(() -> Device.of("A", "t").withProperties(json("[1]"))).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> Device.fromJson(json("{\"type\":\"gpu\",\"model\":\"A100\"}")))

@@ -22,6 +22,7 @@ public final class NativeApi {
     private final FaceGuard<NativeError> guard;
     private final NativeTaskRoutes tasks;
     private final NativeWorkerRoutes workers;
+    private final NativeDeviceRoutes devices;
     private final NativeSystemRoutes system;
     private final NativeWorkflowSecretRoutes workflowSecret;
     private final NativeKeyRoutes keys;
@@ -41,6 +42,7 @@ public final class NativeApi {
         this.schedules = new NativeScheduleRoutes(engine.schedules(), bodies, creates);
         this.tasks = new NativeTaskRoutes(engine.tasks(), engine.workers(), bodies, creates);
         this.workers = new NativeWorkerRoutes(engine.workers());
+        this.devices = new NativeDeviceRoutes(engine.devices());
         this.system = new NativeSystemRoutes(engine.system(), version, nodeName);
         this.blueprints = new NativeBlueprintRoutes(engine.workflows(), bodies);
         this.jobs = new NativeJobRoutes(engine.workflows(), bodies);
@@ -60,6 +62,8 @@ public final class NativeApi {
                 .get("/api/workers", READ, workers::list)
                 .get("/api/workers/{id}", READ, workers::get)
                 .get("/api/workers/{id}/tasks", READ, workers::tasks)
+                .get("/api/devices", READ, devices::list)
+                .get("/api/devices/{serial}", READ, devices::get)
                 .get("/api/system/status", READ, system::status)
                 .get("/api/system/metrics", READ, system::metrics)
                 .get("/api/system/workflow-webhook-secret", ADMIN, workflowSecret::get)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.remote.WorkerTokens;
@@ -104,6 +105,7 @@ class DocumentedResponsesTest {
         ids.put("wfjob", workflowJob());
         ids.put("stask", schedulerTask());
         ids.put("execution", srv.send("POST", "/scheduler/tasks/" + ids.get("stask") + "/run", null, ADMIN).json().path("execution_id").asText());
+        ids.put("dtask", deviceTask());
         // Dev mode, and files off: its file routes answer 501.
         devServer = new DocsServer(DocsServer.config(devDir).withDevMode(true).withFiles(new dev.coxswain.server.files.FilesConfig(
                 dev.coxswain.server.files.FilesConfig.Mode.OFF, null, null, dev.coxswain.server.files.FilesConfig.DEFAULT_MAX_BYTES, null)));
@@ -686,6 +688,7 @@ class DocumentedResponsesTest {
         r.put("GET /api/v1/jobs/{id}/executions 400", () -> admin("GET", fill("/api/v1/jobs/{id}/executions") + "?limit=0", null));
 
         workerRecipes(r);
+        deviceRecipes(r);
 
         // The scheduler face, at both prefixes.
         for (String p : new String[] {"/scheduler", "/api/v1/scheduler"}) {
@@ -714,6 +717,83 @@ class DocumentedResponsesTest {
             r.put("GET " + p + "/queue/status 200", () -> admin("GET", p + "/queue/status", null));
         }
         return r;
+    }
+
+    /**
+     * The device face ({@code /api/v1/task}, {@code /api/v1/license/check}) and the native device
+     * routes. Its refusals of the guard, bodies and unknown ids are the generic recipes.
+     */
+    private static void deviceRecipes(Map<String, Supplier<DocsServer.Reply>> r) {
+        String dt = "/api/v1/task", dtid = "/api/v1/task/{task_id}";
+        r.put("POST " + dt + " 200", () -> admin("POST", dt, parkedDeviceTaskBody()));
+        r.put("GET " + dt + " 200", () -> admin("GET", dt + "?status=0&serial=" + DOCS_SERIAL + "&source=api&page_size=5", null));
+        r.put("GET " + dt + " 400", () -> admin("GET", dt + "?page_size=0", null));
+        r.put("DELETE " + dt + "/batch 200", () -> admin("DELETE", dt + "/batch", "{\"task_ids\": [" + deviceTask() + ", 999999]}"));
+        r.put("GET " + dt + "/stats 200", () -> admin("GET", dt + "/stats", null));
+        r.put("POST " + dt + "/retry-all 200", () -> admin("POST", dt + "/retry-all", null));
+        r.put("GET " + dtid + " 200", () -> admin("GET", fill(dtid), null));
+        r.put("GET " + dtid + " 400", () -> admin("GET", dt + "/abc", null));
+        r.put("DELETE " + dtid + " 200", () -> admin("DELETE", dt + "/" + deviceTask(), null));
+        r.put("DELETE " + dtid + " 400", () -> admin("DELETE", dt + "/abc", null));
+        r.put("POST " + dtid + "/stop 200", () -> admin("POST", dt + "/" + runningDeviceTask() + "/stop", null));
+        r.put("POST " + dtid + "/stop 400", () -> admin("POST", dt + "/" + deviceTask() + "/stop", null));
+        r.put("POST " + dtid + "/retry 200", () -> {
+            String stopped = runningDeviceTask();
+            admin("POST", dt + "/" + stopped + "/stop", null);
+            return admin("POST", dt + "/" + stopped + "/retry", null);
+        });
+        r.put("POST " + dtid + "/retry 400", () -> admin("POST", dt + "/" + deviceTask() + "/retry", null));
+        r.put("GET /api/v1/license/check 200", () -> admin("GET", "/api/v1/license/check", null));
+        r.put("GET /api/devices 200", () -> admin("GET", "/api/devices?online=true&worker_id=" + DOCS_FARM, null));
+        r.put("GET /api/devices 400", () -> admin("GET", "/api/devices?online=perhaps", null));
+        r.put("GET /api/devices/{serial} 200", () -> admin("GET", "/api/devices/" + DOCS_SERIAL, null));
+    }
+
+    static final String DOCS_FARM = "docs-device-farm";
+    static final String DOCS_SERIAL = "DOCS-SERIAL1";
+
+    /**
+     * (Re-)registers the docs device farm, which owns {@link #DOCS_SERIAL} (a phone with one
+     * account), declared as the SDK does in {@code resources.devices}. Again before each use: the
+     * test may outlast the worker's TTL.
+     */
+    private static void deviceFarm() {
+        ObjectNode reg = WorkerWire.registration(DOCS_FARM, "post");
+        ArrayNode devices = ((ObjectNode) reg.get("resources")).putArray("devices");
+        devices.addObject().put("id", DOCS_SERIAL).put("type", "phone").put("model", "Pixel 7")
+                .putObject("properties").putArray("accounts").add("docs-alice");
+        DocsServer.Reply r = asWorker("POST", "/_worker/workers/register", signed(reg, false, DOCS_FARM), DOCS_FARM);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    /** Due in a day: never claimed while the test runs. */
+    private static String parkedDeviceTaskBody() {
+        return "{\"serials\": [\"" + DOCS_SERIAL + "\"], \"script_name\": \"post\", \"script_config\": {\"caption\": \"docs\"}, "
+                + "\"min_interval\": 86400, \"max_interval\": 86400}";
+    }
+
+    /** A pending device task; its id. */
+    private static String deviceTask() {
+        deviceFarm();
+        return created(admin("POST", "/api/v1/task", parkedDeviceTaskBody())).path("task_ids").path(0).asText();
+    }
+
+    /**
+     * A device task the docs farm has taken (the only one due on its device); its id. The farm's
+     * heartbeat first lets go of attempts an earlier recipe stopped: a device stays busy until its
+     * worker does.
+     */
+    private static String runningDeviceTask() {
+        deviceFarm();
+        DocsServer.Reply beat = asWorker("PATCH", "/_worker/workers/" + DOCS_FARM, signed(WorkerWire.heartbeat(DOCS_FARM, List.of()), false,
+                DOCS_FARM), DOCS_FARM);
+        assertThat(beat.status()).as(beat.text()).isEqualTo(200);
+        created(admin("POST", "/api/v1/task", "{\"serials\": [\"" + DOCS_SERIAL + "\"], \"script_name\": \"post\", "
+                + "\"min_interval\": 0, \"max_interval\": 0}"));
+        DocsServer.Reply polled = asWorker("GET", "/_worker/workers/" + DOCS_FARM + "/tasks/next?timeout=20&available_skills=post&hot_skills=",
+                null, DOCS_FARM);
+        assertThat(polled.status()).as(polled.text()).isEqualTo(200);
+        return polled.json().path("job_id").asText().substring("task-".length());
     }
 
     /**
@@ -1036,6 +1116,8 @@ class DocumentedResponsesTest {
         else if (p.startsWith("/api/blueprints/")) id = ids.get("blueprint");
         else if (p.startsWith("/api/jobs/")) id = ids.get("wfjob");
         else if (p.startsWith("/api/v1/jobs/")) id = ids.get("job");
+        else if (p.startsWith("/api/v1/task/")) id = ids.get("dtask");
+        else if (p.startsWith("/api/devices/")) id = DOCS_SERIAL;
         else if (p.startsWith("/scheduler/tasks/")) id = ids.get("stask");
         else if (p.startsWith("/scheduler/executions/")) id = ids.get("execution");
         else if (p.startsWith("/docs/assets/")) id = schemas.resolve(doc.at("/paths/~1docs~1assets~1{file}/get/parameters/0")).at("/schema/enum/0").asText();
@@ -1056,6 +1138,7 @@ class DocumentedResponsesTest {
         else if (path.startsWith("/api/schedules/")) id = "sched-999999";
         else if (path.startsWith("/api/connections/")) id = "conn-999999";
         else if (path.startsWith("/api/v1/jobs/")) id = "job-999999";
+        else if (path.startsWith("/api/v1/task/")) id = "999999";
         else if (path.contains("scheduler/")) id = "999999";
         else id = "nobody";
         return path.replaceAll("\\{[^}]+}", id);

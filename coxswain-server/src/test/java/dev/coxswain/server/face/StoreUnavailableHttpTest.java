@@ -68,6 +68,18 @@ class StoreUnavailableHttpTest {
     }
 
     @Test
+    void deviceFaceAnswers50301InItsEnvelope() {
+        for (String[] call : new String[][] {{"GET", "/api/v1/task/stats"}, {"POST", "/api/v1/task/retry-all"}}) {
+            FaceClient.Resp r = during(() -> api.send(call[0], call[1], null));
+            unavailable(r);
+            assertThat(r.json().path("code").asInt()).isEqualTo(50301);
+            assertThat(r.json().path("message").asText()).isNotBlank().doesNotContain("jdbc");
+            assertThat(r.json().has("data")).isTrue();
+        }
+        assertThat(api.get("/api/v1/task/stats").status()).isEqualTo(200);
+    }
+
+    @Test
     void aReadDuringTheBlipIs503TooAndTheFaceRecoversAfterIt() {
         unavailable(during(() -> api.get("/api/v1/jobs")));
         assertThat(api.get("/api/v1/jobs").status()).isEqualTo(200);

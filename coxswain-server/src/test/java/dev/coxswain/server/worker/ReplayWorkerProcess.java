@@ -28,16 +28,27 @@ final class ReplayWorkerProcess implements AutoCloseable {
 
     /** The master token goes through the environment, never the command line. */
     static ReplayWorkerProcess launch(Path logDir, URI base, String workerId, String masterToken) throws IOException {
+        return launch(logDir, workerId, ReplayWorkerMain.class, List.of(base.toString(), workerId),
+                java.util.Map.of(ReplayWorkerMain.TOKEN_ENV, masterToken));
+    }
+
+    /**
+     * Any test main class (a worker of some kind) as its own JVM, named {@code name} for its log
+     * files; secrets go in {@code env}.
+     */
+    static ReplayWorkerProcess launch(Path logDir, String name, Class<?> mainClass, List<String> args,
+                                      java.util.Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the tests"));
-        List<String> cmd = List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ReplayWorkerMain.class.getName(), base.toString(), workerId);
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("COXSWAIN_"));
-        pb.environment().put(ReplayWorkerMain.TOKEN_ENV, masterToken);
+        pb.environment().putAll(env);
         Files.createDirectories(logDir);
-        Path out = logDir.resolve(workerId + ".stdout.log");
-        Path err = logDir.resolve(workerId + ".stderr.log");
+        Path out = logDir.resolve(name + ".stdout.log");
+        Path err = logDir.resolve(name + ".stderr.log");
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

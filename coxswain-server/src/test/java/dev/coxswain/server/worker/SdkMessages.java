@@ -21,10 +21,21 @@ final class SdkMessages {
     private final String hostname;
     private final String ipAddress;
     private final List<ReplaySkills.Skill> skills;
+    private final List<ObjectNode> devices;
     private final Clock clock;
     private final String skillsHash;
 
     SdkMessages(String workerId, String workerType, String hostname, String ipAddress, List<ReplaySkills.Skill> skills, Clock clock) {
+        this(workerId, workerType, hostname, ipAddress, skills, List.of(), clock);
+    }
+
+    /**
+     * @param devices the {@code resources.devices} entries ({@code WORKER_DEVICES}), sent as given
+     *                and only in the registration — the SDK never repeats them in a heartbeat
+     */
+    SdkMessages(String workerId, String workerType, String hostname, String ipAddress, List<ReplaySkills.Skill> skills,
+                List<ObjectNode> devices, Clock clock) {
+        this.devices = List.copyOf(devices);
         this.workerId = workerId;
         this.workerType = workerType;
         this.hostname = hostname;
@@ -43,14 +54,22 @@ final class SdkMessages {
         return skills.stream().map(ReplaySkills.Skill::name).toList();
     }
 
-    /** Like transcript #3; no {@code hot_skills} (omitted when empty), no {@code status}. */
+    /**
+     * Like transcript #3; no {@code hot_skills} (omitted when empty), no {@code status}; the
+     * devices, when the worker has any, in {@code resources.devices}.
+     */
     ObjectNode registration() {
         ObjectNode r = NODES.objectNode();
         r.put("worker_id", workerId);
         r.put("worker_type", workerType);
         r.set("supported_skills", skillInfos());
         r.set("available_skills", names());
-        r.putObject("resources").putObject("properties").put("cpu_cores", 4).put("ram_gb", 0);
+        ObjectNode resources = r.putObject("resources");
+        resources.putObject("properties").put("cpu_cores", 4).put("ram_gb", 0);
+        if (!devices.isEmpty()) {
+            ArrayNode list = resources.putArray("devices");
+            devices.forEach(d -> list.add(d.deepCopy()));
+        }
         r.putObject("installed_software").put("python", "3.11");
         r.putArray("installed_artifacts");
         ObjectNode cap = r.putObject("capabilities");

@@ -141,7 +141,8 @@ public final class SdkReplayWorker implements AutoCloseable {
         this.maxConcurrentTasks = b.maxConcurrentTasks;
         this.shutdownTimeout = b.shutdownTimeout;
         this.skills = Map.copyOf(b.skills);
-        this.messages = new SdkMessages(id, b.workerType, b.hostname, b.ipAddress, List.copyOf(b.skills.values()), clock);
+        this.messages = new SdkMessages(id, b.workerType, b.hostname, b.ipAddress, List.copyOf(b.skills.values()),
+                List.copyOf(b.devices), clock);
         this.skillsHash = messages.skillsHash();
         Consumer<WireExchange> outer = b.listener;
         this.transport = new ReplayTransport(b.base, id, masterToken, clock, x -> {
@@ -174,6 +175,7 @@ public final class SdkReplayWorker implements AutoCloseable {
         private int maxConcurrentTasks = 10;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private final Map<String, ReplaySkills.Skill> skills = new LinkedHashMap<>(ReplaySkills.builtIns());
+        private final List<ObjectNode> devices = new java.util.ArrayList<>();
         private Consumer<WireExchange> listener = x -> { };
 
         private Builder(URI base, String workerId, String masterToken) {
@@ -248,6 +250,16 @@ public final class SdkReplayWorker implements AutoCloseable {
         public Builder skill(String name, ReplaySkills.Handler handler) {
             ReplaySkills.Skill old = skills.get(name);
             skills.put(name, new ReplaySkills.Skill(name, old != null ? old.description() : "Replay test skill " + name + ".", handler));
+            return this;
+        }
+
+        /**
+         * A device as the SDK declares one ({@code WORKER_DEVICES}): an entry of the registration's
+         * {@code resources.devices}, e.g. {@code {"type", "model", "id", "properties"}}. The SDK
+         * sends its devices only when it registers.
+         */
+        public Builder device(ObjectNode device) {
+            devices.add(device.deepCopy());
             return this;
         }
 
