@@ -56,15 +56,14 @@ class DeviceScaleTest {
         SecretLedger.secret(ADMIN_KEY);
         SecretLedger.secret(WORKER_TOKEN);
         TestDatabases.PgDatabase pg = store == StoreKind.POSTGRES ? TestDatabases.freshPostgres() : null;
-        try (CoxswainServer server = CoxswainServer.start(ConfigLoader.load(null, Map.of(), flags(dir, pg)),
-                Clock.systemUTC())) {
+        try {
+            CoxswainServer server = CoxswainServer.start(ConfigLoader.load(null, Map.of(), flags(dir, pg)), Clock.systemUTC());
             String base = "http://127.0.0.1:" + server.port();
             ScaleClient client = new ScaleClient(base, ADMIN_KEY);
-            List<Long> ids;
             long t0 = System.nanoTime();
             try (DeviceWorkers workers = DeviceWorkers.start(base, WORKER_TOKEN, WORKERS, DEVICES_PER_WORKER, SCRIPT_TIME)) {
                 long t1 = System.nanoTime();
-                ids = new DeviceTaskCreator(client).follow(workers.allSerials(), targets());
+                List<Long> ids = new DeviceTaskCreator(client).follow(workers.allSerials(), targets());
                 assertThat(ids).hasSize(TASKS).doesNotHaveDuplicates();
                 long t2 = System.nanoTime();
                 awaitFinished(client, TASKS);
@@ -166,7 +165,7 @@ class DeviceScaleTest {
         assertThat(timeline.devices()).isEqualTo(WORKERS * DEVICES_PER_WORKER);
         assertThat(timeline.overlaps()).as("runs of one device at the same instant").isEmpty();
         // ... and in the order the tasks were created (each device's queue is first come, first served).
-        assertThat(timeline.outOfOrder()).as("runs that started before an older task of their device").isEmpty();
+        assertThat(timeline.outOfOrder()).as("runs that came after a run of a newer task of their device").isEmpty();
 
         // The server agrees: every task completed, each on its first attempt, with the remark its
         // script returned for its own target.

@@ -42,7 +42,7 @@ final class DeviceWorkers implements AutoCloseable {
         try {
             for (int w = 0; w < workers; w++) {
                 String id = "scale-worker-" + w;
-                ScriptRuns runs = new ScriptRuns(id);
+                ScriptRuns runs = new ScriptRuns();
                 List<String> own = new ArrayList<>();
                 // A short idle delay: with 50 devices a worker polls often, and an empty poll
                 // should not hold a device's next task back by the default half second.
@@ -88,11 +88,6 @@ final class DeviceWorkers implements AutoCloseable {
 
     List<String> allSerials() {
         return serials.stream().flatMap(List::stream).toList();
-    }
-
-    /** Script runs so far over every worker. */
-    long runs() {
-        return records.stream().mapToLong(ScriptRuns::size).sum();
     }
 
     @Override
