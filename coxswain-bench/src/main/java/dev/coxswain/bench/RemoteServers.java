@@ -20,8 +20,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A whole Coxswain server for the remote-worker benchmarks (RemoteWorkerBench, WorkflowBench),
- * set up the same way for both: no local worker, a shared worker token, signatures on, worker
+ * A whole Coxswain server for the remote-worker benchmarks (RemoteWorkerBench, WorkflowBench, DeviceBench),
+ * set up the same way for each: no local worker, a shared worker token, signatures on, worker
  * rate limits off; on SQLite in a fresh temporary directory or on a freshly created PostgreSQL
  * database that is dropped afterwards.
  */
