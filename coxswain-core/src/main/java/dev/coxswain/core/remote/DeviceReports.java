@@ -68,12 +68,12 @@ final class DeviceReports {
      * @param lost collects the ids of tasks whose attempt failed because their device vanished
      */
     void apply(Tx tx, String workerId, JsonNode report, Instant now, List<Long> lost) throws SQLException {
-        for (String serial : devices.sync(tx, workerId, parse(report), now)) {
-            Long id = tasks.runningOnDevice(tx.connection(), serial);
-            if (id == null) continue;
-            Task t = tasks.findForUpdate(tx, id);
+        for (DeviceStore.Device gone : devices.sync(tx, workerId, parse(report), now)) {
+            // A running device task always occupies its device (the claim marks it busy).
+            if (gone.busyTaskId() == null) continue;
+            Task t = tasks.findForUpdate(tx, gone.busyTaskId());
             if (t == null || t.status() != TaskStatus.RUNNING || !workerId.equals(t.workerId())) continue;
-            transitions.attemptLost(tx, t, now, "device " + serial + " disappeared from worker " + workerId);
+            transitions.attemptLost(tx, t, now, "device " + gone.serial() + " disappeared from worker " + workerId);
             lost.add(t.id());
         }
     }

@@ -57,9 +57,9 @@ public final class DeviceStore {
      * longer present. Rows that already match are not written, so a heartbeat that repeats the same
      * list costs one read.
      *
-     * @return the serials that vanished from this worker (present before, missing now)
+     * @return the devices that vanished from this worker (present before, missing now), as they were
      */
-    public List<String> sync(Tx tx, String workerId, List<Reported> report, Instant now) throws SQLException {
+    public List<Device> sync(Tx tx, String workerId, List<Reported> report, Instant now) throws SQLException {
         Connection c = tx.connection();
         Map<String, Device> mine = new LinkedHashMap<>();
         for (Device d : ownedBy(c, workerId)) mine.put(d.serial(), d);
@@ -72,18 +72,18 @@ public final class DeviceStore {
             }
             upsert(c, workerId, r, now);
         }
-        List<String> vanished = new ArrayList<>();
+        List<Device> vanished = new ArrayList<>();
         java.util.Set<String> reported = new java.util.HashSet<>();
         for (Reported r : report) reported.add(r.serial());
         for (Device d : mine.values()) {
-            if (d.present() && !reported.contains(d.serial())) vanished.add(d.serial());
+            if (d.present() && !reported.contains(d.serial())) vanished.add(d);
         }
         if (!vanished.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET present = 0, last_seen_at = ?"
                     + " WHERE serial = ? AND worker_id = ?")) {
-                for (String s : vanished) {
+                for (Device d : vanished) {
                     ps.setLong(1, now.toEpochMilli());
-                    ps.setString(2, s);
+                    ps.setString(2, d.serial());
                     ps.setString(3, workerId);
                     ps.addBatch();
                 }

@@ -352,16 +352,6 @@ public final class TaskStore {
         return out;
     }
 
-    /** The device task running on this device now, or null. */
-    public Long runningOnDevice(Connection c, String serial) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE device = ? AND status = 'running' AND routed = 2")) {
-            ps.setString(1, serial);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
     /** How many device tasks of this owner run now. */
     public int countOwnerRunning(Connection c, String owner) throws SQLException {
         return (int) Sql.count(c, "SELECT COUNT(*) FROM tasks WHERE owner = ? AND status = 'running' AND routed = 2", owner);
