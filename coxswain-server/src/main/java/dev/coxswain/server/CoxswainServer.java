@@ -168,6 +168,10 @@ public final class CoxswainServer implements AutoCloseable {
             declareConnections(connections, cfg.connections());
             // Before the port opens: an invalid blueprint file stops the start (BlueprintsDirectory.LoadException).
             if (cfg.blueprintsDir() != null) new BlueprintsDirectory(engine.workflows(), cfg.blueprintsDir()).load();
+            // The dashboard (HTML pages at /ui, and / sends a browser there): before the API faces'
+            // catch-all 404s.
+            new dev.coxswain.server.ui.UiApi(engine, connections, authenticator, limiter, bodies, jwt != null, version, clock,
+                    cfg.timezone()).register(routes);
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.

@@ -103,6 +103,7 @@ public final class Engine implements AutoCloseable {
     private final WorkerService workerService;
     private final SystemService systemService;
     private final ApiKeyService apiKeyService;
+    private final dev.coxswain.core.service.SessionService sessions;
     private final IdempotencyService idempotency;
     private final WebhookService webhookService;
     private final WorkflowWebhookSecret workflowWebhookSecret;
@@ -225,6 +226,8 @@ public final class Engine implements AutoCloseable {
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
         ApiKeyStore apiKeyStore = new ApiKeyStore();
         this.apiKeyService = new ApiKeyService(db, apiKeyStore, clock);
+        this.sessions = new dev.coxswain.core.service.SessionService(db, new dev.coxswain.core.store.SessionStore(), apiKeyStore,
+                clock, dev.coxswain.core.service.SessionService.Settings.defaults());
         this.quotas = new QuotaService(db, apiKeyStore, clock);
         this.idempotency = new IdempotencyService(db, new IdempotencyStore(), clock);
         this.webhookService = new WebhookService(db, webhookStore, webhookSettings, clock);
@@ -372,6 +375,11 @@ public final class Engine implements AutoCloseable {
 
     public SystemService system() {
         return systemService;
+    }
+
+    /** The dashboard's sign-in sessions. */
+    public dev.coxswain.core.service.SessionService sessions() {
+        return sessions;
     }
 
     public ApiKeyService apiKeys() {

@@ -35,7 +35,11 @@ public final class Authenticator {
     public sealed interface Result permits Ok, Failed {
     }
 
-    public record Ok(Principal principal) implements Result {
+    /** @param expiresAt when the credential stops being valid (a JWT's exp), or null (a key: until revoked) */
+    public record Ok(Principal principal, java.time.Instant expiresAt) implements Result {
+        public Ok(Principal principal) {
+            this(principal, null);
+        }
     }
 
     /** @param reason safe to show to the caller */
@@ -58,7 +62,7 @@ public final class Authenticator {
     private Result bearer(String token) {
         if (jwt == null) return new Failed("bearer tokens are not accepted: no JWT verification key is configured");
         return switch (jwt.verify(token)) {
-            case JwtVerifier.Verified v -> new Ok(v.principal());
+            case JwtVerifier.Verified v -> new Ok(v.principal(), v.expiresAt());
             case JwtVerifier.Rejected r -> new Failed(r.reason());
         };
     }

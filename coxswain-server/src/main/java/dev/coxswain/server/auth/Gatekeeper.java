@@ -78,7 +78,7 @@ public final class Gatekeeper {
         return limiter.forAddress(clientAddress(req));
     }
 
-    static String clientAddress(ServerRequest req) {
+    public static String clientAddress(ServerRequest req) {
         SocketAddress a = req.remotePeer().address();
         if (a instanceof InetSocketAddress in && in.getAddress() != null) return in.getAddress().getHostAddress();
         return String.valueOf(a);

@@ -103,7 +103,8 @@ public final class JwtVerifier {
     public sealed interface Result permits Verified, Rejected {
     }
 
-    public record Verified(Principal principal) implements Result {
+    /** @param expiresAt the token's {@code exp}: a dashboard session started with it ends no later */
+    public record Verified(Principal principal, Instant expiresAt) implements Result {
     }
 
     /** @param reason safe to show: never contains the token */
@@ -131,7 +132,7 @@ public final class JwtVerifier {
         Tier tier = settings.defaultTier();
         Object t = claims.getClaim(settings.tierClaim());
         if (t instanceof String s && Tier.fromWire(s) != null) tier = Tier.fromWire(s);
-        return new Verified(new Principal("jwt:" + sub, sub, scopes, tier, null));
+        return new Verified(new Principal("jwt:" + sub, sub, scopes, tier, null), claims.getExpirationTime().toInstant());
     }
 
     private void checkClaims(JWTClaimsSet c) throws BadJWTException {

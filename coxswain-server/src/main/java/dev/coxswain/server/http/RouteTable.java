@@ -33,7 +33,11 @@ public final class RouteTable {
         void refuse(ServerResponse res, RateLimiter.Decision d);
     }
 
-    public record Route(String face, Method method, String path, Access access) {
+    /**
+     * @param documented part of the HTTP API (and so of {@code /openapi.json}); false for the
+     *                   dashboard's pages, which are HTML for browsers, not an API
+     */
+    public record Route(String face, Method method, String path, Access access, boolean documented) {
     }
 
     private static final Predicate<ServerRequest> ALL = req -> true;
@@ -63,6 +67,7 @@ public final class RouteTable {
     public final class Face {
         private final String name;
         private Refusal refusal;
+        private boolean documented = true;
 
         private Face(String name) {
             this.name = name;
@@ -74,6 +79,12 @@ public final class RouteTable {
          */
         public Face limitedPerAddress(Refusal refusal) {
             this.refusal = refusal;
+            return this;
+        }
+
+        /** This face's routes are pages for browsers: listed and timed, but not part of the API document. */
+        public Face pages() {
+            this.documented = false;
             return this;
         }
 
@@ -110,7 +121,7 @@ public final class RouteTable {
          */
         public Face add(Method m, String path, Access access, Predicate<ServerRequest> serves, Handler h) {
             String listed = REST_OF_PATH.matcher(path).replaceAll("{$1}");
-            routes.add(new Route(name, m, listed, access));
+            routes.add(new Route(name, m, listed, access, documented));
             Handler timed = timed(name, m.text(), listed, access == Access.OPEN && refusal != null ? limited(h, refusal) : h);
             routing.route(m, REST_OF_PATH.matcher(path).replaceAll("{+$1}"), serves == ALL ? timed : (req, res) -> {
                 if (serves.test(req)) timed.handle(req, res);

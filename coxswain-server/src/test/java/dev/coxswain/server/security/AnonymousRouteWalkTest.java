@@ -44,7 +44,7 @@ class AnonymousRouteWalkTest {
                       "finished": {"type": "end"}}}""", "json", "walk");
             var routes = srv.server.routes();
             assertThat(routes).hasSizeGreaterThan(15);
-            int checked = 0, signed = 0;
+            int checked = 0, signed = 0, pages = 0;
             for (RouteTable.Route r : routes) {
                 String path = fill(r.path());
                 boolean worker = r.face().equals(WorkerApi.FACE);
@@ -55,7 +55,15 @@ class AnonymousRouteWalkTest {
                 var wrong = srv.send(r.method().text(), path, body, worker
                         ? Map.of("X-Worker-Token", "cox_wrong", "X-Worker-ID", "x-1", "X-API-Key", "cox_wrong")
                         : Map.of("X-API-Key", "cox_wrong"));
-                if (r.access() == RouteTable.Access.AUTHENTICATED) {
+                if (r.access() == RouteTable.Access.AUTHENTICATED && r.face().equals(dev.coxswain.server.ui.UiApi.FACE)) {
+                    // The dashboard's pages send a browser without a session to the sign-in page;
+                    // an API credential is no session.
+                    for (var refusal : List.of(anon, wrong)) {
+                        assertThat(refusal.status()).as(r.method().text() + " " + r.path()).isEqualTo(303);
+                        assertThat(refusal.header("Location")).as(r.method().text() + " " + r.path()).startsWith("/ui/sign-in");
+                    }
+                    pages++;
+                } else if (r.access() == RouteTable.Access.AUTHENTICATED) {
                     int refused = worker ? 403 : 401;
                     assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without a credential").isEqualTo(refused);
                     assertThat(wrong.status()).as(r.method().text() + " " + r.path() + " with a wrong key").isEqualTo(refused);
@@ -72,12 +80,16 @@ class AnonymousRouteWalkTest {
                     assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without a signature").isEqualTo(403);
                     assertThat(wrong.status()).as(r.method().text() + " " + r.path() + " with a key but no signature").isEqualTo(403);
                     signed++;
+                } else if (r.face().equals(dev.coxswain.server.ui.UiApi.FACE) && r.method().text().equals("POST")) {
+                    // The sign-in form is open, but refuses a post without the form's own anti-forgery token.
+                    assertThat(anon.status()).as(r.method().text() + " " + r.path() + " without its form token").isEqualTo(403);
                 } else {
                     assertThat(anon.status()).as(r.method().text() + " " + r.path() + " is open").isNotIn(401, 403);
                 }
             }
             assertThat(checked).isGreaterThan(15);
             assertThat(signed).isEqualTo(2);
+            assertThat(pages).isGreaterThan(0);
         }
     }
 }

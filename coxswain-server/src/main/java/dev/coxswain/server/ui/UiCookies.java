@@ -1,0 +1,48 @@
+package dev.coxswain.server.ui;
+
+import io.helidon.http.SetCookie;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+
+/**
+ * The dashboard's cookies. Every one is HttpOnly (no script reads them), SameSite=Strict (no other
+ * site's page sends them along, the first line against forged requests) and Secure when the
+ * request came over TLS.
+ */
+final class UiCookies {
+    /** The session: a random token whose hash names the session row. */
+    static final String SESSION = "coxswain_session";
+    /** The sign-in form's anti-forgery token (there is no session yet to keep it in). */
+    static final String SIGN_IN = "coxswain_signin";
+    /** A one-shot message for the next page (after a redirect). Never holds a secret. */
+    static final String FLASH = "coxswain_flash";
+
+    private UiCookies() {
+    }
+
+    static String read(ServerRequest req, String name) {
+        return req.headers().cookies().first(name).orElse(null);
+    }
+
+    static void set(ServerRequest req, ServerResponse res, String name, String value, Duration maxAge) {
+        res.headers().addCookie(SetCookie.builder(name, value)
+                .path("/")
+                .httpOnly(true)
+                .sameSite(SetCookie.SameSite.STRICT)
+                .secure(req.isSecure())
+                .maxAge(maxAge)
+                .build());
+    }
+
+    /** Deletes the cookie: an empty value that expired long ago (Max-Age=0 alone is not sent by Helidon). */
+    static void clear(ServerRequest req, ServerResponse res, String name) {
+        res.headers().addCookie(SetCookie.builder(name, "")
+                .path("/")
+                .httpOnly(true)
+                .sameSite(SetCookie.SameSite.STRICT)
+                .secure(req.isSecure())
+                .expires(java.time.Instant.EPOCH)
+                .build());
+    }
+}
