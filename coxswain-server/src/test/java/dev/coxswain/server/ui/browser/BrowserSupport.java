@@ -115,8 +115,19 @@ public final class BrowserSupport implements AutoCloseable {
 
     /** A new context (own cookies) at this width, with one page open on nothing yet. */
     public Tab open(Viewport v) {
-        BrowserContext ctx = browser.newContext(new Browser.NewContextOptions().setViewportSize(v.width, v.height)
-                .setBaseURL(base).setLocale("en-GB").setTimezoneId("UTC"));
+        return open(v, null);
+    }
+
+    /**
+     * A new context at this width carrying {@code storageState} (cookies of an earlier
+     * {@link Tab#storageState()}, so a class signs in once per width), or none when null.
+     */
+    public Tab open(Viewport v, String storageState) {
+        Browser.NewContextOptions o = new Browser.NewContextOptions().setViewportSize(v.width, v.height)
+                .setBaseURL(base).setLocale("en-GB").setTimezoneId("UTC");
+        if (v == Viewport.PHONE) o.setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(1);
+        if (storageState != null) o.setStorageState(storageState);
+        BrowserContext ctx = browser.newContext(o);
         ctx.setDefaultTimeout(10_000);
         // Runs before any page script and outside the CSP (injected by the browser, not the page):
         // a violation becomes a console error that the listener below collects.
@@ -203,6 +214,11 @@ public final class BrowserSupport implements AutoCloseable {
                 Assertions.fail("sign-in failed, still on " + page.url() + ": " + page.locator("[role=alert]").allTextContents());
             }
             return page;
+        }
+
+        /** The context's cookies and storage, for {@link BrowserSupport#open(Viewport, String)}. */
+        public String storageState() {
+            return context.storageState();
         }
 
         /** A full-page PNG at target/screenshots/{name}-{desktop|phone}.png. */

@@ -44,7 +44,12 @@ abstract class BrowserTestCase {
 
     /** A new browser context at this width (closed and checked after the test). */
     BrowserSupport.Tab open(BrowserSupport.Viewport v) {
-        BrowserSupport.Tab t = browser.open(v);
+        return open(v, null);
+    }
+
+    /** A new browser context with the cookies of {@code storageState} (see {@link BrowserSupport.Tab#storageState()}). */
+    BrowserSupport.Tab open(BrowserSupport.Viewport v, String storageState) {
+        BrowserSupport.Tab t = browser.open(v, storageState);
         tabs.add(t);
         return t;
     }

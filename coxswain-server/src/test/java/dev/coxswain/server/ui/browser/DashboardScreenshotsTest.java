@@ -1,0 +1,112 @@
+package dev.coxswain.server.ui.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import dev.coxswain.server.ui.UiServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every page of the dashboard at desktop (1280×800) and phone (390×844) width, with some data so
+ * lists have rows and the overview's charts draw: a full-page screenshot of each in
+ * {@code target/screenshots/}, and the accessibility and layout smoke checks of {@link PageChecks}
+ * (one h1, labelled controls, AA contrast, nothing wider than a phone). Screenshots are taken
+ * before the checks, so a failing page can still be looked at.
+ */
+class DashboardScreenshotsTest extends BrowserTestCase {
+    /** Signed-in cookies per width: the class signs in once per width, not once per page. */
+    static final Map<BrowserSupport.Viewport, String> session = new EnumMap<>(BrowserSupport.Viewport.class);
+    static final Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void someData() {
+        TestData.fill(api, ids);
+    }
+
+    static Stream<Arguments> pages() {
+        return Stream.of(
+                Arguments.of("overview", "/ui"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pages")
+    void page(String name, String path) {
+        List<String> problems = new ArrayList<>();
+        for (BrowserSupport.Viewport v : BrowserSupport.Viewport.values()) {
+            BrowserSupport.Tab t = signedIn(v);
+            Page p = t.go(TestData.expand(path, ids));
+            assertThat(p.url()).as("no redirect away from " + path).doesNotContain("/ui/sign-in");
+            settle(p);
+            Path file = t.screenshot(name);
+            assertThat(file).exists();
+            PageChecks.all(p, v).forEach(s -> problems.add(v.suffix + ": " + s));
+        }
+        assertThat(problems).as("accessibility and layout of " + path).isEmpty();
+    }
+
+    @Test
+    void signIn() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (BrowserSupport.Viewport v : BrowserSupport.Viewport.values()) {
+            BrowserSupport.Tab t = open(v);
+            Page p = t.go("/ui/sign-in");
+            assertThat(Files.size(t.screenshot("sign-in"))).isPositive();
+            PageChecks.all(p, v).forEach(s -> problems.add(v.suffix + ": " + s));
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theFirstTabFocusesTheSkipLinkWhichLeadsToTheContent() {
+        BrowserSupport.Tab t = signedIn(BrowserSupport.Viewport.DESKTOP);
+        Page p = t.go("/ui");
+        p.keyboard().press("Tab");
+        assertThat(p.evaluate("document.activeElement.className")).isEqualTo("skip");
+        assertThat(p.evaluate("document.activeElement.getAttribute('href')")).isEqualTo("#main");
+        // Visible while focused (it hides off-screen otherwise).
+        assertThat(((Number) p.evaluate("document.activeElement.getBoundingClientRect().left")).doubleValue()).isGreaterThanOrEqualTo(0);
+        // The next stops are the brand and the nav's links, in order, all reachable without a mouse.
+        List<String> stops = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            p.keyboard().press("Tab");
+            stops.add((String) p.evaluate("document.activeElement.textContent.trim()"));
+        }
+        assertThat(stops).containsExactly("Coxswain", "Overview", "Tasks", "Schedules");
+    }
+
+    /** A signed-in context at this width (the first call signs in through the form). */
+    BrowserSupport.Tab signedIn(BrowserSupport.Viewport v) {
+        String state = session.get(v);
+        if (state == null) {
+            BrowserSupport.Tab t = open(v);
+            t.signIn(UiServer.ADMIN);
+            state = t.storageState();
+            session.put(v, state);
+            return t;
+        }
+        return open(v, state);
+    }
+
+    /** Waits for what scripts draw after load: the charts (uPlot canvases) and a log's lines. */
+    static void settle(Page p) {
+        int charts = p.locator("[data-chart]").count();
+        if (charts > 0) {
+            p.waitForFunction("n => Array.from(document.querySelectorAll('[data-chart]')).filter(el =>"
+                    + " el.querySelector('canvas') || el.textContent.includes('unavailable')).length >= n", charts);
+        }
+        if (p.locator("[data-log-stream]").count() > 0) {
+            p.waitForFunction("() => document.querySelector('[data-log-stream] .line') !== null");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.coxswain.server.ui.browser;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small, believable store for the screenshots: tasks that completed, failed, are waiting and
+ * one that runs (so the overview's cards and charts have something to show), a task with a log,
+ * and schedules. Everything goes through the native API with the admin key. Ids land in
+ * {@code ids} under names the page paths use as {@code {name}}.
+ */
+final class TestData {
+    private TestData() {
+    }
+
+    static void fill(NativeApi api, Map<String, String> ids) {
+        List<String> done = new ArrayList<>();
+        String[] types = {"nightly-export", "thumbnail", "invoice-mail", "db-vacuum"};
+        for (int i = 0; i < 14; i++) {
+            done.add(api.post("/api/tasks", "{\"name\":\"" + types[i % types.length] + "-" + (100 + i) + "\",\"command\":\"echo ok " + i
+                    + "\",\"priority\":" + (1 + (i * 3) % 10) + ",\"tags\":[\"" + (i % 2 == 0 ? "billing" : "media")
+                    + "\"],\"max_retries\":0}").path("id").asText());
+        }
+        for (int i = 0; i < 3; i++) {
+            done.add(api.post("/api/tasks", "{\"name\":\"flaky-upload-" + i + "\",\"command\":\"echo trying; echo 'upload refused' >&2; exit 2\","
+                    + "\"max_retries\":0,\"tags\":[\"media\"]}").path("id").asText());
+        }
+        String logged = api.post("/api/tasks", "{\"name\":\"rebuild-search-index\",\"description\":\"Rebuilds the product search index.\","
+                + "\"command\":\"for i in 1 2 3 4 5 6 7 8; do echo indexed batch $i of 8; done; echo 'slow shard 3' >&2\","
+                + "\"priority\":8,\"tags\":[\"search\",\"nightly\"],\"max_retries\":0}").path("id").asText();
+        done.add(logged);
+        ids.put("logged", logged);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> done.stream().allMatch(id -> {
+                    String s = api.status(id);
+                    return s.equals("completed") || s.equals("failed");
+                }));
+        ids.put("failed", done.get(14));
+        // Waiting for later (queued in the future) and one running now.
+        String later = Instant.now().plus(Duration.ofHours(2)).toString();
+        for (int i = 0; i < 3; i++) {
+            api.post("/api/tasks", "{\"name\":\"report-" + i + "\",\"command\":\"echo report\",\"scheduled_at\":\"" + later
+                    + "\",\"priority\":" + (i == 0 ? 9 : 5) + "}");
+        }
+        String running = api.task("long-import", "echo importing; sleep 120");
+        ids.put("running", running);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.status(running).equals("running"));
+
+        ids.put("schedule", api.post("/api/schedules", "{\"name\":\"nightly-report\",\"cron\":\"30 2 * * 1-5\",\"payload\":"
+                + "{\"command\":\"echo report\"},\"tags\":[\"reports\"]}").path("id").asText());
+        api.post("/api/schedules", "{\"name\":\"cache-warmup\",\"cron\":\"@every 15m\",\"payload\":{\"command\":\"echo warm\"}}");
+        api.post("/api/schedules", "{\"name\":\"quarterly-audit\",\"cron\":\"0 9 1 */3 *\",\"payload\":{\"command\":\"echo audit\"},"
+                + "\"paused\":true}");
+    }
+
+    /** {@code path} with each {@code {name}} replaced by {@code ids.get(name)}. */
+    static String expand(String path, Map<String, String> ids) {
+        String out = path;
+        for (Map.Entry<String, String> e : ids.entrySet()) out = out.replace("{" + e.getKey() + "}", e.getValue());
+        if (out.contains("{")) throw new IllegalArgumentException("no id for " + out);
+        return out;
+    }
+}
