@@ -217,18 +217,30 @@ final class GraphLayout {
         return best;
     }
 
-    /** Pairs of links between neighbouring layers that cross. */
+    /**
+     * Pairs of links between neighbouring layers that cross: with the links sorted by their upper
+     * end, the inversions among their lower ends, counted with a Fenwick tree (O(k log k), so the
+     * sweeps stay cheap with a thousand links between two layers).
+     */
     static long crossings(List<List<Integer>> order, List<List<Integer>> down, int[] pos) {
         long total = 0;
         for (List<Integer> column : order) {
             List<int[]> links = new ArrayList<>();
-            for (int u : column) for (int v : down.get(u)) links.add(new int[] {pos[u], pos[v]});
-            for (int i = 0; i < links.size(); i++) {
-                for (int j = i + 1; j < links.size(); j++) {
-                    int[] a = links.get(i);
-                    int[] b = links.get(j);
-                    if ((long) (a[0] - b[0]) * (a[1] - b[1]) < 0) total++;
+            int width = 0;
+            for (int u : column) {
+                for (int v : down.get(u)) {
+                    links.add(new int[] {pos[u], pos[v]});
+                    width = Math.max(width, pos[v] + 1);
                 }
+            }
+            links.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+            long[] tree = new long[width + 1];
+            for (int i = 0; i < links.size(); i++) {
+                int lower = links.get(i)[1];
+                long atOrBelow = 0;
+                for (int k = lower + 1; k > 0; k -= k & -k) atOrBelow += tree[k];
+                total += i - atOrBelow; // earlier links whose lower end is further down: they cross
+                for (int k = lower + 1; k <= width; k += k & -k) tree[k]++;
             }
         }
         return total;

@@ -61,6 +61,36 @@ class GraphLayoutTest {
         List<List<Integer>> down = List.of(List.of(3), List.of(2), List.of(), List.of());
         assertThat(GraphLayout.crossings(order, down, new int[] {0, 1, 0, 1})).isEqualTo(1);
         assertThat(GraphLayout.crossings(order, down, new int[] {0, 1, 1, 0})).isZero();
+        // Against the pairwise definition on random bipartite layers (shared ends do not cross).
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 200; round++) {
+            int upper = 1 + random.nextInt(8);
+            int lower = 1 + random.nextInt(8);
+            List<List<Integer>> layers = List.of(new ArrayList<>(), new ArrayList<>());
+            List<List<Integer>> links = new ArrayList<>();
+            for (int v = 0; v < upper + lower; v++) {
+                layers.get(v < upper ? 0 : 1).add(v);
+                links.add(new ArrayList<>());
+            }
+            int[] pos = new int[upper + lower];
+            for (int v = 0; v < upper + lower; v++) pos[v] = v < upper ? v : v - upper;
+            List<int[]> pairs = new ArrayList<>();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                int u = random.nextInt(upper);
+                int w = upper + random.nextInt(lower);
+                if (!links.get(u).contains(w)) {
+                    links.get(u).add(w);
+                    pairs.add(new int[] {pos[u], pos[w]});
+                }
+            }
+            long expected = 0;
+            for (int i = 0; i < pairs.size(); i++) {
+                for (int j = i + 1; j < pairs.size(); j++) {
+                    if ((long) (pairs.get(i)[0] - pairs.get(j)[0]) * (pairs.get(i)[1] - pairs.get(j)[1]) < 0) expected++;
+                }
+            }
+            assertThat(GraphLayout.crossings(layers, links, pos)).isEqualTo(expected);
+        }
     }
 
     @Test
