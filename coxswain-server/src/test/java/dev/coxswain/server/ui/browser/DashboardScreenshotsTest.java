@@ -36,7 +36,19 @@ class DashboardScreenshotsTest extends BrowserTestCase {
 
     static Stream<Arguments> pages() {
         return Stream.of(
-                Arguments.of("overview", "/ui"));
+                Arguments.of("overview", "/ui"),
+                Arguments.of("tasks", "/ui/tasks"),
+                Arguments.of("task", "/ui/tasks/{logged}"),
+                Arguments.of("task-failed", "/ui/tasks/{failed}"),
+                Arguments.of("task-new", "/ui/tasks/new"),
+                Arguments.of("schedules", "/ui/schedules"),
+                Arguments.of("schedule", "/ui/schedules/{schedule}"),
+                Arguments.of("workers", "/ui/workers"),
+                Arguments.of("devices", "/ui/devices"),
+                Arguments.of("workflows", "/ui/workflows"),
+                Arguments.of("connections", "/ui/connections"),
+                Arguments.of("keys", "/ui/keys"),
+                Arguments.of("webhooks", "/ui/webhooks"));
     }
 
     @ParameterizedTest(name = "{0}")

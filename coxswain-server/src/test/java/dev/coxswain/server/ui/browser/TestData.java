@@ -51,8 +51,12 @@ final class TestData {
         ids.put("running", running);
         await().atMost(Duration.ofSeconds(30)).until(() -> api.status(running).equals("running"));
 
-        ids.put("schedule", api.post("/api/schedules", "{\"name\":\"nightly-report\",\"cron\":\"30 2 * * 1-5\",\"payload\":"
-                + "{\"command\":\"echo report\"},\"tags\":[\"reports\"]}").path("id").asText());
+        String sch = api.post("/api/schedules", "{\"name\":\"nightly-report\",\"cron\":\"30 2 * * 1-5\",\"payload\":"
+                + "{\"command\":\"echo report\"},\"tags\":[\"reports\"],\"description\":\"Sales report for the morning meeting.\"}")
+                .path("id").asText();
+        // The dashboard's schedule URLs use the store's number ("sch-7" → 7).
+        ids.put("schedule", sch.substring(sch.lastIndexOf('-') + 1));
+        api.post("/api/schedules/" + sch + "/run", "{}");
         api.post("/api/schedules", "{\"name\":\"cache-warmup\",\"cron\":\"@every 15m\",\"payload\":{\"command\":\"echo warm\"}}");
         api.post("/api/schedules", "{\"name\":\"quarterly-audit\",\"cron\":\"0 9 1 */3 *\",\"payload\":{\"command\":\"echo audit\"},"
                 + "\"paused\":true}");
