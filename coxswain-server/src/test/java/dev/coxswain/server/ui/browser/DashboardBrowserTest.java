@@ -120,7 +120,7 @@ class DashboardBrowserTest extends BrowserTestCase {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
 
         // The command's lines (the engine's own lines, "Task started …", come in between), in order, spread out.
-        List<Map<?, ?>> arrivals = ((List<?>) p.evaluate("window.__arrivals")).stream().map(a -> (Map<?, ?>) a)
+        List<Map<?, ?>> arrivals = ((List<?>) p.evaluate("window.__arrivals")).stream().<Map<?, ?>>map(a -> (Map<?, ?>) a)
                 .filter(a -> String.valueOf(a.get("text")).contains("line-")).toList();
         List<String> texts = arrivals.stream().map(a -> String.valueOf(a.get("text"))).toList();
         assertThat(texts).hasSize(5);
