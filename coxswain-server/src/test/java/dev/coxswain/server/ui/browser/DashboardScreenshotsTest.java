@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,25 @@ class DashboardScreenshotsTest extends BrowserTestCase {
     @BeforeAll
     static void someData() {
         TestData.fill(api, ids);
+    }
+
+    /** The screenshots the README shows, copied to {@code docs/screenshots/} when asked (see {@link #copyForDocs}). */
+    static final List<String> FOR_DOCS = List.of("overview-desktop", "task-desktop", "tasks-phone", "sign-in-desktop");
+
+    /**
+     * With {@code -Dcoxswain.screenshots.docs=<dir>} (e.g. {@code ../docs/screenshots}) the key
+     * screenshots are copied there after the run: how the README's pictures are refreshed.
+     */
+    @AfterAll
+    static void copyForDocs() throws java.io.IOException {
+        String to = System.getProperty("coxswain.screenshots.docs");
+        if (to == null || to.isBlank()) return;
+        Path dir = Path.of(to);
+        Files.createDirectories(dir);
+        for (String name : FOR_DOCS) {
+            Path from = BrowserSupport.screenshotDir().resolve(name + ".png");
+            if (Files.exists(from)) Files.copy(from, dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static Stream<Arguments> pages() {
