@@ -654,6 +654,24 @@ public final class TaskStore {
         return out;
     }
 
+    /**
+     * The newest tasks a worker runs or ran (its latest attempt's worker), newest first, without a
+     * count: {@code ix_tasks_worker_created (worker_id, created_at)} serves it in {@code limit} rows
+     * however many tasks the worker has run.
+     */
+    public List<Task> recentOfWorker(Connection c, String workerId, int limit) throws SQLException {
+        List<Task> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE worker_id = ?"
+                + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            ps.setString(1, workerId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
     public Map<TaskStatus, Long> countByStatus(Connection c) throws SQLException {
         Map<TaskStatus, Long> out = new HashMap<>();
         try (Statement s = c.createStatement();
