@@ -7,10 +7,10 @@ import dev.coxswain.core.domain.Schedule;
 import dev.coxswain.core.domain.ScheduleRun;
 import dev.coxswain.core.domain.ScheduleStatus;
 import dev.coxswain.core.domain.Task;
-import dev.coxswain.core.schedule.InvalidScheduleException;
+import dev.coxswain.core.schedule.CronWords;
 import dev.coxswain.core.schedule.ScheduleService;
+import dev.coxswain.core.schedule.UpcomingFirings;
 import dev.coxswain.core.service.NotFoundException;
-import dev.coxswain.core.service.ValidationException;
 import dev.coxswain.server.http.SecretMask;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -88,10 +88,16 @@ public final class SchedulePages {
     }
 
     private final ScheduleService schedules;
+    private final UpcomingFirings firings;
+    private final CronWords words;
     private final UiFormat fmt;
 
     SchedulePages(ScheduleService schedules, UiFormat fmt) {
         this.schedules = schedules;
+        // The next firings and the words come from the engine's own cron code: what the page
+        // promises is what the firer does.
+        this.firings = new UpcomingFirings(schedules);
+        this.words = new CronWords();
         this.fmt = fmt;
     }
 
@@ -132,7 +138,7 @@ public final class SchedulePages {
     }
 
     private Row row(Schedule s, Task last) {
-        return new Row(href(s), displayId(s), s.name(), kindLabel(s.face()), s.expression(), words(s.expression()),
+        return new Row(href(s), displayId(s), s.name(), kindLabel(s.face()), s.expression(), words.describe(s.expression()),
                 s.timezone(), s.status().wire(), badge(s.status()), fmt.time(s.nextRunAt()), fmt.iso(s.nextRunAt()), fmt.relative(s.nextRunAt()),
                 last == null ? null : taskHref(last.id()), last == null ? null : fmt.taskId(last.id()),
                 last == null ? null : last.status().wire(), last == null ? null : fmt.relative(last.createdAt()),
@@ -185,14 +191,14 @@ public final class SchedulePages {
                 new Field("Retries", s.maxRetries() == 0 ? "none" : s.maxRetries() + " (backoff " + s.backoff() + ")"),
                 new Field("Timeout", fmt.duration(java.time.Duration.ofSeconds(s.timeoutSeconds()))));
 
-        List<Instant> next = firings(s);
+        List<Instant> next = firings.of(s, FIRINGS);
         String note = switch (s.status()) {
             case PAUSED -> "Paused: these are the firings it would have if it were resumed now.";
             case COMPLETED -> "Completed: it will never fire again.";
             case ACTIVE -> next.isEmpty() ? "No further firings." : null;
         };
         ZoneId zone = zoneOf(s);
-        List<Firing> firings = next.stream()
+        List<Firing> shown = next.stream()
                 .map(t -> new Firing(zone == null ? fmt.time(t) : ZONED.format(t.atZone(zone)), fmt.time(t), fmt.iso(t), fmt.relative(t)))
                 .toList();
 
@@ -200,7 +206,7 @@ public final class SchedulePages {
         boolean mayPause = ScheduleRights.mayPause(call.who(), s);
         call.page("schedules_detail.jte", new DetailPage(call.chrome(s.name() + " · Schedules", "schedules"), href(s),
                 displayId(s), s.name(), s.description(), kindLabel(s.face()), s.status().wire(), badge(s.status()), s.expression(),
-                words(s.expression()), s.timezone(), fields, template, payload(s), firings, note, fmt.zone().getId(), history,
+                words.describe(s.expression()), s.timezone(), fields, template, payload(s), shown, note, fmt.zone().getId(), history,
                 older, before == null ? null : href(s) + "#history", mayPause && active, mayPause && paused,
                 ScheduleRights.mayRun(call.who(), s)));
     }
@@ -212,29 +218,6 @@ public final class SchedulePages {
                 fmt.time(t.createdAt()), fmt.iso(t.createdAt()),
                 t.startedAt() == null ? "—" : fmt.duration(t.startedAt(), t.completedAt() == null ? fmt.now() : t.completedAt()),
                 t.workerId() == null ? "—" : t.workerId(), r.skipped());
-    }
-
-    /**
-     * The next firings as the firer will make them: an active schedule's start at its stored slot
-     * (right for {@code @every}, whose slots follow from the previous one), then follow its own
-     * expression in its own zone; a paused one's are those it would get if resumed now; a completed
-     * one has none. Computed by the engine's own cron code ({@link ScheduleService#parse}).
-     */
-    private List<Instant> firings(Schedule s) {
-        try {
-            return switch (s.status()) {
-                case COMPLETED -> List.of();
-                case ACTIVE -> {
-                    if (s.nextRunAt() == null) yield List.of();
-                    List<Instant> out = new ArrayList<>(List.of(s.nextRunAt()));
-                    out.addAll(schedules.parse(s.expression(), s.timezone()).next(s.nextRunAt(), FIRINGS - 1));
-                    yield out;
-                }
-                case PAUSED -> schedules.preview(s.expression(), s.timezone(), FIRINGS);
-            };
-        } catch (InvalidScheduleException | ValidationException | DateTimeException e) {
-            return List.of(); // a stored schedule its zone left behind: nothing to promise
-        }
     }
 
     private static ZoneId zoneOf(Schedule s) {
@@ -320,14 +303,6 @@ public final class SchedulePages {
             // answered below
         }
         throw UiException.badRequest("before must be a task number.");
-    }
-
-    /**
-     * The expression in plain English. Null until the shared CronWords helper reaches this branch:
-     * the pages then show the raw expression alone, which is still true.
-     */
-    static String words(String expression) {
-        return null;
     }
 
     /** The badge look of a schedule's status (the stylesheet's existing badge classes). */

@@ -86,7 +86,8 @@ class SchedulePagesTest {
         UiClient.Page all = c.get("/ui/schedules");
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.body()).contains("list-report", "sch-" + report.id(), "30 9 * * 1-5", "Europe/Berlin", "Schedule")
-                .contains("list-backup", "job-" + job.id(), "@every 10m", "Chadburn job")
+                .contains("at 09:30 on weekdays (Mon–Fri)")
+                .contains("list-backup", "job-" + job.id(), "@every 10m", "every 10 minutes", "Chadburn job")
                 .contains("list-paused").contains("href=\"/ui/tasks/task-" + ran + "\"")
                 .contains("aria-current=\"page\">Schedules<");
         // The next run is written relative to the clock: 30 minutes from now.
@@ -136,6 +137,7 @@ class SchedulePagesTest {
             assertThat(html).contains("datetime=\"" + t + "\">" + utc.format(t) + "<");
         }
         assertThat(html).contains("in 30 min").contains("in 4 d");
+        assertThat(html).contains("<code class=\"cron\">30 9 * * 1-5</code> in <strong>Europe/Berlin</strong> — at 09:30 on weekdays (Mon–Fri)");
         // Fields, template and policies.
         assertThat(html).contains("builds the berlin-report", "sch-" + s.id(), "report", "forbid", "skip", "exponential",
                 "\"format\" : \"pdf\"").contains("******").doesNotContain("s3cret-value");
