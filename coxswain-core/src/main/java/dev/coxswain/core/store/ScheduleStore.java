@@ -211,16 +211,28 @@ public final class ScheduleStore {
     }
 
     /**
+     * {@code origin_id >= ? AND origin_id <= ?} (one value twice) and not {@code = ?}: with an
+     * equality PostgreSQL reduces the order to {@code id DESC}, which the primary key gives too, and
+     * for a schedule with many runs it walks the primary key backwards filtering on the origin; if
+     * those runs are old that reads every newer task (145 ms on a million). With a range the order
+     * {@code origin_id DESC, id DESC} is only {@code ix_tasks_origin}'s to give.
+     */
+    static String recentRunsSql(boolean before) {
+        return "SELECT " + TaskStore.COLUMNS + ", slot_at, skipped FROM tasks WHERE origin_kind = '" + ORIGIN + "'"
+                + " AND origin_id >= ? AND origin_id <= ?" + (before ? " AND id < ?" : "")
+                + " ORDER BY origin_id DESC, id DESC LIMIT ?";
+    }
+
+    /**
      * A schedule's newest runs, newest first, older than {@code beforeId} when given: a keyset page
      * with no count, so {@code ix_tasks_origin (origin_kind, origin_id, id)} serves it in a few rows
      * however many runs a schedule has made (a once-a-minute job makes half a million a year).
      */
     public List<ScheduleRun> recentRuns(Connection c, long scheduleId, Long beforeId, int limit) throws SQLException {
         List<ScheduleRun> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + ", slot_at, skipped FROM tasks"
-                + " WHERE origin_kind = '" + ORIGIN + "' AND origin_id = ?" + (beforeId == null ? "" : " AND id < ?")
-                + " ORDER BY id DESC LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(recentRunsSql(beforeId != null))) {
             int i = 1;
+            ps.setString(i++, Long.toString(scheduleId));
             ps.setString(i++, Long.toString(scheduleId));
             if (beforeId != null) ps.setLong(i++, beforeId);
             ps.setInt(i, limit);
