@@ -206,7 +206,7 @@ public final class SchedulePages {
         boolean mayPause = ScheduleRights.mayPause(call.who(), s);
         call.page("schedules_detail.jte", new DetailPage(call.chrome(s.name() + " · Schedules", "schedules"), href(s),
                 displayId(s), s.name(), s.description(), kindLabel(s.face()), s.status().wire(), badge(s.status()), s.expression(),
-                words.describe(s.expression()), s.timezone(), fields, template, payload(s), shown, note, fmt.zone().getId(), history,
+                words.describe(s.expression()), s.timezone(), fields, template, payload(s), shown, note, zoneName(fmt.zone()), history,
                 older, before == null ? null : href(s) + "#history", mayPause && active, mayPause && paused,
                 ScheduleRights.mayRun(call.who(), s)));
     }
@@ -218,6 +218,11 @@ public final class SchedulePages {
                 fmt.time(t.createdAt()), fmt.iso(t.createdAt()),
                 t.startedAt() == null ? "—" : fmt.duration(t.startedAt(), t.completedAt() == null ? fmt.now() : t.completedAt()),
                 t.workerId() == null ? "—" : t.workerId(), r.skipped());
+    }
+
+    /** "UTC" for the offset zone whose id is "Z" (what a reader expects in a column head). */
+    private static String zoneName(ZoneId z) {
+        return z.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : z.getId();
     }
 
     private static ZoneId zoneOf(Schedule s) {

@@ -136,7 +136,7 @@ class SchedulePagesTest {
         for (Instant t : schedules.preview(s.expression(), s.timezone(), 5)) {
             assertThat(html).contains("datetime=\"" + t + "\">" + utc.format(t) + "<");
         }
-        assertThat(html).contains("in 30 min").contains("in 4 d");
+        assertThat(html).contains("in 30 min").contains("in 4 d").contains("Server time (UTC)");
         assertThat(html).contains("<code class=\"cron\">30 9 * * 1-5</code> in <strong>Europe/Berlin</strong> — at 09:30 on weekdays (Mon–Fri)");
         // Fields, template and policies.
         assertThat(html).contains("builds the berlin-report", "sch-" + s.id(), "report", "forbid", "skip", "exponential",
