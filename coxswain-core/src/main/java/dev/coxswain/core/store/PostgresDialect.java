@@ -64,6 +64,28 @@ public final class PostgresDialect implements SqlDialect {
         }
     }
 
+    /**
+     * Prices sorts out for the dashboard's lists, so the planner walks the index in the list's
+     * order and stops at the page's end. status and worker_id have no statistics (V6), so the
+     * planner takes a filter on either for 0.5 % of the table: on a store of 20,000 tasks it read
+     * all of a worker's tasks through a bitmap scan and sorted them, a plan that reads a quarter of
+     * the table when the worker ran a quarter of the tasks. Session settings (reads run in
+     * autocommit, where SET LOCAL does nothing), reset afterwards.
+     */
+    @Override
+    public void beforeIndexOrderedReads(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET enable_sort = off");
+        }
+    }
+
+    @Override
+    public void afterIndexOrderedReads(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("RESET enable_sort");
+        }
+    }
+
     @Override
     public String forUpdate() {
         return " FOR UPDATE";
