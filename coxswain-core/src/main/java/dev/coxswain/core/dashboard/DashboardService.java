@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 public final class DashboardService {
     /** Counts stop here ("100,000+"): counting a status of a million tasks would read them all. */
     public static final long DEFAULT_CAP = 100_000;
-    /** Rows looked at per page for filters the walked index does not serve (text above all). */
+    /**
+     * Rows looked at per page for filters the walked index does not serve (text above all); a
+     * tenth of it when the list walks a tag's rows, which lie apart in the table.
+     */
     public static final int WINDOW = 20_000;
     public static final int MAX_LIMIT = 200;
     static final int FIRINGS = 10;
