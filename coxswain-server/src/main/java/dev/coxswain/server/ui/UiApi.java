@@ -59,7 +59,7 @@ public final class UiApi {
         new SignInRoutes(engine.sessions(), auth, limiter, bodies, templates, errors, jwtEnabled, version).register(r);
         UiFormat fmt = new UiFormat(clock, zone);
         // page groups
-        // new OverviewPages(engine, fmt, clock).register(r);
+        new OverviewPages(engine, fmt, clock).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());
