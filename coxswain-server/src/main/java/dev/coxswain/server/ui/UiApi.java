@@ -59,7 +59,7 @@ public final class UiApi {
         new SignInRoutes(engine.sessions(), auth, limiter, bodies, templates, errors, jwtEnabled, version).register(r);
         UiFormat fmt = new UiFormat(clock, zone);
         // page groups
-        // new OverviewPages(engine, fmt, clock).register(r);
+        new OverviewPages(engine, fmt, clock).register(r);
         new SchedulePages(engine.schedules(), fmt).register(r);
         new WorkerPages(engine.workers(), engine.devices(), engine.localWorker().types(), fmt).register(r);
         new DevicePages(engine.devices(), fmt).register(r);
