@@ -1,0 +1,382 @@
+package dev.coxswain.server.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
+import dev.coxswain.core.dashboard.TaskHistory;
+import dev.coxswain.core.domain.NewTask;
+import dev.coxswain.core.domain.Scopes;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskLog;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.pganalysis.AnalysisExecutor;
+import dev.coxswain.core.service.ConflictException;
+import dev.coxswain.core.service.NotFoundException;
+import dev.coxswain.core.service.TaskService;
+import dev.coxswain.core.service.ValidationException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task pages: the list (filters, keyset pages, live rows, bulk cancel and retry), the create
+ * form, and one task's page (fields, dependencies, attempts, live log, cancel and retry).
+ */
+public final class TaskPages {
+    /** Lines of the log shown to a browser without JavaScript (the stream shows all of them). */
+    static final int NOSCRIPT_LINES = 200;
+    /** Tasks one bulk action may name: a page of the list, with room to spare. */
+    static final int MAX_BULK = 500;
+
+    // ---- page models -----------------------------------------------------------------------
+
+    /** A labelled time: shown local, with "3 min ago", and the ISO instant for {@code <time>}. */
+    public record When(String label, String time, String iso, String relative) {
+    }
+
+    /** A link to another task, with its state. */
+    public record TaskLink(String id, String href, String name, String status) {
+    }
+
+    /** The task's own fields, already formatted for display (all text; the template escapes it). */
+    public record TaskView(String id, String name, String description, String type, String status, int priority,
+                           String band, List<When> times, String duration, String worker, String retries, String timeout,
+                           List<String> tags, String exitCode, String error, String errorCode, String result,
+                           String progress, String origin, String payloadLabel, String payload, String requirements,
+                           List<String> envNames, boolean checkpointEnabled, String checkpoint) {
+        /** The task list filtered by one tag. */
+        public String tagHref(String tag) {
+            return "/ui/tasks?tag=" + java.net.URLEncoder.encode(tag, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** One attempt: claim by a worker and how it ended. */
+    public record AttemptRow(int number, String worker, String started, String startedIso, String ended, String took,
+                             String outcome, String error) {
+        /** The badge class: an attempt's outcome coloured like the task status it resembles. */
+        public String badge() {
+            return switch (outcome) {
+                case "completed" -> "status-completed";
+                case "failed", "retrying" -> "status-failed";
+                case "running" -> "status-running";
+                default -> "status-cancelled";
+            };
+        }
+    }
+
+    /** The dependency neighbourhood: the graph (when drawn) or lists. */
+    public record Deps(List<TaskLink> dependsOn, List<TaskLink> dependents, boolean more) {
+        public boolean empty() {
+            return dependsOn.isEmpty() && dependents.isEmpty();
+        }
+    }
+
+    /** A stored log line, for the page without JavaScript. */
+    public record LogLine(String time, String level, String message) {
+    }
+
+    public record ShowPage(Chrome chrome, TaskView task, Deps deps, List<AttemptRow> attempts, boolean canCancel,
+                           boolean canRetry, String streamUrl, List<LogLine> tail, long logLines) {
+    }
+
+    /**
+     * The create form: what was typed (kept when it comes back with errors) and each field's problem.
+     *
+     * @param values field name → what was typed
+     * @param errors field name → what is wrong with it
+     */
+    public record NewPage(Chrome chrome, Map<String, String> values, Map<String, String> errors, String zone) {
+        public String value(String field) {
+            String v = values.get(field);
+            return v == null ? "" : v;
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        /** Problems with no field of the form (a dependency, the body as a whole). */
+        public List<String> otherErrors() {
+            List<String> out = new ArrayList<>();
+            errors.forEach((k, v) -> {
+                if (!TaskForm.FIELDS.contains(k)) out.add(k + ": " + v);
+            });
+            return out;
+        }
+    }
+
+    // ---- routes ----------------------------------------------------------------------------
+
+    private final TaskService tasks;
+    private final TaskHistory history;
+    private final UiFormat fmt;
+    private final TaskLogStream logStream;
+
+    TaskPages(TaskService tasks, TaskHistory history, UiStreams streams, UiFormat fmt) {
+        this(tasks, history, streams, fmt, TaskLogStream.Timing.defaults());
+    }
+
+    TaskPages(TaskService tasks, TaskHistory history, UiStreams streams, UiFormat fmt, TaskLogStream.Timing timing) {
+        this.tasks = tasks;
+        this.history = history;
+        this.fmt = fmt;
+        this.logStream = new TaskLogStream(tasks, streams, fmt, timing);
+    }
+
+    void register(UiRoutes r) {
+        // Fixed paths before /ui/tasks/{id}, which would take "new" for an id.
+        r.get("/ui/tasks/new", this::newForm);
+        r.post("/ui/tasks", this::create);
+        r.get("/ui/tasks/{id}", this::show);
+        r.get("/ui/tasks/{id}/log/stream", logStream::stream);
+        r.post("/ui/tasks/{id}/cancel", this::cancel);
+        r.post("/ui/tasks/{id}/retry", this::retry);
+    }
+
+    /** The store id of a native task id ({@code task-42}); anything else is 404, as no such task exists. */
+    static long taskId(String raw) {
+        if (raw != null && raw.startsWith("task-")) {
+            try {
+                long id = Long.parseLong(raw.substring(5));
+                if (id > 0 && raw.equals("task-" + id)) return id;
+            } catch (NumberFormatException e) {
+                // falls through
+            }
+        }
+        throw UiException.notFound("Task " + (raw == null ? "" : raw));
+    }
+
+    private static String href(long id) {
+        return "/ui/tasks/task-" + id;
+    }
+
+    // ---- the task page ---------------------------------------------------------------------
+
+    private void show(UiCall call) {
+        long id = taskId(call.path("id"));
+        Task t = tasks.get(id);
+        Chrome chrome = call.chrome(fmt.taskId(id) + " " + t.name(), "tasks");
+        TaskHistory.Neighbours n = history.neighbours(id);
+        Deps deps = new Deps(n.dependsOn().stream().map(this::link).toList(), n.dependents().stream().map(this::link).toList(),
+                n.more());
+        List<AttemptRow> attempts = history.attempts(id, t.createdAt()).stream().map(this::attempt).toList();
+        boolean write = chrome.canWrite();
+        var logs = tasks.logs(id, null, 0, 0);
+        long total = logs.total();
+        List<LogLine> tail = tasks.logs(id, null, (int) Math.max(0, total - NOSCRIPT_LINES), NOSCRIPT_LINES).items().stream()
+                .map(this::line).toList();
+        call.page("tasks_show.jte", new ShowPage(chrome, view(t), deps, attempts, write && !t.status().terminal(),
+                write && t.status() == TaskStatus.FAILED, href(id) + "/log/stream", tail, total));
+    }
+
+    private TaskLink link(TaskHistory.Neighbour n) {
+        return new TaskLink(fmt.taskId(n.id()), href(n.id()), n.name(), n.status() == null ? "unknown" : n.status().wire());
+    }
+
+    private AttemptRow attempt(TaskHistory.Attempt a) {
+        Instant end = a.endedAt();
+        String took = end != null ? fmt.duration(a.startedAt(), end)
+                : a.outcome().equals("running") ? fmt.duration(a.startedAt(), fmt.now()) : "—";
+        return new AttemptRow(a.number(), a.workerId() == null ? "—" : a.workerId(), fmt.time(a.startedAt()), fmt.iso(a.startedAt()),
+                fmt.time(end), took, a.outcome(), a.error());
+    }
+
+    private LogLine line(TaskLog l) {
+        return new LogLine(fmt.time(l.timestamp()), l.level() == null ? "info" : l.level().wire(), l.message());
+    }
+
+    TaskView view(Task t) {
+        List<When> times = new ArrayList<>();
+        times.add(when("Created", t.createdAt()));
+        if (t.scheduledAt() != null) times.add(when("Scheduled for", t.scheduledAt()));
+        if (t.status() == TaskStatus.PENDING && t.runAt() != null) times.add(when("Due", t.runAt()));
+        if (t.startedAt() != null) times.add(when("Started", t.startedAt()));
+        if (t.completedAt() != null) times.add(when("Finished", t.completedAt()));
+        times.add(when("Updated", t.updatedAt()));
+        String duration = t.startedAt() == null ? null
+                : t.completedAt() != null ? fmt.duration(t.startedAt(), t.completedAt())
+                : t.status() == TaskStatus.RUNNING ? fmt.duration(t.startedAt(), fmt.now()) + " so far" : null;
+        JsonNode payload = t.payload();
+        String payloadLabel;
+        String payloadText;
+        JsonNode command = payload == null ? null : payload.get("command");
+        if (command != null && command.isTextual()) {
+            payloadLabel = "Command";
+            payloadText = command.asText();
+        } else {
+            payloadLabel = "Parameters";
+            payloadText = pretty(shownPayload(t));
+        }
+        List<String> envNames = new ArrayList<>();
+        JsonNode env = payload == null ? null : payload.get("env");
+        if (env != null && env.isObject()) env.fieldNames().forEachRemaining(envNames::add);
+        String progress = t.progress() == null && t.progressMessage() == null ? null
+                : (t.progress() == null ? "" : Math.round(t.progress() * 100) + " %")
+                + (t.progressMessage() == null ? "" : (t.progress() == null ? "" : " · ") + t.progressMessage());
+        String origin = t.originKind() == null ? null : t.originKind() + (t.originId() == null ? "" : " " + t.originId());
+        return new TaskView(fmt.taskId(t.id()), t.name(), t.description(), t.type(), t.status().wire(), t.priority(),
+                band(t.priority()), times, duration, t.workerId(),
+                t.retryCount() + " of " + t.maxRetries(), fmt.duration(Duration.ofSeconds(t.timeoutSeconds())),
+                t.tags(), t.exitCode() == null ? null : String.valueOf(t.exitCode()), t.error(), t.errorCode(),
+                result(t), progress, origin, payloadLabel, payloadText,
+                t.requirements() == null ? null : pretty(t.requirements()), envNames,
+                t.checkpointEnabled(), t.checkpointData() == null || t.checkpointData().isNull() ? null : pretty(t.checkpointData()));
+    }
+
+    /**
+     * What the page shows of a payload that is not a command: an analysis's or a skill's
+     * parameters. Environment values never (they are secrets; their names are listed apart), nor
+     * the requirements (shown apart).
+     */
+    private static JsonNode shownPayload(Task t) {
+        if (t.payload() == null || !t.payload().isObject()) return t.payload();
+        ObjectNode copy = ((ObjectNode) t.payload()).deepCopy();
+        copy.remove("env");
+        copy.remove("requirements");
+        if (!AnalysisExecutor.TYPES.contains(t.type()) && copy.has("params") && copy.size() == 1) return copy.get("params");
+        return copy;
+    }
+
+    /** A skill's result is JSON (pretty-printed here); a shell or analysis result is text. */
+    private static String result(Task t) {
+        String r = t.result();
+        if (r == null || t.type().equals("shell") || AnalysisExecutor.TYPES.contains(t.type())) return r;
+        try {
+            return pretty(Json.read(r));
+        } catch (RuntimeException e) {
+            return r;
+        }
+    }
+
+    static String pretty(JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return n.toString();
+        }
+    }
+
+    /** The dashboard's priority bands: high 8–10, normal 4–7, low 1–3. */
+    static String band(int priority) {
+        return priority >= 8 ? "high" : priority >= 4 ? "normal" : "low";
+    }
+
+    private When when(String label, Instant t) {
+        return new When(label, fmt.time(t), fmt.iso(t), fmt.relative(t));
+    }
+
+    // ---- cancel and retry ------------------------------------------------------------------
+
+    private void cancel(UiCall call) {
+        call.require(Scopes.TASKS_WRITE);
+        long id = taskId(call.path("id"));
+        tasks.cancel(id);
+        call.redirect(href(id), "Task " + fmt.taskId(id) + " cancelled.");
+    }
+
+    private void retry(UiCall call) {
+        call.require(Scopes.TASKS_WRITE);
+        long id = taskId(call.path("id"));
+        tasks.retry(id);
+        call.redirect(href(id), "Task " + fmt.taskId(id) + " will run again.");
+    }
+
+    // ---- create ----------------------------------------------------------------------------
+
+    /** Creating a shell task needs what the native API asks for it: tasks:write and jobs:write. */
+    private static void requireCreate(UiCall call) {
+        call.require(Scopes.TASKS_WRITE);
+        call.require(Scopes.toRun("shell"));
+    }
+
+    private void newForm(UiCall call) {
+        requireCreate(call);
+        call.page("tasks_new.jte", new NewPage(call.chrome("New task", "tasks"), TaskForm.defaults(), Map.of(),
+                fmt.zone().getId()));
+    }
+
+    private void create(UiCall call) {
+        requireCreate(call);
+        TaskForm form = TaskForm.read(call.form(), fmt.zone());
+        Map<String, String> errors = new LinkedHashMap<>(form.errors());
+        NewTask made = null;
+        try {
+            made = form.task();
+        } catch (ValidationException e) {
+            e.fields().forEach(errors::putIfAbsent);
+        }
+        if (errors.isEmpty()) {
+            try {
+                Task t = tasks.create(made);
+                call.redirect(href(t.id()), "Task " + fmt.taskId(t.id()) + " created.");
+                return;
+            } catch (ValidationException e) {
+                errors.putAll(e.fields());
+            }
+        }
+        call.page(400, "tasks_new.jte", new NewPage(call.chrome("New task", "tasks"), form.values(), errors, fmt.zone().getId()));
+    }
+
+    // ---- bulk ------------------------------------------------------------------------------
+
+    /** The outcome of one bulk action: how many succeeded and why the others did not. */
+    record BulkResult(String verb, int done, Map<String, String> failed) {
+        /** One sentence for the flash message; long failure lists are cut (a cookie holds it). */
+        String message() {
+            StringBuilder b = new StringBuilder();
+            int asked = done + failed.size();
+            b.append(verb.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(verb.substring(1)).append(' ')
+                    .append(done).append(" of ").append(asked).append(asked == 1 ? " task." : " tasks.");
+            if (!failed.isEmpty()) {
+                b.append(" Not ").append(verb).append(": ");
+                int shown = 0;
+                Iterator<Map.Entry<String, String>> it = failed.entrySet().iterator();
+                while (it.hasNext() && shown < 8) {
+                    Map.Entry<String, String> e = it.next();
+                    if (shown++ > 0) b.append("; ");
+                    b.append(e.getKey()).append(" (").append(e.getValue()).append(')');
+                }
+                if (failed.size() > shown) b.append("; and ").append(failed.size() - shown).append(" more");
+                b.append('.');
+            }
+            return b.length() > 1500 ? b.substring(0, 1500) + "…" : b.toString();
+        }
+    }
+
+    /** Cancels or retries each task on its own: one that cannot be (finished, unknown) does not stop the rest. */
+    BulkResult bulk(String action, List<String> ids) {
+        boolean cancel = action.equals("cancel");
+        int done = 0;
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (String raw : ids) {
+            long id;
+            try {
+                id = taskId(raw);
+            } catch (UiException e) {
+                failed.put(raw, "no such task");
+                continue;
+            }
+            try {
+                if (cancel) tasks.cancel(id);
+                else tasks.retry(id);
+                done++;
+            } catch (NotFoundException e) {
+                failed.put(raw, "no such task");
+            } catch (ConflictException e) {
+                failed.put(raw, reason(e.getMessage(), raw));
+            }
+        }
+        return new BulkResult(cancel ? "cancelled" : "retried", done, failed);
+    }
+
+    /** "task-3 is already completed and cannot be cancelled" → "is already completed and cannot be cancelled". */
+    private static String reason(String message, String id) {
+        if (message == null) return "not possible now";
+        return message.startsWith(id + " ") ? message.substring(id.length() + 1) : message;
+    }
+}
