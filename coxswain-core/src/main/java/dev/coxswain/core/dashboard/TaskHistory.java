@@ -40,12 +40,18 @@ public final class TaskHistory {
     public record Neighbour(long id, String name, TaskStatus status) {
     }
 
+    /** {@code task} depends on {@code dependsOn}. */
+    public record Link(long task, long dependsOn) {
+    }
+
     /**
      * @param dependsOn  what the task waits for
      * @param dependents what waits for the task (at most {@link #MAX_NEIGHBOURS})
      * @param more       whether there are more dependents than listed
+     * @param among      the dependencies among the neighbours themselves (a dependent that also
+     *                   waits for one of the task's own dependencies), so a drawing is complete
      */
-    public record Neighbours(List<Neighbour> dependsOn, List<Neighbour> dependents, boolean more) {
+    public record Neighbours(List<Neighbour> dependsOn, List<Neighbour> dependents, boolean more, List<Link> among) {
     }
 
     private final Database db;
@@ -124,9 +130,29 @@ public final class TaskHistory {
             List<Neighbour> by = list(c, "SELECT t.id, t.name, t.status FROM task_deps d JOIN tasks t ON t.id = d.task_id"
                     + " WHERE d.depends_on = ? ORDER BY t.id LIMIT ?", taskId, MAX_NEIGHBOURS + 1);
             boolean more = by.size() > MAX_NEIGHBOURS;
-            return new Neighbours(on.subList(0, Math.min(on.size(), MAX_NEIGHBOURS)),
-                    by.subList(0, Math.min(by.size(), MAX_NEIGHBOURS)), more);
+            on = on.subList(0, Math.min(on.size(), MAX_NEIGHBOURS));
+            by = by.subList(0, Math.min(by.size(), MAX_NEIGHBOURS));
+            List<Long> ids = new ArrayList<>();
+            on.forEach(n -> ids.add(n.id()));
+            by.forEach(n -> ids.add(n.id()));
+            return new Neighbours(on, by, more, among(c, ids));
         });
+    }
+
+    /** The dependency pairs within {@code ids}: one primary-key read of at most 2 × MAX_NEIGHBOURS tasks' rows. */
+    private static List<Link> among(Connection c, List<Long> ids) throws SQLException {
+        if (ids.size() < 2) return List.of();
+        String in = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        List<Link> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, depends_on FROM task_deps WHERE task_id IN (" + in
+                + ") AND depends_on IN (" + in + ") ORDER BY task_id, depends_on")) {
+            int i = 1;
+            for (int round = 0; round < 2; round++) for (long id : ids) ps.setLong(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Link(rs.getLong(1), rs.getLong(2)));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<Neighbour> list(Connection c, String sql, long id, int limit) throws SQLException {

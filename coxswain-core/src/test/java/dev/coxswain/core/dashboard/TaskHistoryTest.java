@@ -153,6 +153,8 @@ class TaskHistoryTest {
         assertThat(n.dependents()).extracting(TaskHistory.Neighbour::id).containsExactly(leaf1.id(), leaf2.id());
         assertThat(n.dependents().get(0).name()).isEqualTo("leaf <1>");
         assertThat(n.more()).isFalse();
+        // leaf 2 also waits for root, which mid waits for: the drawing needs that arrow too.
+        assertThat(n.among()).containsExactly(new TaskHistory.Link(leaf2.id(), later.id()));
         assertThat(history.neighbours(leaf1.id()).dependents()).isEmpty();
         assertThat(history.neighbours(later.id()).dependents()).extracting(TaskHistory.Neighbour::id)
                 .containsExactly(mid.id(), leaf2.id());

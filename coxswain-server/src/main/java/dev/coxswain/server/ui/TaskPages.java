@@ -68,8 +68,12 @@ public final class TaskPages {
         }
     }
 
-    /** The dependency neighbourhood: the graph (when drawn) or lists. */
-    public record Deps(List<TaskLink> dependsOn, List<TaskLink> dependents, boolean more) {
+    /**
+     * The dependency neighbourhood: drawn as a graph, and the same as lists (for screen readers).
+     *
+     * @param svg the drawing, made by {@link GraphSvg} (which escapes every label); null when there is nothing to draw
+     */
+    public record Deps(List<TaskLink> dependsOn, List<TaskLink> dependents, boolean more, String svg) {
         public boolean empty() {
             return dependsOn.isEmpty() && dependents.isEmpty();
         }
@@ -115,6 +119,7 @@ public final class TaskPages {
     private final TaskHistory history;
     private final UiFormat fmt;
     private final TaskLogStream logStream;
+    private final GraphSvg graphs = new GraphSvg();
 
     TaskPages(TaskService tasks, TaskHistory history, UiStreams streams, UiFormat fmt) {
         this(tasks, history, streams, fmt, TaskLogStream.Timing.defaults());
@@ -162,7 +167,7 @@ public final class TaskPages {
         Chrome chrome = call.chrome(fmt.taskId(id) + " " + t.name(), "tasks");
         TaskHistory.Neighbours n = history.neighbours(id);
         Deps deps = new Deps(n.dependsOn().stream().map(this::link).toList(), n.dependents().stream().map(this::link).toList(),
-                n.more());
+                n.more(), graph(t, n));
         List<AttemptRow> attempts = history.attempts(id, t.createdAt()).stream().map(this::attempt).toList();
         boolean write = chrome.canWrite();
         var logs = tasks.logs(id, null, 0, 0);
@@ -171,6 +176,34 @@ public final class TaskPages {
                 .map(this::line).toList();
         call.page("tasks_show.jte", new ShowPage(chrome, view(t), deps, attempts, write && !t.status().terminal(),
                 write && t.status() == TaskStatus.FAILED, href(id) + "/log/stream", tail, total));
+    }
+
+    /**
+     * The task, what it depends on (left of it) and what depends on it (right), each linked to its
+     * page; arrows run from a dependency to the task that waits for it.
+     */
+    private String graph(Task t, TaskHistory.Neighbours n) {
+        if (n.dependsOn().isEmpty() && n.dependents().isEmpty()) return null;
+        List<GraphSvg.Node> nodes = new ArrayList<>();
+        List<GraphSvg.Edge> edges = new ArrayList<>();
+        String self = fmt.taskId(t.id());
+        for (TaskHistory.Neighbour d : n.dependsOn()) {
+            nodes.add(node(d.id(), d.name(), d.status(), ""));
+            edges.add(new GraphSvg.Edge(fmt.taskId(d.id()), self));
+        }
+        nodes.add(node(t.id(), t.name(), t.status(), " is-current"));
+        for (TaskHistory.Neighbour d : n.dependents()) {
+            nodes.add(node(d.id(), d.name(), d.status(), ""));
+            edges.add(new GraphSvg.Edge(self, fmt.taskId(d.id())));
+        }
+        for (TaskHistory.Link l : n.among()) edges.add(new GraphSvg.Edge(fmt.taskId(l.dependsOn()), fmt.taskId(l.task())));
+        return graphs.render("deps-graph", "Dependencies of " + self, nodes, edges);
+    }
+
+    private GraphSvg.Node node(long id, String name, TaskStatus status, String extraClass) {
+        String st = status == null ? "unknown" : status.wire();
+        String ref = fmt.taskId(id);
+        return new GraphSvg.Node(ref, ref + " " + name, "status-" + st + extraClass, href(id), ref + " " + name + " (" + st + ")");
     }
 
     private TaskLink link(TaskHistory.Neighbour n) {

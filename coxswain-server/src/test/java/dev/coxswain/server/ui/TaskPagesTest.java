@@ -1,0 +1,257 @@
+package dev.coxswain.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.coxswain.core.Json;
+import dev.coxswain.core.domain.NewTask;
+import dev.coxswain.core.domain.Scopes;
+import dev.coxswain.core.domain.Task;
+import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.engine.Backoff;
+import dev.coxswain.core.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The task pages through real HTTP: list, create form, task page, cancel, retry, bulk, permissions. */
+class TaskPagesTest {
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final String XSS = "<script>alert(1)</script>";
+
+    @TempDir
+    static Path dir;
+    static final MutableClock clock = new MutableClock(T0);
+    static UiServer srv;
+    static UiClient admin;
+
+    @BeforeAll
+    static void start() {
+        srv = new UiServer(dir, clock);
+        admin = srv.admin();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (srv != null) srv.close();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    static Task shell(String name, String command, List<String> tags, Instant at, List<Long> deps) {
+        return srv.server.engine().tasks().create(new NewTask("shell", name, null, Json.object().put("command", command), 5, 0,
+                Backoff.EXPONENTIAL, at, 60, tags, deps, false, "api", null));
+    }
+
+    static Task shell(String name, String command) {
+        return shell(name, command, List.of(), null, List.of());
+    }
+
+    /** A task that waits (pending) until tomorrow: cancellable, never run by the test's clock. */
+    static Task later(String name, List<Long> deps) {
+        return shell(name, "true", List.of(), T0.plus(Duration.ofDays(1)), deps);
+    }
+
+    static Task awaitStatus(long id, TaskStatus s) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> task(id), t -> t.status() == s);
+    }
+
+    static Task task(long id) {
+        return srv.server.engine().tasks().get(id);
+    }
+
+    static UiClient signedIn(String name, Set<String> scopes) {
+        UiClient c = srv.client();
+        c.signIn(srv.key(name, scopes));
+        return c;
+    }
+
+    static Map<String, String> form(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
+    // ---- the task page ---------------------------------------------------------------------
+
+    @Test
+    void theTaskPageShowsItsFieldsAttemptsAndTheLogStreamWithNamesEscaped() {
+        Task t = shell(XSS, "echo 'hello <i>'", List.of("nightly", "a&b"), null, List.of());
+        awaitStatus(t.id(), TaskStatus.COMPLETED);
+        UiClient.Page p = admin.get("/ui/tasks/task-" + t.id());
+        assertThat(p.status()).isEqualTo(200);
+        assertThat(p.header("Content-Security-Policy")).isEqualTo(UiHeaders.CSP);
+        String html = p.body();
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain(XSS);
+        assertThat(html).contains("<span class=\"badge status-completed\">completed</span>");
+        assertThat(html).contains(">shell<").contains("echo 'hello &lt;i&gt;'").contains("Command");
+        assertThat(html).contains("2030-01-01 00:00:00"); // created, in the server's zone (UTC here)
+        assertThat(html).contains("href=\"/ui/tasks?tag=a%26b\"");
+        assertThat(html).contains("data-log-stream=\"/ui/tasks/task-" + t.id() + "/log/stream\"").contains("data-log-status")
+                .contains("aria-live=\"polite\"");
+        assertThat(html).contains("<td class=\"mono\">worker-ui</td>").contains("status-completed\">completed</span></td>");
+        assertThat(html).contains("hello &lt;i&gt;"); // the log for browsers without script, escaped too
+        assertThat(html).contains("Exit code").contains("Checkpoints are off");
+        // A finished task offers no cancel; a completed one no retry.
+        assertThat(html).doesNotContain("/cancel\"").doesNotContain("/retry\"");
+    }
+
+    @Test
+    void dependenciesAreDrawnWithLinksBothWays() {
+        Task root = later("root " + XSS, List.of());
+        Task mid = later("mid", List.of(root.id()));
+        Task leaf = later("leaf", List.of(mid.id(), root.id()));
+        String html = admin.get("/ui/tasks/task-" + mid.id()).body();
+        assertThat(html).contains("<svg").contains("href=\"/ui/tasks/task-" + root.id() + "\"")
+                .contains("href=\"/ui/tasks/task-" + leaf.id() + "\"");
+        assertThat(html).doesNotContain(XSS).contains("&lt;script&gt;");
+        assertThat(html).contains("is-current");
+        String leafHtml = admin.get("/ui/tasks/task-" + leaf.id()).body();
+        assertThat(leafHtml).contains("href=\"/ui/tasks/task-" + mid.id() + "\"");
+        String alone = admin.get("/ui/tasks/task-" + shell("alone", "true").id()).body();
+        assertThat(alone).doesNotContain("<svg").contains("depends on no other task");
+    }
+
+    @Test
+    void unknownOrMalformedIdsAre404() {
+        for (String id : List.of("task-99999999", "bogus", "task-0", "task-01", "42", "task-x")) {
+            UiClient.Page p = admin.get("/ui/tasks/" + id);
+            assertThat(p.status()).as(id).isEqualTo(404);
+            assertThat(p.body()).contains("Not found");
+        }
+    }
+
+    // ---- cancel and retry ------------------------------------------------------------------
+
+    @Test
+    void cancelAndRetryFromTheTaskPage() {
+        Task t = later("to cancel", List.of());
+        String html = admin.get("/ui/tasks/task-" + t.id()).body();
+        assertThat(html).contains("action=\"/ui/tasks/task-" + t.id() + "/cancel\"").contains("data-confirm=\"Cancel task-" + t.id() + "?\"")
+                .doesNotContain("/retry\"");
+        UiClient.Page r = admin.post("/ui/tasks/task-" + t.id() + "/cancel", Map.of());
+        assertThat(r.status()).isEqualTo(303);
+        assertThat(r.location()).isEqualTo("/ui/tasks/task-" + t.id());
+        assertThat(task(t.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+        UiClient.Page after = admin.get(r.location());
+        assertThat(after.body()).contains("Task task-" + t.id() + " cancelled.");
+        UiClient.Page again = admin.post("/ui/tasks/task-" + t.id() + "/cancel", Map.of());
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).contains("already cancelled");
+
+        Task f = shell("fails", "exit 4");
+        awaitStatus(f.id(), TaskStatus.FAILED);
+        String failed = admin.get("/ui/tasks/task-" + f.id()).body();
+        assertThat(failed).contains("action=\"/ui/tasks/task-" + f.id() + "/retry\"").contains(">4<");
+        UiClient.Page rr = admin.post("/ui/tasks/task-" + f.id() + "/retry", Map.of());
+        assertThat(rr.status()).isEqualTo(303);
+        assertThat(task(f.id()).retryCount()).isEqualTo(1);
+        assertThat(admin.post("/ui/tasks/task-999999/retry", Map.of()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aReadOnlyKeySeesNoWriteControlsAndItsPostsAreRefused() {
+        UiClient ro = signedIn("read-only", Set.of(Scopes.READ));
+        Task pending = later("pending for ro", List.of());
+        Task f = shell("failed for ro", "exit 1");
+        awaitStatus(f.id(), TaskStatus.FAILED);
+        String html = ro.get("/ui/tasks/task-" + pending.id()).body();
+        assertThat(html).contains("pending for ro").doesNotContain("/cancel\"").doesNotContain("<button type=\"submit\" class=\"danger\"");
+        assertThat(ro.get("/ui/tasks/task-" + f.id()).body()).doesNotContain("/retry\"");
+        assertThat(ro.get("/ui/tasks/new").status()).isEqualTo(403);
+        ro.get("/ui/tasks/task-" + pending.id()); // a page with the session's CSRF token
+        assertThat(ro.post("/ui/tasks/task-" + pending.id() + "/cancel", Map.of()).status()).isEqualTo(403);
+        assertThat(ro.post("/ui/tasks/task-" + f.id() + "/retry", Map.of()).status()).isEqualTo(403);
+        assertThat(ro.post("/ui/tasks", form("name", "x", "command", "true")).status()).isEqualTo(403);
+        assertThat(task(pending.id()).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task(f.id()).status()).isEqualTo(TaskStatus.FAILED);
+    }
+
+    @Test
+    void postsWithoutTheCsrfTokenAreRefusedAndChangeNothing() {
+        Task t = later("csrf target", List.of());
+        admin.get("/ui/tasks/task-" + t.id());
+        assertThat(admin.postRaw("/ui/tasks/task-" + t.id() + "/cancel", Map.of(), Map.of()).status()).isEqualTo(403);
+        assertThat(admin.postRaw("/ui/tasks/task-" + t.id() + "/cancel", Map.of("_csrf", "forged"), Map.of()).status()).isEqualTo(403);
+        assertThat(admin.postRaw("/ui/tasks", form("name", "n", "command", "true"), Map.of()).status()).isEqualTo(403);
+        assertThat(task(t.id()).status()).isEqualTo(TaskStatus.PENDING);
+    }
+
+    // ---- create ----------------------------------------------------------------------------
+
+    @Test
+    void theCreateFormMakesAShellTaskAndGoesToItsPage() {
+        UiClient.Page f = admin.get("/ui/tasks/new");
+        assertThat(f.status()).isEqualTo(200);
+        assertThat(f.body()).contains("name=\"name\"").contains("name=\"command\"").contains("name=\"priority\"")
+                .contains("name=\"tags\"").contains("name=\"max_retries\"").contains("name=\"timeout_seconds\"")
+                .contains("name=\"scheduled_at\"").contains("value=\"5\"").contains("<label for=\"f-name\">");
+        UiClient.Page r = admin.post("/ui/tasks", form("name", "made " + XSS, "command", "echo made\r\necho twice", "priority", "8",
+                "tags", " ops, nightly ,,ops", "max_retries", "2", "timeout_seconds", "120", "scheduled_at", "2030-01-02T03:04"));
+        assertThat(r.status()).isEqualTo(303);
+        assertThat(r.location()).matches("/ui/tasks/task-\\d+");
+        long id = TaskPages.taskId(r.location().substring("/ui/tasks/".length()));
+        Task t = task(id);
+        assertThat(t.name()).isEqualTo("made " + XSS);
+        assertThat(t.type()).isEqualTo("shell");
+        assertThat(t.payload().get("command").asText()).isEqualTo("echo made\necho twice");
+        assertThat(t.priority()).isEqualTo(8);
+        assertThat(t.tags()).containsExactly("ops", "nightly");
+        assertThat(t.maxRetries()).isEqualTo(2);
+        assertThat(t.timeoutSeconds()).isEqualTo(120);
+        assertThat(t.scheduledAt()).isEqualTo(Instant.parse("2030-01-02T03:04:00Z"));
+        assertThat(t.status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(t.originKind()).isEqualTo("ui");
+        UiClient.Page page = admin.get(r.location());
+        assertThat(page.body()).contains("Task task-" + id + " created.").contains("made &lt;script&gt;");
+
+        // Defaults as the API's: priority 5, 3 retries, an hour, now.
+        UiClient.Page d = admin.post("/ui/tasks", form("name", "defaults", "command", "true"));
+        Task dt = task(TaskPages.taskId(d.location().substring("/ui/tasks/".length())));
+        assertThat(dt.priority()).isEqualTo(5);
+        assertThat(dt.maxRetries()).isEqualTo(3);
+        assertThat(dt.timeoutSeconds()).isEqualTo(3600);
+        assertThat(dt.scheduledAt()).isNull();
+    }
+
+    @Test
+    void invalidInputComesBackWithEveryProblemAndTheValuesKept() {
+        admin.get("/ui/tasks/new");
+        UiClient.Page r = admin.post("/ui/tasks", form("name", " ", "command", "", "priority", "11", "tags", "keep <me>",
+                "max_retries", "-1", "timeout_seconds", "soon", "scheduled_at", "tomorrow"));
+        assertThat(r.status()).isEqualTo(400);
+        String html = r.body();
+        assertThat(html).contains("id=\"e-name\"").contains("id=\"e-command\"").contains("id=\"e-priority\"")
+                .contains("id=\"e-max_retries\"").contains("id=\"e-timeout_seconds\"").contains("id=\"e-scheduled_at\"");
+        assertThat(html).contains("must be between 1 and 10").contains("must be a whole number");
+        assertThat(html).contains("value=\"keep &lt;me").doesNotContain("<me>").contains("value=\"11\"").contains("value=\"soon\"");
+        assertThat(html).contains("aria-invalid=\"true\"");
+        // A name too long for the API is refused with the API's words.
+        UiClient.Page longName = admin.post("/ui/tasks", form("name", "x".repeat(256), "command", "true"));
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.body()).contains("must be at most 255 characters");
+    }
+
+    @Test
+    void creatingAShellTaskNeedsJobsWriteAsInTheApi() {
+        UiClient tw = signedIn("tasks-writer", Set.of(Scopes.TASKS_WRITE, Scopes.TASKS_READ));
+        assertThat(tw.get("/ui/tasks/new").status()).isEqualTo(403);
+        Task t = later("writer may cancel", List.of());
+        String html = tw.get("/ui/tasks/task-" + t.id()).body();
+        assertThat(html).contains("/cancel\"");
+        assertThat(tw.post("/ui/tasks", form("name", "x", "command", "true")).status()).isEqualTo(403);
+        assertThat(tw.post("/ui/tasks/task-" + t.id() + "/cancel", Map.of()).status()).isEqualTo(303);
+        assertThat(task(t.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+        UiClient full = signedIn("shell-writer", Set.of(Scopes.TASKS_WRITE, Scopes.JOBS_WRITE));
+        assertThat(full.get("/ui/tasks/new").status()).isEqualTo(200);
+    }
+}
