@@ -3,7 +3,11 @@ package dev.coxswain.server.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coxswain.core.Json;
+import dev.coxswain.core.dashboard.DashboardService;
+import dev.coxswain.core.dashboard.Sort;
+import dev.coxswain.core.dashboard.TaskFilter;
 import dev.coxswain.core.dashboard.TaskHistory;
+import dev.coxswain.core.dashboard.TaskSlice;
 import dev.coxswain.core.domain.NewTask;
 import dev.coxswain.core.domain.Scopes;
 import dev.coxswain.core.domain.Task;
@@ -113,27 +117,98 @@ public final class TaskPages {
         }
     }
 
+    /**
+     * The list's filters as the user gave them (the filter form shows them again, the page links
+     * carry them). Blank is null.
+     */
+    public record Filters(String status, String type, String tag, String worker, String text, String sort) {
+        /** The query string of these filters (no leading {@code ?}; empty when none), plus {@code extra} pairs. */
+        public String query(String... extra) {
+            StringBuilder b = new StringBuilder();
+            add(b, "status", status);
+            add(b, "type", type);
+            add(b, "tag", tag);
+            add(b, "worker", worker);
+            add(b, "text", text);
+            add(b, "sort", sort);
+            for (int i = 0; i + 1 < extra.length; i += 2) add(b, extra[i], extra[i + 1]);
+            return b.toString();
+        }
+
+        private static void add(StringBuilder b, String k, String v) {
+            if (v == null) return;
+            if (!b.isEmpty()) b.append('&');
+            b.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public boolean any() {
+            return status != null || type != null || tag != null || worker != null || text != null;
+        }
+    }
+
+    /** One row of the list. */
+    public record Row(String id, String href, String name, String type, String status, int priority, String band,
+                      String created, String createdIso, String createdRelative, String finished, String took, String worker,
+                      List<String> tags) {
+        /** The row's checkbox id (kept across live refreshes by hx-preserve). */
+        public String boxId() {
+            return "sel-" + id;
+        }
+    }
+
+    /**
+     * The table part of the list, which refreshes itself on the first page.
+     *
+     * @param refresh    the fragment's own URL when it refreshes (first page), else null
+     * @param selectable whether rows have checkboxes (the principal may cancel and retry)
+     * @param windowed   the text filter searched only a bounded window of the newest rows
+     * @param finishedColumn the list is sorted by finish time (show that column instead of created)
+     */
+    public record Rows(List<Row> rows, String newerHref, String olderHref, boolean windowed, int window, String refresh,
+                       boolean selectable, boolean finishedColumn, boolean filtered) {
+    }
+
+    /**
+     * The list page.
+     *
+     * @param back where the bulk form comes back to: this very page
+     */
+    public record ListPage(Chrome chrome, Filters filters, List<String> types, List<String> statuses, Rows table, String back,
+                           boolean canCreate) {
+    }
+
     // ---- routes ----------------------------------------------------------------------------
 
+    /** Rows per page. */
+    static final int PAGE = 50;
+    private static final java.util.regex.Pattern BACK = java.util.regex.Pattern.compile(
+            "/ui/tasks(\\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?");
+
     private final TaskService tasks;
+    private final DashboardService dashboard;
     private final TaskHistory history;
     private final UiFormat fmt;
     private final TaskLogStream logStream;
     private final GraphSvg graphs = new GraphSvg();
 
-    TaskPages(TaskService tasks, TaskHistory history, UiStreams streams, UiFormat fmt) {
-        this(tasks, history, streams, fmt, TaskLogStream.Timing.defaults());
+    TaskPages(TaskService tasks, DashboardService dashboard, TaskHistory history, UiStreams streams, UiFormat fmt) {
+        this(tasks, dashboard, history, streams, fmt, TaskLogStream.Timing.defaults());
     }
 
-    TaskPages(TaskService tasks, TaskHistory history, UiStreams streams, UiFormat fmt, TaskLogStream.Timing timing) {
+    TaskPages(TaskService tasks, DashboardService dashboard, TaskHistory history, UiStreams streams, UiFormat fmt,
+              TaskLogStream.Timing timing) {
         this.tasks = tasks;
+        this.dashboard = dashboard;
         this.history = history;
         this.fmt = fmt;
         this.logStream = new TaskLogStream(tasks, streams, fmt, timing);
     }
 
     void register(UiRoutes r) {
+        r.get("/ui/tasks", this::list);
         // Fixed paths before /ui/tasks/{id}, which would take "new" for an id.
+        r.get("/ui/tasks/rows", this::rows);
+        r.post("/ui/tasks/bulk", this::bulk);
         r.get("/ui/tasks/new", this::newForm);
         r.post("/ui/tasks", this::create);
         r.get("/ui/tasks/{id}", this::show);
@@ -157,6 +232,94 @@ public final class TaskPages {
 
     private static String href(long id) {
         return "/ui/tasks/task-" + id;
+    }
+
+    // ---- the list --------------------------------------------------------------------------
+
+    private static final List<String> STATUSES = java.util.Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList();
+    private static final Map<String, Sort> SORTS = Map.of("newest", Sort.NEWEST, "oldest", Sort.OLDEST,
+            "priority", Sort.PRIORITY, "finished", Sort.FINISHED);
+
+    private static Filters filters(UiCall call) {
+        return new Filters(lower(call.query("status")), call.query("type"), call.query("tag"), call.query("worker"),
+                call.query("text"), lower(call.query("sort")));
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The core filter for the list's parameters; a value no list has is the user's 400, said in words. */
+    private static TaskFilter filter(Filters f, String cursor) {
+        TaskStatus status = null;
+        if (f.status() != null) {
+            status = TaskStatus.fromWire(f.status());
+            if (status == null) throw UiException.badRequest("The status filter must be one of " + String.join(", ", STATUSES) + ".");
+        }
+        Sort sort = Sort.NEWEST;
+        if (f.sort() != null) {
+            sort = SORTS.get(f.sort());
+            if (sort == null) throw UiException.badRequest("The sort must be one of newest, oldest, priority, finished.");
+        }
+        return new TaskFilter(status, f.type(), f.tag(), f.worker(), f.text(), sort, cursor, PAGE);
+    }
+
+    private Rows table(UiCall call, Filters f) {
+        String cursor = call.query("cursor");
+        TaskSlice slice = dashboard.tasks(filter(f, cursor));
+        boolean finished = "finished".equals(f.sort());
+        List<Row> rows = slice.rows().stream().map(this::row).toList();
+        String q = f.query();
+        return new Rows(rows,
+                slice.newer() == null ? null : "/ui/tasks?" + f.query("cursor", slice.newer()),
+                slice.older() == null ? null : "/ui/tasks?" + f.query("cursor", slice.older()),
+                slice.windowed(), DashboardService.WINDOW,
+                // Only the first page follows the newest state: a later page would shift under the reader.
+                cursor == null ? "/ui/tasks/rows" + (q.isEmpty() ? "" : "?" + q) : null,
+                call.who().has(Scopes.TASKS_WRITE), finished, f.any());
+    }
+
+    private Row row(Task t) {
+        return new Row(fmt.taskId(t.id()), href(t.id()), t.name(), t.type(), t.status().wire(), t.priority(), band(t.priority()),
+                fmt.time(t.createdAt()), fmt.iso(t.createdAt()), fmt.relative(t.createdAt()), fmt.time(t.completedAt()),
+                t.startedAt() == null ? "—" : fmt.duration(t.startedAt(), t.completedAt() != null ? t.completedAt()
+                        : t.status() == TaskStatus.RUNNING ? fmt.now() : null),
+                t.workerId(), t.tags());
+    }
+
+    private void list(UiCall call) {
+        Filters f = filters(call);
+        Rows table = table(call, f);
+        Chrome chrome = call.chrome("Tasks", "tasks");
+        List<String> types = new ArrayList<>(dashboard.taskTypes());
+        if (f.type() != null && !types.contains(f.type())) types.add(0, f.type());
+        String raw = call.req().query().rawValue();
+        String back = "/ui/tasks" + (raw == null || raw.isEmpty() ? "" : "?" + raw);
+        if (!BACK.matcher(back).matches()) back = "/ui/tasks";
+        call.page("tasks_list.jte", new ListPage(chrome, f, types, STATUSES, table, back,
+                chrome.canWrite() && chrome.can(Scopes.toRun("shell"))));
+    }
+
+    /** The table alone, for the first page's live refresh (htmx swaps it every 5 s). */
+    private void rows(UiCall call) {
+        call.page("tasks_rows.jte", table(call, filters(call)));
+    }
+
+    private void bulk(UiCall call) {
+        call.require(Scopes.TASKS_WRITE);
+        String action = call.form().get("action");
+        if (!"cancel".equals(action) && !"retry".equals(action)) {
+            throw UiException.badRequest("The bulk action must be cancel or retry.");
+        }
+        String back = call.form().get("back");
+        if (back == null || !BACK.matcher(back).matches()) back = "/ui/tasks";
+        List<String> ids = call.form().all("id").stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (ids.isEmpty()) {
+            call.redirect(back, "No tasks were selected.");
+            return;
+        }
+        if (ids.size() > MAX_BULK) throw UiException.badRequest("At most " + MAX_BULK + " tasks can be changed at once.");
+        call.redirect(back, bulk(action, ids).message());
     }
 
     // ---- the task page ---------------------------------------------------------------------
@@ -377,7 +540,8 @@ public final class TaskPages {
                 if (failed.size() > shown) b.append("; and ").append(failed.size() - shown).append(" more");
                 b.append('.');
             }
-            return b.length() > 1500 ? b.substring(0, 1500) + "…" : b.toString();
+            // The message travels in a cookie (4 KB, URL-encoded): keep it well short of that.
+            return b.length() > 700 ? b.substring(0, 700) + "…" : b.toString();
         }
     }
 

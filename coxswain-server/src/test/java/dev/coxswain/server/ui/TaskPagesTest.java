@@ -254,4 +254,154 @@ class TaskPagesTest {
         UiClient full = signedIn("shell-writer", Set.of(Scopes.TASKS_WRITE, Scopes.JOBS_WRITE));
         assertThat(full.get("/ui/tasks/new").status()).isEqualTo(200);
     }
+
+    // ---- the list --------------------------------------------------------------------------
+
+    static int rowCount(String html) {
+        int n = 0;
+        for (int i = html.indexOf("<td class=\"name\">"); i >= 0; i = html.indexOf("<td class=\"name\">", i + 1)) n++;
+        return n;
+    }
+
+    static String tagged(String tag) {
+        return "/ui/tasks?tag=" + tag;
+    }
+
+    @Test
+    void theListShowsTasksWithEscapedNamesAndRefreshesItsFirstPage() {
+        Task x = shell(XSS, "true", List.of("list-xss"), T0.plus(Duration.ofDays(1)), List.of());
+        UiClient.Page p = admin.get("/ui/tasks");
+        assertThat(p.status()).isEqualTo(200);
+        String html = p.body();
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain(XSS);
+        assertThat(html).contains("href=\"/ui/tasks/task-" + x.id() + "\"");
+        assertThat(html).contains("hx-get=\"/ui/tasks/rows\"").contains("hx-trigger=\"every 5s\"").contains("hx-swap=\"outerHTML\"");
+        assertThat(html).contains("<form method=\"get\" action=\"/ui/tasks\"").contains("name=\"status\"").contains("name=\"type\"")
+                .contains("name=\"tag\"").contains("name=\"worker\"").contains("name=\"text\"").contains("name=\"sort\"");
+        assertThat(html).contains("<option value=\"shell\"");
+        // An admin may cancel and retry: checkboxes, select-all and the bulk form.
+        assertThat(html).contains("action=\"/ui/tasks/bulk\"").contains("data-select-all=\"id\"")
+                .contains("name=\"id\" value=\"task-" + x.id() + "\"").contains("form=\"bulk\"").contains("href=\"/ui/tasks/new\"");
+
+        UiClient.Page rows = admin.get("/ui/tasks/rows?tag=list-xss", Map.of("HX-Request", "true"));
+        assertThat(rows.status()).isEqualTo(200);
+        assertThat(rows.body()).startsWith("<div id=\"task-table\"").doesNotContain("<html").doesNotContain(XSS)
+                .contains("hx-get=\"/ui/tasks/rows?tag=list-xss\"");
+        assertThat(rowCount(rows.body())).isEqualTo(1);
+    }
+
+    @Test
+    void filtersNarrowTheListAndKeepTheirValues() {
+        shell("filter alpha", "true", List.of("flt"), T0.plus(Duration.ofDays(1)), List.of());
+        Task b = shell("filter beta", "exit 2", List.of("flt"), null, List.of());
+        awaitStatus(b.id(), TaskStatus.FAILED);
+        String pending = admin.get("/ui/tasks?tag=flt&status=pending").body();
+        assertThat(rowCount(pending)).isEqualTo(1);
+        assertThat(pending).contains("filter alpha").doesNotContain("filter beta");
+        assertThat(pending).contains("<option value=\"pending\" selected>").contains("value=\"flt\"");
+        String failed = admin.get("/ui/tasks?tag=flt&status=failed&worker=worker-ui").body();
+        assertThat(failed).contains("filter beta").doesNotContain("filter alpha");
+        assertThat(rowCount(admin.get("/ui/tasks?tag=flt&worker=nobody").body())).isZero();
+        assertThat(admin.get("/ui/tasks?tag=flt&worker=nobody").body()).contains("No task matches these filters.");
+        String text = admin.get("/ui/tasks?text=ALPHA&tag=flt").body();
+        assertThat(text).contains("filter alpha").doesNotContain("filter beta");
+        String byId = admin.get("/ui/tasks?text=task-" + b.id()).body();
+        assertThat(rowCount(byId)).isEqualTo(1);
+        assertThat(byId).contains("filter beta");
+        String byType = admin.get("/ui/tasks?tag=flt&type=shell").body();
+        assertThat(rowCount(byType)).isEqualTo(2);
+        assertThat(rowCount(admin.get("/ui/tasks?tag=flt&type=nothing-like-it").body())).isZero();
+        String finished = admin.get("/ui/tasks?tag=flt&sort=finished").body();
+        assertThat(finished).contains("filter beta").doesNotContain("filter alpha").contains("<th>Finished</th>");
+    }
+
+    @Test
+    void keysetPagesCarryTheCursorAndOnlyTheFirstPageRefreshes() {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < TaskPages.PAGE + 5; i++) {
+            ids.add(shell("paged " + i, "true", List.of("paged"), T0.plus(Duration.ofDays(1)), List.of()).id());
+        }
+        String first = admin.get(tagged("paged")).body();
+        assertThat(rowCount(first)).isEqualTo(TaskPages.PAGE);
+        assertThat(first).contains("paged " + (TaskPages.PAGE + 4)).doesNotContain("\">paged 0<");
+        java.util.regex.Matcher older = java.util.regex.Pattern.compile("href=\"(/ui/tasks\\?tag=paged&amp;cursor=[^\"]+)\" rel=\"next\"")
+                .matcher(first);
+        assertThat(older.find()).isTrue();
+        assertThat(first).doesNotContain("rel=\"prev\"");
+        String second = admin.get(older.group(1).replace("&amp;", "&")).body();
+        assertThat(rowCount(second)).isEqualTo(5);
+        assertThat(second).contains("\">paged 0<").doesNotContain("hx-trigger").contains("rel=\"prev\"");
+        assertThat(second).doesNotContain("rel=\"next\"");
+        String oldest = admin.get(tagged("paged") + "&sort=oldest").body();
+        assertThat(oldest.indexOf("\">paged 0<")).isLessThan(oldest.indexOf("\">paged 1<"));
+        String queued = admin.get("/ui/tasks?status=queued&sort=priority").body();
+        assertThat(queued).contains("<option value=\"priority\" selected>");
+    }
+
+    @Test
+    void badFilterValuesAre400Pages() {
+        UiClient.Page bogus = admin.get("/ui/tasks?status=bogus");
+        assertThat(bogus.status()).isEqualTo(400);
+        assertThat(bogus.body()).contains("status filter must be one of");
+        UiClient.Page prio = admin.get("/ui/tasks?status=completed&sort=priority");
+        assertThat(prio.status()).isEqualTo(400);
+        assertThat(prio.body()).contains("queued");
+        assertThat(admin.get("/ui/tasks?sort=priority").status()).isEqualTo(400);
+        assertThat(admin.get("/ui/tasks?sort=sideways").status()).isEqualTo(400);
+        assertThat(admin.get("/ui/tasks?status=running&sort=finished").status()).isEqualTo(400);
+        assertThat(admin.get("/ui/tasks?cursor=not-a-cursor").status()).isEqualTo(400);
+        UiClient.Page fragment = admin.get("/ui/tasks/rows?status=bogus", Map.of("HX-Request", "true"));
+        assertThat(fragment.status()).isEqualTo(400);
+        assertThat(fragment.header("HX-Retarget")).isEqualTo("#flash");
+    }
+
+    @Test
+    void bulkActionsReportWhatWorkedAndWhyTheRestDidNot() {
+        Task a = later("bulk a", List.of());
+        Task b = later("bulk b", List.of());
+        Task done = shell("bulk done", "true");
+        Task f = shell("bulk failed", "exit 9");
+        awaitStatus(done.id(), TaskStatus.COMPLETED);
+        awaitStatus(f.id(), TaskStatus.FAILED);
+        admin.get("/ui/tasks");
+        String body = "_csrf=" + admin.csrf() + "&action=cancel&back=%2Fui%2Ftasks%3Fstatus%3Dpending"
+                + "&id=task-" + a.id() + "&id=task-" + b.id() + "&id=task-" + done.id() + "&id=task-99999999&id=nonsense";
+        UiClient.Page r = admin.postBody("/ui/tasks/bulk", body, Map.of());
+        assertThat(r.status()).isEqualTo(303);
+        assertThat(r.location()).isEqualTo("/ui/tasks?status=pending");
+        assertThat(task(a.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task(b.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task(done.id()).status()).isEqualTo(TaskStatus.COMPLETED);
+        String flash = admin.get(r.location()).body();
+        assertThat(flash).contains("Cancelled 2 of 5 tasks.").contains("task-" + done.id() + " (is already completed and cannot be cancelled)")
+                .contains("task-99999999 (no such task)").contains("nonsense (no such task)");
+
+        admin.get("/ui/tasks");
+        UiClient.Page retry = admin.postBody("/ui/tasks/bulk", "_csrf=" + admin.csrf() + "&action=retry&id=task-" + f.id()
+                + "&id=task-" + a.id(), Map.of());
+        assertThat(retry.location()).isEqualTo("/ui/tasks");
+        assertThat(task(f.id()).retryCount()).isEqualTo(1);
+        assertThat(admin.get("/ui/tasks").body()).contains("Retried 1 of 2 tasks.").contains("only failed tasks can be retried");
+
+        admin.get("/ui/tasks");
+        assertThat(admin.postBody("/ui/tasks/bulk", "_csrf=" + admin.csrf() + "&action=delete&id=task-" + a.id(), Map.of()).status())
+                .isEqualTo(400);
+        UiClient.Page none = admin.postBody("/ui/tasks/bulk", "_csrf=" + admin.csrf() + "&action=cancel", Map.of());
+        assertThat(none.status()).isEqualTo(303);
+        assertThat(admin.postBody("/ui/tasks/bulk", "_csrf=" + admin.csrf() + "&action=cancel&back=https%3A%2F%2Fevil.example%2F",
+                Map.of()).location()).isEqualTo("/ui/tasks");
+        assertThat(admin.postBody("/ui/tasks/bulk", "action=cancel&id=task-" + b.id(), Map.of()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aReadOnlyListHasNoBulkControlsAndItsBulkPostIsRefused() {
+        UiClient ro = signedIn("read-only-list", Set.of(Scopes.READ));
+        Task t = later("ro list", List.of());
+        String html = ro.get("/ui/tasks").body();
+        assertThat(html).contains("ro list").doesNotContain("action=\"/ui/tasks/bulk\"").doesNotContain("name=\"id\"")
+                .doesNotContain("data-select-all").doesNotContain("/ui/tasks/new");
+        UiClient.Page r = ro.postBody("/ui/tasks/bulk", "_csrf=" + ro.csrf() + "&action=cancel&id=task-" + t.id(), Map.of());
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(task(t.id()).status()).isEqualTo(TaskStatus.PENDING);
+    }
 }
