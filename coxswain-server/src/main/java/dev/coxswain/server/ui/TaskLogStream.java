@@ -77,7 +77,7 @@ final class TaskLogStream {
             // A proxy that buffers responses (nginx) would hold the events back.
             res.header(HeaderNames.create("X-Accel-Buffering"), "no");
             try (OutputStream out = res.outputStream()) {
-                new Loop(s, out, id, first, sent).run();
+                follow(s, out, id, first, sent);
             } catch (IOException | UncheckedIOException e) {
                 // The client went away (a write failed): nothing to answer.
             } catch (RuntimeException e) {
@@ -86,6 +86,18 @@ final class TaskLogStream {
                 failed(id, e);
             }
         }
+    }
+
+    /**
+     * Writes the events of task {@code id} on {@code out} until the task ended (and {@code end}
+     * was sent), the stream's lifetime is over, or the registry closed.
+     *
+     * @param first the task as read before the stream began
+     * @param sent  the line number the client already has
+     * @throws IOException when a write fails (the client went away)
+     */
+    void follow(UiStreams.Stream s, OutputStream out, long id, Task first, long sent) throws IOException {
+        new Loop(s, out, id, first, sent).run();
     }
 
     /** The line number the client already has: Last-Event-ID (a reconnect), else {@code after}, else 0. */

@@ -164,7 +164,7 @@ public final class TaskPages {
      * @param windowed   the text filter searched only a bounded window of the newest rows
      * @param finishedColumn the list is sorted by finish time (show that column instead of created)
      */
-    public record Rows(List<Row> rows, String newerHref, String olderHref, boolean windowed, int window, String refresh,
+    public record Rows(List<Row> rows, String newerHref, String olderHref, boolean windowed, String window, String refresh,
                        boolean selectable, boolean finishedColumn, boolean filtered) {
     }
 
@@ -273,7 +273,7 @@ public final class TaskPages {
         return new Rows(rows,
                 slice.newer() == null ? null : "/ui/tasks?" + f.query("cursor", slice.newer()),
                 slice.older() == null ? null : "/ui/tasks?" + f.query("cursor", slice.older()),
-                slice.windowed(), DashboardService.WINDOW,
+                slice.windowed(), fmt.count(DashboardService.WINDOW),
                 // Only the first page follows the newest state: a later page would shift under the reader.
                 cursor == null ? "/ui/tasks/rows" + (q.isEmpty() ? "" : "?" + q) : null,
                 call.who().has(Scopes.TASKS_WRITE), finished, f.any());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -173,5 +174,59 @@ class TaskLogStreamTest {
         } finally {
             own.close();
         }
+    }
+
+    @Test
+    void aQuietStreamSendsKeepAlivesAndEndsAfterItsLifetime() throws Exception {
+        Task t = shell("quiet", "sleep 60");
+        Task running = awaitStatus(t.id(), TaskStatus.RUNNING);
+        UiStreams streams = new UiStreams(4);
+        TaskLogStream s = new TaskLogStream(srv.server.engine().tasks(), streams, new UiFormat(Clock.systemUTC(), ZoneOffset.UTC),
+                new TaskLogStream.Timing(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(700)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long t0 = System.nanoTime();
+        try (UiStreams.Stream st = streams.open()) {
+            s.follow(st, out, t.id(), running, 0);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(600), Duration.ofSeconds(10));
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).startsWith("retry: 2000\n\n").contains("event: status\ndata: {\"status\":\"running\"}\n\n")
+                .contains("\n: keep-alive\n\n").doesNotContain("event: end");
+        assertThat(streams.count()).isZero();
+        srv.server.engine().tasks().cancel(t.id());
+    }
+
+    @Test
+    void closingTheRegistryEndsAStreamAtOnceAndRefusesNewOnes() throws Exception {
+        Task t = shell("held", "sleep 60");
+        Task running = awaitStatus(t.id(), TaskStatus.RUNNING);
+        UiStreams streams = new UiStreams(4);
+        TaskLogStream s = new TaskLogStream(srv.server.engine().tasks(), streams, new UiFormat(Clock.systemUTC(), ZoneOffset.UTC),
+                new TaskLogStream.Timing(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofMinutes(30)));
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread th = Thread.ofVirtual().start(() -> {
+            try (UiStreams.Stream st = streams.open()) {
+                started.countDown();
+                s.follow(st, new java.io.ByteArrayOutputStream(), t.id(), running, 0);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        started.await();
+        await().atMost(WAIT).until(() -> streams.count() == 1);
+        long t0 = System.nanoTime();
+        streams.close();
+        th.join(Duration.ofSeconds(10));
+        assertThat(th.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2)); // not the 5 s poll
+        assertThat(streams.count()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(streams::open).isInstanceOf(UiException.class)
+                .extracting(e -> ((UiException) e).status()).isEqualTo(503);
+        UiStreams two = new UiStreams(1);
+        try (UiStreams.Stream a = two.open()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(two::open).isInstanceOf(UiException.class);
+        }
+        two.open().close(); // the slot was given back
+        srv.server.engine().tasks().cancel(t.id());
     }
 }

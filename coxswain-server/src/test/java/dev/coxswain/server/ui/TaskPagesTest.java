@@ -339,6 +339,20 @@ class TaskPagesTest {
     }
 
     @Test
+    void aSearchCutShortByItsWindowSaysSo() {
+        // A tag's rows are searched for text a tenth of the window (2,000) at a time.
+        List<NewTask> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_100; i++) {
+            batch.add(new NewTask("shell", "filler " + i, null, Json.object().put("command", "true"), 5, 0, Backoff.EXPONENTIAL,
+                    T0.plus(Duration.ofDays(1)), 60, List.of("wnd"), List.of(), false, "api", null));
+        }
+        srv.server.engine().tasks().createAll(batch);
+        String html = admin.get("/ui/tasks?tag=wnd&text=no-such-name").body();
+        assertThat(html).contains("searched a window of the newest tasks (at most 20,000)").contains("rel=\"next\"");
+        assertThat(admin.get("/ui/tasks?tag=wnd").body()).doesNotContain("searched a window");
+    }
+
+    @Test
     void badFilterValuesAre400Pages() {
         UiClient.Page bogus = admin.get("/ui/tasks?status=bogus");
         assertThat(bogus.status()).isEqualTo(400);
