@@ -63,7 +63,7 @@ public final class UiApi implements AutoCloseable {
         new SignInRoutes(engine.sessions(), auth, limiter, bodies, templates, errors, jwtEnabled, version).register(r);
         UiFormat fmt = new UiFormat(clock, zone);
         // page groups
-        // new OverviewPages(engine, fmt, clock).register(r);
+        new OverviewPages(engine, fmt, clock).register(r);
         new TaskPages(engine.tasks(), engine.dashboard(), new TaskHistory(engine.database()), streams, fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
