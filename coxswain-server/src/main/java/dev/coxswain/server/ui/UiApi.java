@@ -65,6 +65,9 @@ public final class UiApi implements AutoCloseable {
         // page groups
         new OverviewPages(engine, fmt, clock).register(r);
         new TaskPages(engine.tasks(), engine.dashboard(), new TaskHistory(engine.database()), streams, fmt).register(r);
+        new SchedulePages(engine.schedules(), fmt).register(r);
+        new WorkerPages(engine.workers(), engine.devices(), engine.localWorker().types(), fmt).register(r);
+        new DevicePages(engine.devices(), fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());
