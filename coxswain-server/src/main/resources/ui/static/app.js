@@ -33,18 +33,25 @@
   // ---- charts -------------------------------------------------------------------------------
   var charts = [];
 
+  // 24-hour clock times, as every other time on the dashboard (uPlot's default is 11:20am and m/d/yy).
+  var clock = typeof uPlot === 'undefined' ? null : uPlot.fmtDate('{HH}:{mm}');
+  var stamp = '{YYYY}-{MM}-{DD} {HH}:{mm}';
+
   function chartOptions(kind, width) {
     var base = {
       width: width, height: 220,
       scales: { x: { time: true } },
-      axes: [{}, { size: 50 }],
+      axes: [{ values: function (u, ticks) { return ticks.map(function (t) { return clock(new Date(t * 1000)); }); } },
+        { size: 50 }],
       legend: { live: true }
     };
     if (kind === 'failure') {
       base.scales.y = { range: [0, 100] };
-      base.series = [{}, { label: 'failure %', stroke: '#b42318', width: 2, spanGaps: true }];
+      // Points drawn: a minute with finished tasks between empty ones is a lone value, which a line alone never shows.
+      base.series = [{ value: stamp }, { label: 'failure %', stroke: '#b42318', width: 2, spanGaps: true,
+        points: { show: true, size: 5, fill: '#b42318' } }];
     } else {
-      base.series = [{}, { label: 'completed', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.12)', width: 2 },
+      base.series = [{ value: stamp }, { label: 'completed', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.12)', width: 2 },
         { label: 'failed', stroke: '#b42318', width: 2 }, { label: 'cancelled', stroke: '#57606a', width: 1 }];
     }
     return base;
