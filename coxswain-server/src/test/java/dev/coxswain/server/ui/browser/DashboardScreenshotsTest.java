@@ -32,7 +32,7 @@ class DashboardScreenshotsTest extends BrowserTestCase {
 
     @BeforeAll
     static void someData() {
-        TestData.fill(api, ids);
+        TestData.fill(api, srv.server.engine().database(), ids);
     }
 
     /** The screenshots the README shows, copied to {@code docs/screenshots/} when asked (see {@link #copyForDocs}). */

@@ -18,8 +18,9 @@ final class TestData {
     private TestData() {
     }
 
-    static void fill(NativeApi api, Map<String, String> ids) {
+    static void fill(NativeApi api, dev.coxswain.core.store.Database db, Map<String, String> ids) {
         List<String> done = new ArrayList<>();
+        for (int i = 0; i < 30; i++) done.add(api.task("heartbeat-" + i, i % 9 == 4 ? "exit 1" : "true"));
         String[] types = {"nightly-export", "thumbnail", "invoice-mail", "db-vacuum"};
         for (int i = 0; i < 14; i++) {
             done.add(api.post("/api/tasks", "{\"name\":\"" + types[i % types.length] + "-" + (100 + i) + "\",\"command\":\"echo ok " + i
@@ -40,7 +41,9 @@ final class TestData {
                     String s = api.status(id);
                     return s.equals("completed") || s.equals("failed");
                 }));
-        ids.put("failed", done.get(14));
+        ids.put("failed", done.get(44));
+        // The task page screenshot shows "logged" with its attempt (rebuilt from its events): its times stay true.
+        spreadOverTheLastHour(db, done.subList(0, done.size() - 1));
         // Waiting for later (queued in the future) and one running now.
         String later = Instant.now().plus(Duration.ofHours(2)).toString();
         for (int i = 0; i < 3; i++) {
@@ -60,6 +63,33 @@ final class TestData {
         api.post("/api/schedules", "{\"name\":\"cache-warmup\",\"cron\":\"@every 15m\",\"payload\":{\"command\":\"echo warm\"}}");
         api.post("/api/schedules", "{\"name\":\"quarterly-audit\",\"cron\":\"0 9 1 */3 *\",\"payload\":{\"command\":\"echo audit\"},"
                 + "\"paused\":true}");
+    }
+
+    /**
+     * The finished tasks all ran in the last few seconds; the overview's charts look like a real
+     * hour when their times are spread over it (test data only: the store is the test's own).
+     */
+    private static void spreadOverTheLastHour(dev.coxswain.core.store.Database db, List<String> finished) {
+        long now = System.currentTimeMillis();
+        db.write(tx -> {
+            try (java.sql.PreparedStatement st = tx.connection().prepareStatement(
+                    "UPDATE tasks SET created_at = ?, started_at = ?, completed_at = ?, updated_at = ? WHERE id = ?")) {
+                for (int i = 0; i < finished.size(); i++) {
+                    // Spread over 55 minutes, busier lately: the newest tasks closest to now.
+                    long ago = (long) (55 * 60_000 * Math.pow((finished.size() - i) / (double) finished.size(), 1.4));
+                    long end = now - ago;
+                    long id = Long.parseLong(finished.get(i).substring(finished.get(i).lastIndexOf('-') + 1));
+                    st.setLong(1, end - 900);
+                    st.setLong(2, end - 800);
+                    st.setLong(3, end);
+                    st.setLong(4, end);
+                    st.setLong(5, id);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** {@code path} with each {@code {name}} replaced by {@code ids.get(name)}. */
