@@ -33,6 +33,7 @@ class DashboardScreenshotsTest extends BrowserTestCase {
     @BeforeAll
     static void someData() {
         TestData.fill(api, srv.server.engine().database(), ids);
+        TestData.fillAdmin(srv.server.engine(), ids);
     }
 
     /** The screenshots the README shows, copied to {@code docs/screenshots/} when asked (see {@link #copyForDocs}). */
@@ -64,11 +65,15 @@ class DashboardScreenshotsTest extends BrowserTestCase {
                 Arguments.of("schedules", "/ui/schedules"),
                 Arguments.of("schedule", "/ui/schedules/{schedule}"),
                 Arguments.of("workers", "/ui/workers"),
+                Arguments.of("worker", "/ui/workers/worker-ui"),
                 Arguments.of("devices", "/ui/devices"),
                 Arguments.of("workflows", "/ui/workflows"),
+                Arguments.of("blueprint", "/ui/workflows/blueprints/image-pipeline"),
+                Arguments.of("job", "/ui/workflows/jobs/{job}"),
                 Arguments.of("connections", "/ui/connections"),
                 Arguments.of("keys", "/ui/keys"),
-                Arguments.of("webhooks", "/ui/webhooks"));
+                Arguments.of("webhooks", "/ui/webhooks"),
+                Arguments.of("webhook", "/ui/webhooks/{webhook}"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -65,6 +65,41 @@ final class TestData {
                 + "\"paused\":true}");
     }
 
+    static final String APPROVAL = """
+            {"name": "expense-approval", "description": "A manager signs off expenses over the limit.",
+             "states": {
+              "ask": {"start": true, "type": "approval", "message": "Approve {{ initial_data.amount }} for {{ initial_data.who }}?",
+                      "transitions": {"approved": "paid", "rejected": "refused"}},
+              "paid": {"type": "end"},
+              "refused": {"type": "end", "outcome": "failed"}}}""";
+    static final String PIPELINE = """
+            {"name": "image-pipeline", "api_endpoint": "/jobs/image-pipeline",
+             "states": {
+              "resize": {"start": true, "type": "dispatch", "skill": "resize", "retries": 0,
+                         "transitions": {"success": "review", "too_big": "failed"}},
+              "review": {"type": "sub_blueprint", "blueprint": "expense-approval", "transitions": {"success": "done", "failure": "failed"}},
+              "done": {"type": "end"},
+              "failed": {"type": "end", "outcome": "failed"}}}""";
+
+    /** Blueprints and a job waiting for a human; keys of each kind; webhooks (none can reach out: disabled or loopback). */
+    static void fillAdmin(dev.coxswain.core.node.Engine engine, Map<String, String> ids) {
+        var wf = engine.workflows();
+        wf.register(APPROVAL, "json", "test");
+        wf.register(PIPELINE, "json", "test");
+        var job = wf.create("expense-approval", new dev.coxswain.core.workflow.NewJob("admin",
+                dev.coxswain.core.Json.object().put("who", "Dana").put("amount", "1,240 EUR"), null, null, null, null));
+        ids.put("job", String.valueOf(job.id()));
+        engine.apiKeys().create("grafana-readonly", java.util.Set.of(dev.coxswain.core.domain.Scopes.READ), "unlimited");
+        engine.apiKeys().create("ci-pipeline", java.util.Set.of(dev.coxswain.core.domain.Scopes.TASKS_WRITE,
+                dev.coxswain.core.domain.Scopes.JOBS_WRITE, dev.coxswain.core.domain.Scopes.READ), "pro");
+        var hooks = engine.webhooks();
+        var made = hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://hooks.example.com/coxswain",
+                java.util.Set.of("task.failed", "task.completed"), null, false, "Ops chat (disabled while the channel moves)"));
+        ids.put("webhook", String.valueOf(made.webhook().id()));
+        hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("http://127.0.0.1:9/coxswain/events",
+                java.util.Set.of("worker.offline"), null, true, "Local relay"));
+    }
+
     /**
      * The finished tasks all ran in the last few seconds; the overview's charts look like a real
      * hour when their times are spread over it (test data only: the store is the test's own).
