@@ -81,7 +81,7 @@ final class TestData {
               "done": {"type": "end"},
               "failed": {"type": "end", "outcome": "failed"}}}""";
 
-    /** Blueprints and a job waiting for a human; keys of each kind; webhooks (none can reach out: disabled or loopback). */
+    /** Blueprints and a job waiting for a human; keys of each kind; webhooks (disabled: nothing is sent out). */
     static void fillAdmin(dev.coxswain.core.node.Engine engine, Map<String, String> ids) {
         var wf = engine.workflows();
         wf.register(APPROVAL, "json", "test");
@@ -93,11 +93,12 @@ final class TestData {
         engine.apiKeys().create("ci-pipeline", java.util.Set.of(dev.coxswain.core.domain.Scopes.TASKS_WRITE,
                 dev.coxswain.core.domain.Scopes.JOBS_WRITE, dev.coxswain.core.domain.Scopes.READ), "pro");
         var hooks = engine.webhooks();
-        var made = hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://hooks.example.com/coxswain",
-                java.util.Set.of("task.failed", "task.completed"), null, false, "Ops chat (disabled while the channel moves)"));
+        // Literal addresses (creating a webhook resolves its host) and disabled: the test never sends anything out.
+        var made = hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://93.184.215.14/hooks/coxswain",
+                java.util.Set.of("task.failed", "task.completed"), null, false, "Ops chat (paused while the channel moves)"));
         ids.put("webhook", String.valueOf(made.webhook().id()));
-        hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("http://127.0.0.1:9/coxswain/events",
-                java.util.Set.of("worker.offline"), null, true, "Local relay"));
+        hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://93.184.215.14/relay/workers",
+                java.util.Set.of("worker.offline", "worker.registered"), null, false, "Worker alerts"));
     }
 
     /**
