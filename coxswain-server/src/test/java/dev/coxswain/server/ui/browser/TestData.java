@@ -96,7 +96,7 @@ final class TestData {
         // Literal addresses (creating a webhook resolves its host) and disabled: the test never sends anything out.
         var made = hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://93.184.215.14/hooks/coxswain",
                 java.util.Set.of("task.failed", "task.completed"), null, false, "Ops chat (paused while the channel moves)"));
-        ids.put("webhook", String.valueOf(made.webhook().id()));
+        ids.put("webhook", "wh-" + made.webhook().id());
         hooks.create(new dev.coxswain.core.webhook.WebhookService.NewWebhook("https://93.184.215.14/relay/workers",
                 java.util.Set.of("worker.offline", "worker.registered"), null, false, "Worker alerts"));
     }
