@@ -54,6 +54,32 @@ class DashboardBrowserTest extends BrowserTestCase {
         });
     }
 
+    /**
+     * The other tests pass because no page reported a problem; this one shows the watcher would
+     * have seen one: an inline script and an inline style, added to a real page, are refused by
+     * the page's CSP and reported as violations.
+     */
+    @Test
+    void theStrictPolicyRefusesInlineScriptAndStyleAndTheTestsSeeIt() {
+        BrowserSupport.Tab t = admin();
+        Page p = t.go("/ui");
+        p.evaluate("""
+                () => {
+                  const s = document.createElement('script');
+                  s.textContent = 'window.__inline = 1';
+                  document.body.appendChild(s);
+                  const d = document.createElement('div');
+                  d.setAttribute('style', 'color: red');
+                  document.body.appendChild(d);
+                }""");
+        p.waitForCondition(() -> t.problems().stream().filter(x -> x.kind().equals("csp")).count() >= 2);
+        assertThat(p.evaluate("typeof window.__inline")).isEqualTo("undefined");
+        assertThat(t.problems()).anySatisfy(x -> assertThat(x.text()).contains("CSP violation: script-src"))
+                .anySatisfy(x -> assertThat(x.text()).contains("CSP violation: style-src"));
+        // Seen on purpose: not this test's failure.
+        t.expect(x -> true);
+    }
+
     @Test
     void aSignInFormWhoseTokenWasRemovedIsRefused() {
         BrowserSupport.Tab t = open(BrowserSupport.Viewport.DESKTOP).expectConsole("status of 403");
