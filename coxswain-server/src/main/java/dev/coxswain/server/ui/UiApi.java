@@ -61,6 +61,7 @@ public final class UiApi {
         // page groups
         // new OverviewPages(engine, fmt, clock).register(r);
         new KeyPages(engine.apiKeys(), fmt).register(r);
+        new WebhookPages(engine.webhooks(), fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());
