@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class ExpressionParser {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private static final Map<String, String> DESCRIPTORS = Map.of(
+    /** Package-private so {@link CronWords} describes a descriptor by the same fields it stands for. */
+    static final Map<String, String> DESCRIPTORS = Map.of(
             "@yearly", "0 0 1 1 *",
             "@annually", "0 0 1 1 *",
             "@monthly", "0 0 1 * *",
