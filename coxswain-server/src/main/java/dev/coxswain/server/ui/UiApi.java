@@ -65,6 +65,7 @@ public final class UiApi {
         // TODO(admin): engine.dashboard().tasks(type filter) once the dashboard service is on main.
         new AnalysisPages(engine.tasks(), connections, new AnalysisRuns((type, cursor, limit) ->
                 new AnalysisRuns.Slice(java.util.List.of(), null, null)), fmt).register(r);
+        new WorkflowPages(engine.workflows(), new GraphSvg(), fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());
