@@ -14,6 +14,7 @@ import dev.coxswain.core.engine.TaskTransitions;
 import dev.coxswain.core.engine.TimeoutWatcher;
 import dev.coxswain.core.engine.WorkerHeartbeat;
 import dev.coxswain.core.engine.WorkerLiveness;
+import dev.coxswain.core.dashboard.DashboardService;
 import dev.coxswain.core.device.DeviceTaskService;
 import dev.coxswain.core.remote.DeviceRegistry;
 import dev.coxswain.core.remote.RemoteChannels;
@@ -90,6 +91,7 @@ public final class Engine implements AutoCloseable {
     private final RemoteChannels remoteChannels;
     private final DeviceRegistry deviceRegistry;
     private final DeviceTaskService deviceTasks;
+    private final DashboardService dashboard;
     private final RemoteDispatcher remoteDispatcher;
     private final RemoteWorkers remoteWorkers;
     private final WorkerTokens workerTokens;
@@ -221,6 +223,7 @@ public final class Engine implements AutoCloseable {
         // delays while the store writers draw backoff jitter from the engine's.
         this.deviceTasks = new DeviceTaskService(db, new DeviceTaskStore(db.dialect()), tasks, taskService, deviceRegistry,
                 cfg.devices(), clock, new java.util.SplittableRandom(random.nextLong()));
+        this.dashboard = new DashboardService(db, clock);
         this.workerService = new WorkerService(db, workers, tasks, clock,
                 cfg.concurrency() > 0 ? worker.types() : java.util.Set.of());
         this.systemService = new SystemService(db, tasks, workers, clock, zone, cfg.workerTtl());
@@ -349,6 +352,11 @@ public final class Engine implements AutoCloseable {
     /** Device tasks: the device face's task model on native tasks. */
     public DeviceTaskService deviceTasks() {
         return deviceTasks;
+    }
+
+    /** The dashboard's reads: capped counts, charts, the keyset-paginated task list. */
+    public DashboardService dashboard() {
+        return dashboard;
     }
 
     /** The remote-worker protocol below HTTP. */

@@ -38,6 +38,26 @@ public interface SqlDialect {
     }
 
     /**
+     * Runs before reads whose ORDER BY an index walk serves (the dashboard's task lists), on a
+     * connection in autocommit; {@link #afterIndexOrderedReads} undoes it, also after a failure.
+     */
+    default void beforeIndexOrderedReads(Connection c) throws SQLException {
+    }
+
+    default void afterIndexOrderedReads(Connection c) throws SQLException {
+    }
+
+    /**
+     * What follows a table (and its alias) in a {@code FROM} clause to make the query walk
+     * {@code index}: nothing on PostgreSQL, whose planner chooses from statistics;
+     * {@code INDEXED BY} on SQLite, which has no statistics (nothing runs ANALYZE) and may guess
+     * another index, or fail loudly if the query cannot use this one.
+     */
+    default String pinIndex(String index) {
+        return "";
+    }
+
+    /**
      * The device queue heads of one worker ({@code TaskStore.deviceHeads}): parameters are
      * {@code typeCount} task types, the worker id, the limit; columns id, device, priority, payload,
      * owner, owner_limit. The head of each device is a correlated subquery here (SQLite runs it as

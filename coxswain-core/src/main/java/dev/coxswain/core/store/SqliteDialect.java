@@ -46,6 +46,11 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String pinIndex(String index) {
+        return " INDEXED BY " + index;
+    }
+
+    @Override
     public String forUpdate() {
         return "";
     }

@@ -36,7 +36,7 @@ class LayeringTest {
                 .layer("Features").definedBy("dev.coxswain.core.webhook..", "dev.coxswain.core.connection..",
                         "dev.coxswain.core.pganalysis..", "dev.coxswain.core.remote..",
                         "dev.coxswain.core.workflow..", "dev.coxswain.core.files..",
-                        "dev.coxswain.core.device..")
+                        "dev.coxswain.core.device..", "dev.coxswain.core.dashboard..")
                 .layer("Service").definedBy("dev.coxswain.core.service..")
                 .layer("Engine").definedBy("dev.coxswain.core.engine..")
                 .layer("Store").definedBy("dev.coxswain.core.store..")
@@ -61,6 +61,7 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.coxswain.core.node..", "dev.coxswain.core.schedule..", "dev.coxswain.core.webhook..",
                         "dev.coxswain.core.connection..", "dev.coxswain.core.pganalysis..", "dev.coxswain.core.device..",
+                        "dev.coxswain.core.dashboard..",
                         "dev.coxswain.core.service..",
                         "dev.coxswain.core.engine..", "dev.coxswain.core.store..", "dev.coxswain.core.exec..",
                         "dev.coxswain.core.runtime..")

@@ -1,5 +1,9 @@
 package dev.coxswain.server.ui;
 
+import dev.coxswain.core.dashboard.DashboardService;
+import dev.coxswain.core.dashboard.Sort;
+import dev.coxswain.core.dashboard.TaskFilter;
+import dev.coxswain.core.dashboard.TaskSlice;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.pganalysis.AnalysisExecutor;
 import java.util.ArrayList;
@@ -19,24 +23,23 @@ final class AnalysisRuns {
     record Slice(List<Task> rows, String older, String newer) {
     }
 
-    /** A page of tasks of one type: {@code cursor} null for the first (newest). */
-    @FunctionalInterface
-    interface ByType {
-        Slice page(String type, String cursor, int limit);
+    private final DashboardService dashboard;
+
+    AnalysisRuns(DashboardService dashboard) {
+        this.dashboard = dashboard;
     }
 
-    private final ByType byType;
-
-    AnalysisRuns(ByType byType) {
-        this.byType = byType;
+    private Slice page(String type, String cursor) {
+        TaskSlice s = dashboard.tasks(new TaskFilter(null, type, null, null, null, Sort.NEWEST, cursor, LIMIT));
+        return new Slice(s.rows(), s.older(), s.newer());
     }
 
     /** @param type one analysis type, or null for all of them (then {@code cursor} must be null) */
     Slice slice(String type, String cursor) {
-        if (type != null) return byType.page(type, cursor, LIMIT);
+        if (type != null) return page(type, cursor);
         if (cursor != null) throw UiException.badRequest("Choose an analysis type to page through older runs.");
         List<Task> all = new ArrayList<>();
-        for (String t : AnalysisExecutor.TYPES) all.addAll(byType.page(t, null, LIMIT).rows());
+        for (String t : AnalysisExecutor.TYPES) all.addAll(page(t, null).rows());
         all.sort(Comparator.comparing(Task::createdAt).thenComparingLong(Task::id).reversed());
         return new Slice(all.size() > LIMIT ? List.copyOf(all.subList(0, LIMIT)) : all, null, null);
     }

@@ -59,12 +59,10 @@ public final class UiApi {
         new SignInRoutes(engine.sessions(), auth, limiter, bodies, templates, errors, jwtEnabled, version).register(r);
         UiFormat fmt = new UiFormat(clock, zone);
         // page groups
-        // new OverviewPages(engine, fmt, clock).register(r);
+        new OverviewPages(engine, fmt, clock).register(r);
         new KeyPages(engine.apiKeys(), fmt).register(r);
         new WebhookPages(engine.webhooks(), fmt).register(r);
-        // TODO(admin): engine.dashboard().tasks(type filter) once the dashboard service is on main.
-        new AnalysisPages(engine.tasks(), connections, new AnalysisRuns((type, cursor, limit) ->
-                new AnalysisRuns.Slice(java.util.List.of(), null, null)), fmt).register(r);
+        new AnalysisPages(engine.tasks(), connections, new AnalysisRuns(engine.dashboard()), fmt).register(r);
         new WorkflowPages(engine.workflows(), new GraphSvg(), fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
