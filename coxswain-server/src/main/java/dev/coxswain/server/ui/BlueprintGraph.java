@@ -29,8 +29,9 @@ final class BlueprintGraph {
 
     /**
      * @param visited  states the job has been in
-     * @param current  the state it is in now, or null
-     * @param status   the job's status (a class for the current state's box), or null
+     * @param current  the state it is in now (for an ended job, the state it ended in), or null
+     * @param status   the job's status (a class for the current state's box: an end reached by a
+     *                 failed job is drawn failed, not as a state passed through), or null
      */
     String draw(Blueprint bp, Set<String> visited, String current, String status) {
         List<GraphSvg.Node> nodes = new ArrayList<>();

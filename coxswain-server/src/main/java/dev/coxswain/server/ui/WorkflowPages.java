@@ -205,7 +205,7 @@ public final class WorkflowPages {
         JsonNode initial = j.initialData();
         JobPage page = new JobPage(call.chrome("Job " + j.id(), "workflows"), j.id(), j.blueprintName(), j.blueprintVersion(),
                 j.status().wire(), j.status().terminal(), j.currentState(), message, fields, j.errorMessage(),
-                graph.draw(bp, visited, j.status().terminal() ? null : j.currentState(), j.status().wire()), decisions,
+                graph.draw(bp, visited, j.currentState(), j.status().wire()), decisions,
                 mayWrite && !decisions.isEmpty(), mayWrite && !j.status().terminal(),
                 initial == null || initial.isMissingNode() || initial.isNull() ? null : JsonTables.render(initial),
                 j.result() == null || j.result().isNull() ? null : JsonTables.render(j.result()), events, history.size());

@@ -121,6 +121,8 @@ class WorkflowPagesTest {
         assertThat(wf.get(j.id()).status()).isEqualTo(JobStatus.FINISHED);
         UiClient.Page after = c.get(ok.location());
         assertThat(after.body()).contains("decision 'approved' recorded").contains("status-finished")
+                // the end it reached is drawn as the job ended, the approval as passed through
+                .contains("class=\"graph-node status-finished is-current\"").contains("class=\"graph-node status-completed\"")
                 .doesNotContain("value=\"rejected\"").doesNotContain("/cancel\"").doesNotContain("hx-get=\"/ui/workflows/jobs/" + j.id());
         // Ended: deciding again is the service's conflict.
         assertThat(c.post("/ui/workflows/jobs/" + j.id() + "/decision", Map.of("decision", "rejected")).status()).isEqualTo(409);
