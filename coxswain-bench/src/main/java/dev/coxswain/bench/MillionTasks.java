@@ -125,7 +125,7 @@ public final class MillionTasks {
             if (i > 1) values.append(", ");
             String status = i % 5 == 0 ? "paused" : "active";
             values.append("('native', 'bench-schedule-").append(now).append('-').append(i).append("', '*/5 * * * *', 'UTC', 'shell',")
-                    .append(" '{}', 5, 0, 'exponential', 60, 'fire_once', 'allow', '").append(status).append("', ")
+                    .append(" '{}', 5, 0, 'exponential', 60, 'run_once', 'allow', '").append(status).append("', ")
                     .append(now + i * 300_000L).append(", ").append(now).append(", ").append(now).append(')');
         }
         return "INSERT INTO schedules (face, name, expression, timezone, task_type, payload, priority, max_retries, backoff,"

@@ -80,10 +80,13 @@ public final class CoxswainServer implements AutoCloseable {
 
     private final ConnectionService connections;
     private final BlobStore files;
+    /** The dashboard: its live streams are ended before the HTTP server stops. */
+    private final dev.coxswain.server.ui.UiApi ui;
 
     private CoxswainServer(ServerConfig cfg, Database db, Engine engine, WebServer web, ConnectionGuard guard,
                            String generatedAdminKey, ServerMetrics metrics, RouteTable routes, ConnectionService connections,
-                           BlobStore files) {
+                           BlobStore files, dev.coxswain.server.ui.UiApi ui) {
+        this.ui = ui;
         this.files = files;
         this.guard = guard;
         this.connections = connections;
@@ -106,6 +109,7 @@ public final class CoxswainServer implements AutoCloseable {
         Database db = cfg.dbUrl() == null ? Database.sqlite(cfg.dataDir(), cfg.sqliteFullSync())
                 : Database.postgres(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), 10, 2);
         BlobStore files = null;
+        dev.coxswain.server.ui.UiApi ui = null;
         try {
             String version = version();
             String host = hostname();
@@ -170,8 +174,9 @@ public final class CoxswainServer implements AutoCloseable {
             if (cfg.blueprintsDir() != null) new BlueprintsDirectory(engine.workflows(), cfg.blueprintsDir()).load();
             // The dashboard (HTML pages at /ui, and / sends a browser there): before the API faces'
             // catch-all 404s.
-            new dev.coxswain.server.ui.UiApi(engine, connections, authenticator, limiter, bodies, jwt != null, version, clock,
-                    cfg.timezone()).register(routes);
+            ui = new dev.coxswain.server.ui.UiApi(engine, connections, authenticator, limiter, bodies, jwt != null, version, clock,
+                    cfg.timezone());
+            ui.register(routes);
             new NativeApi(engine, connections, gate, bodies, version, workerId.startsWith("worker-") ? workerId.substring(7) : workerId)
                     .register(routes);
             // Before Chadburn: its catch-all covers /api/v1/*, and /api/v1/scheduler is ours.
@@ -209,11 +214,12 @@ public final class CoxswainServer implements AutoCloseable {
                 engine.start();
             } catch (RuntimeException e) {
                 engine.shutdown(Duration.ZERO);
+                ui.close();
                 web.stop();
                 guard.close();
                 throw e;
             }
-            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections, files);
+            return new CoxswainServer(cfg, db, engine, web, guard, generated, metrics, routes, connections, files, ui);
         } catch (RuntimeException e) {
             if (files != null) files.close();
             db.close();
@@ -376,6 +382,7 @@ public final class CoxswainServer implements AutoCloseable {
         stopped = true;
         LOG.info("shutting down (grace " + grace.toSeconds() + " s)");
         engine.shutdown(grace);
+        ui.close();
         web.stop();
         guard.close();
         if (files != null) files.close();

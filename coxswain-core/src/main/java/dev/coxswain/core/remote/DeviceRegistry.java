@@ -68,6 +68,24 @@ public final class DeviceRegistry {
         return out;
     }
 
+    /**
+     * Up to {@code limit} devices in serial order after {@code afterSerial} (null: from the first),
+     * of one worker when {@code workerId} is given: a keyset page for the dashboard.
+     */
+    public List<DeviceView> page(String workerId, String afterSerial, int limit) {
+        Instant now = clock.instant();
+        return db.read(c -> devices.page(c, workerId, afterSerial, limit, now)).stream().map(DeviceRegistry::view).toList();
+    }
+
+    /** How many present devices each of these workers owns (0 for none). */
+    public Map<String, Integer> presentCounts(Collection<String> workerIds) {
+        if (workerIds.isEmpty()) return Map.of();
+        Map<String, Integer> found = db.read(c -> devices.presentCounts(c, workerIds));
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String id : workerIds) out.put(id, found.getOrDefault(id, 0));
+        return out;
+    }
+
     /** The skill names of workers that own at least one present device (their scripts). */
     public Set<String> deviceSkills() {
         Set<String> out = new java.util.TreeSet<>();

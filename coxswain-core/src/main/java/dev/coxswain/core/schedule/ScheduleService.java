@@ -229,6 +229,19 @@ public final class ScheduleService {
         return db.read(c -> store.runs(c, id, outcome, offset, limit));
     }
 
+    /**
+     * The schedule's newest runs, newest first, older than {@code beforeId} when given (the
+     * dashboard's history: a keyset page, no count).
+     */
+    public List<ScheduleRun> recentRuns(long id, Long beforeId, int limit) {
+        return db.read(c -> store.recentRuns(c, id, beforeId, limit));
+    }
+
+    /** The last run of each of these schedules that has one, by schedule id. */
+    public Map<Long, Task> lastRuns(List<Schedule> schedules) {
+        return db.read(c -> store.lastRuns(c, schedules));
+    }
+
     /** The newest run, or null. */
     public ScheduleRun lastRun(long id) {
         List<ScheduleRun> l = db.read(c -> store.runs(c, id, null, 0, 1)).items();

@@ -54,6 +54,17 @@ public final class WorkerService {
         return w;
     }
 
+    /**
+     * The worker's newest tasks, newest first, at most {@code limit} and with no total (its page
+     * shows a few; counting a busy worker's million would not be cheap).
+     */
+    public java.util.List<Task> recentTasks(String id, int limit) {
+        return db.read(c -> {
+            if (workers.find(c, id, offlineBefore()) == null) throw new NotFoundException("worker " + id + " not found");
+            return tasks.recentOfWorker(c, id, limit);
+        });
+    }
+
     /** Tasks a worker runs or ran (the latest attempt's worker). */
     public Page<Task> tasks(String id, TaskQuery q) {
         return db.read(c -> {

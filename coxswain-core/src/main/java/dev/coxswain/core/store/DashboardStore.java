@@ -366,7 +366,7 @@ public final class DashboardStore {
         if (q.workerId() != null && w.serves() != Filter.WORKER) cond.add(condition(Filter.WORKER, q, status, args));
         if (q.type() != null && w.serves() != Filter.TYPE) cond.add(condition(Filter.TYPE, q, status, args));
         if (q.nameContains() != null) {
-            cond.add("lower(t.name) LIKE ? ESCAPE '\\'");
+            cond.add("lower(t.name) LIKE ? ESCAPE '!'");
             args.add("%" + likeEscaped(q.nameContains()) + "%");
         }
         return new Residue(cond, args);
@@ -515,11 +515,14 @@ public final class DashboardStore {
         return "'" + s.wire() + "'";
     }
 
-    /** {@code text} with LIKE's wildcards and the escape character escaped (ESCAPE '\'). */
+    /**
+     * {@code text} with LIKE's wildcards and the escape character escaped ({@code ESCAPE '!'}: a
+     * backslash would mean another thing in a PostgreSQL literal without standard_conforming_strings).
+     */
     static String likeEscaped(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (char ch : text.toCharArray()) {
-            if (ch == '\\' || ch == '%' || ch == '_') b.append('\\');
+            if (ch == '!' || ch == '%' || ch == '_') b.append('!');
             b.append(ch);
         }
         return b.toString().toLowerCase(Locale.ROOT);

@@ -212,17 +212,66 @@ public final class DeviceStore {
                     + (part == null ? "" : " WHERE d.serial IN (" + Sql.placeholders(part.size()) + ")") + " ORDER BY d.serial")) {
                 if (part != null) for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Device d = map(rs);
-                        Instant expires = Sql.instant(rs, 10);
-                        boolean online = expires != null && expires.isAfter(now) && !"offline".equals(rs.getString(11));
-                        out.add(new Row(d, online, Sql.instant(rs, 12)));
-                    }
+                    while (rs.next()) out.add(row(rs, now));
                 }
             }
         }
         if (all != null && all.size() > 500) out.sort(java.util.Comparator.comparing(r -> r.device().serial()));
         return out;
+    }
+
+    /**
+     * A keyset page of devices in serial order, after {@code afterSerial} when given, of one worker
+     * when {@code workerId} is given: the primary key (or {@code ix_devices_worker} and a sort of
+     * that worker's few devices) serves it, so a page costs {@code limit} rows however large the farm.
+     */
+    public List<Row> page(Connection c, String workerId, String afterSerial, int limit, Instant now) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (workerId != null) {
+            where.append(" AND d.worker_id = ?");
+            args.add(workerId);
+        }
+        if (afterSerial != null) {
+            where.append(" AND d.serial > ?");
+            args.add(afterSerial);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", w.expires_at, w.status, w.last_heartbeat"
+                + " FROM devices d LEFT JOIN workers w ON w.id = d.worker_id" + where + " ORDER BY d.serial LIMIT ?")) {
+            int i = 1;
+            for (Object a : args) ps.setString(i++, (String) a);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row(rs, now));
+            }
+        }
+        return out;
+    }
+
+    /** How many present devices each of these workers owns (workers with none are absent). */
+    public Map<String, Integer> presentCounts(Connection c, Collection<String> workerIds) throws SQLException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(workerIds));
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, COUNT(*) FROM devices WHERE worker_id IN ("
+                    + Sql.placeholders(part.size()) + ") AND present = 1 GROUP BY worker_id")) {
+                for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A device row with its worker's expiry, status and heartbeat (columns 10–12 of the joined reads). */
+    private static Row row(ResultSet rs, Instant now) throws SQLException {
+        Device d = map(rs);
+        Instant expires = Sql.instant(rs, 10);
+        boolean online = expires != null && expires.isAfter(now) && !"offline".equals(rs.getString(11));
+        return new Row(d, online, Sql.instant(rs, 12));
     }
 
     /** The skills (SkillInfo lists, as stored) of workers that own at least one present device. */

@@ -10,12 +10,14 @@ import dev.coxswain.core.domain.Page;
 import dev.coxswain.core.domain.Schedule;
 import dev.coxswain.core.domain.ScheduleRun;
 import dev.coxswain.core.domain.ScheduleStatus;
+import dev.coxswain.core.domain.Task;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +208,66 @@ public final class ScheduleStore {
             }
         }
         return new Page<>(out, total);
+    }
+
+    /**
+     * {@code origin_id >= ? AND origin_id <= ?} (one value twice) and not {@code = ?}: with an
+     * equality PostgreSQL reduces the order to {@code id DESC}, which the primary key gives too, and
+     * for a schedule with many runs it walks the primary key backwards filtering on the origin; if
+     * those runs are old that reads every newer task (145 ms on a million). With a range the order
+     * {@code origin_id DESC, id DESC} is only {@code ix_tasks_origin}'s to give.
+     */
+    static String recentRunsSql(boolean before) {
+        return "SELECT " + TaskStore.COLUMNS + ", slot_at, skipped FROM tasks WHERE origin_kind = '" + ORIGIN + "'"
+                + " AND origin_id >= ? AND origin_id <= ?" + (before ? " AND id < ?" : "")
+                + " ORDER BY origin_id DESC, id DESC LIMIT ?";
+    }
+
+    /**
+     * A schedule's newest runs, newest first, older than {@code beforeId} when given: a keyset page
+     * with no count, so {@code ix_tasks_origin (origin_kind, origin_id, id)} serves it in a few rows
+     * however many runs a schedule has made (a once-a-minute job makes half a million a year).
+     */
+    public List<ScheduleRun> recentRuns(Connection c, long scheduleId, Long beforeId, int limit) throws SQLException {
+        List<ScheduleRun> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(recentRunsSql(beforeId != null))) {
+            int i = 1;
+            ps.setString(i++, Long.toString(scheduleId));
+            ps.setString(i++, Long.toString(scheduleId));
+            if (beforeId != null) ps.setLong(i++, beforeId);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new ScheduleRun(TaskStore.map(rs), Sql.instant(rs, "slot_at"), rs.getInt("skipped") != 0));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The last run of each of these schedules that has one, by schedule id: one primary-key read
+     * of their {@code last_task_id}s (a page of schedules shows how each last ran). A run deleted
+     * since is absent.
+     */
+    public Map<Long, Task> lastRuns(Connection c, Collection<Schedule> schedules) throws SQLException {
+        Map<Long, Long> scheduleOf = new LinkedHashMap<>();
+        for (Schedule s : schedules) if (s.lastTaskId() != null) scheduleOf.put(s.lastTaskId(), s.id());
+        Map<Long, Task> out = new LinkedHashMap<>();
+        if (scheduleOf.isEmpty()) return out;
+        List<Long> ids = List.copyOf(scheduleOf.keySet());
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> part = ids.subList(from, Math.min(ids.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskStore.COLUMNS + " FROM tasks WHERE id IN ("
+                    + Sql.placeholders(part.size()) + ")")) {
+                for (int i = 0; i < part.size(); i++) ps.setLong(i + 1, part.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Task t = TaskStore.map(rs);
+                        out.put(scheduleOf.get(t.id()), t);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** One run by task id, when that task belongs to this schedule. */

@@ -383,6 +383,9 @@ class DashboardServiceTest {
                 .extracting(Task::id).containsExactly(pct);
         assertThat(svc.tasks(new TaskFilter(null, null, null, null, "f_s", null, null, 20)).rows())
                 .extracting(Task::id).containsExactly(pct);
+        long bang = rows.insert(new TaskRows.Row("shell", "go! now\\", TaskStatus.QUEUED, 5, t, null, null, List.of()));
+        assertThat(svc.tasks(new TaskFilter(null, null, null, null, "! now\\", null, null, 20)).rows())
+                .extracting(Task::id).containsExactly(bang);
     }
 
     @Test

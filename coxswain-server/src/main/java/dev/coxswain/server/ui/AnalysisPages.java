@@ -3,7 +3,6 @@ package dev.coxswain.server.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.connection.ConnectionService;
-import dev.coxswain.core.domain.Scopes;
 import dev.coxswain.core.domain.TargetConnection;
 import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.pganalysis.AnalysisExecutor;
@@ -103,7 +102,7 @@ public final class AnalysisPages {
     }
 
     private void connections(UiCall call) {
-        requireRead(call);
+        ReadScope.require(call);
         var page = connections.list(0, MAX_CONNECTIONS);
         List<ConnectionRow> rows = new ArrayList<>();
         for (TargetConnection c : page.items()) {
@@ -115,7 +114,7 @@ public final class AnalysisPages {
     }
 
     private void runsFragment(UiCall call) {
-        requireRead(call);
+        ReadScope.require(call);
         call.page("connections_runs.jte", runs(call, names(connections.list(0, MAX_CONNECTIONS).items())));
     }
 
@@ -135,7 +134,7 @@ public final class AnalysisPages {
     }
 
     private void analysis(UiCall call, boolean fragment) {
-        requireRead(call);
+        ReadScope.require(call);
         Task t = run(call);
         List<Field> fields = new ArrayList<>();
         fields.add(new Field("Type", t.type()));
@@ -194,12 +193,5 @@ public final class AnalysisPages {
         Map<Long, String> out = new HashMap<>();
         for (TargetConnection c : cs) out.put(c.id(), c.name());
         return out;
-    }
-
-    /** As the API's read routes: {@code read} or {@code tasks:read} (admin holds both). */
-    static void requireRead(UiCall call) {
-        if (!call.who().has(Scopes.READ) && !call.who().has(Scopes.TASKS_READ)) {
-            throw UiException.forbidden("Your key lacks the 'read' or 'tasks:read' scope needed to see this.");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.coxswain.server.ui;
 
 import dev.coxswain.core.connection.ConnectionService;
+import dev.coxswain.core.dashboard.TaskHistory;
 import dev.coxswain.core.node.Engine;
 import dev.coxswain.server.auth.Authenticator;
 import dev.coxswain.server.http.Bodies;
@@ -17,8 +18,10 @@ import java.time.ZoneId;
  * signed in with an API key or a JWT, over the same engine services the API faces use. Its own
  * error format is an HTML page; its routes are listed in the route table as the "ui" face's pages.
  */
-public final class UiApi {
+public final class UiApi implements AutoCloseable {
     public static final String FACE = "ui";
+    /** Live streams (task logs) open at once; each holds a thread and polls the store. */
+    static final int MAX_STREAMS = 256;
 
     private final Engine engine;
     private final ConnectionService connections;
@@ -29,6 +32,7 @@ public final class UiApi {
     private final String version;
     private final Clock clock;
     private final ZoneId zone;
+    private final UiStreams streams = new UiStreams(MAX_STREAMS);
 
     public UiApi(Engine engine, ConnectionService connections, Authenticator auth, RateLimiter limiter, Bodies bodies,
                  boolean jwtEnabled, String version, Clock clock, ZoneId zone) {
@@ -60,6 +64,10 @@ public final class UiApi {
         UiFormat fmt = new UiFormat(clock, zone);
         // page groups
         new OverviewPages(engine, fmt, clock).register(r);
+        new TaskPages(engine.tasks(), engine.dashboard(), new TaskHistory(engine.database()), streams, fmt).register(r);
+        new SchedulePages(engine.schedules(), fmt).register(r);
+        new WorkerPages(engine.workers(), engine.devices(), engine.localWorker().types(), fmt).register(r);
+        new DevicePages(engine.devices(), fmt).register(r);
         new KeyPages(engine.apiKeys(), fmt).register(r);
         new WebhookPages(engine.webhooks(), fmt).register(r);
         new AnalysisPages(engine.tasks(), connections, new AnalysisRuns(engine.dashboard()), fmt).register(r);
@@ -68,5 +76,11 @@ public final class UiApi {
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());
         }));
+    }
+
+    /** Ends the open live streams (the server is stopping): their loops return instead of polling on. */
+    @Override
+    public void close() {
+        streams.close();
     }
 }

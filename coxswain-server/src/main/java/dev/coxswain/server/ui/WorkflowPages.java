@@ -105,14 +105,14 @@ public final class WorkflowPages {
     }
 
     private void overview(UiCall call) {
-        AnalysisPages.requireRead(call);
+        ReadScope.require(call);
         List<BlueprintRow> bps = new ArrayList<>();
         for (StoredBlueprint b : workflows.blueprints()) bps.add(blueprintRow(b));
         call.page("workflows_list.jte", new WorkflowsPage(call.chrome("Workflows", "workflows"), bps, jobs(call)));
     }
 
     private void jobsFragment(UiCall call) {
-        AnalysisPages.requireRead(call);
+        ReadScope.require(call);
         call.page("workflows_jobs.jte", jobs(call));
     }
 
@@ -128,7 +128,7 @@ public final class WorkflowPages {
     }
 
     private void blueprint(UiCall call) {
-        AnalysisPages.requireRead(call);
+        ReadScope.require(call);
         String name = call.path("name");
         if (name == null || !NAME.matcher(name).matches()) throw UiException.notFound("Blueprint " + (name == null ? "" : name));
         String v = call.query("version");
@@ -162,7 +162,7 @@ public final class WorkflowPages {
     }
 
     private void job(UiCall call, boolean fragment) {
-        AnalysisPages.requireRead(call);
+        ReadScope.require(call);
         Job j = visible(call);
         StoredBlueprint b = workflows.blueprint(j.blueprintName(), j.blueprintVersion());
         Blueprint bp = b.blueprint();
