@@ -275,6 +275,11 @@ public final class WebhookStore {
                 page.toArray()), total);
     }
 
+    /** The newest deliveries of a subscription, without counting them all (served by ix_webhook_deliveries_hook). */
+    public List<WebhookDelivery> recentDeliveriesOf(Connection c, long webhookId, int limit) throws SQLException {
+        return deliveries(c, "SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?", webhookId, limit);
+    }
+
     private static List<WebhookDelivery> deliveries(Connection c, String sql, Object... args) throws SQLException {
         List<WebhookDelivery> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

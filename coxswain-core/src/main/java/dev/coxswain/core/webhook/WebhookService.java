@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -119,6 +120,16 @@ public final class WebhookService {
     public Page<WebhookDelivery> deliveries(long id, String status, int offset, int limit) {
         get(id);
         return db.read(c -> store.deliveriesOf(c, id, status, offset, limit));
+    }
+
+    /**
+     * The subscription's newest {@code limit} deliveries, newest first, without the total that
+     * {@link #deliveries} counts: for a dashboard that shows how the latest ones went.
+     */
+    public List<WebhookDelivery> recentDeliveries(long id, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+        get(id);
+        return db.read(c -> store.recentDeliveriesOf(c, id, limit));
     }
 
     private void checkUrl(String url, Map<String, String> bad) {

@@ -181,6 +181,66 @@ final class JobStore {
         return new Page<>(items, total);
     }
 
+    /**
+     * The newest jobs, without a count. Each filter null for "any". One filter walks its own index
+     * ((owner | blueprint_name | status), created_at) newest first; a second or third filter is
+     * applied within the newest {@code window} rows of the first, so no read is unbounded. Without
+     * a filter, the newest of each status are merged: no index serves created_at alone.
+     */
+    Recent recent(Connection c, String owner, String blueprint, JobStatus status, int limit, int window) throws SQLException {
+        if (owner == null && blueprint == null && status == null) {
+            List<Job> all = new ArrayList<>();
+            for (JobStatus s : JobStatus.values()) {
+                for (JobRow r : many(c, "SELECT " + COLUMNS + " FROM jobs WHERE status = ? ORDER BY created_at DESC LIMIT ?",
+                        s.wire(), limit)) {
+                    all.add(r.snapshot());
+                }
+            }
+            all.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed());
+            return new Recent(all.size() > limit ? List.copyOf(all.subList(0, limit)) : all, false);
+        }
+        String lead = owner != null ? "owner" : blueprint != null ? "blueprint_name" : "status";
+        Object leadValue = owner != null ? owner : blueprint != null ? blueprint : status.wire();
+        List<Object> args = new ArrayList<>(List.of(leadValue));
+        StringBuilder rest = new StringBuilder();
+        if (owner != null && blueprint != null) {
+            rest.append(" AND blueprint_name = ?");
+            args.add(blueprint);
+        }
+        if (status != null && !lead.equals("status")) {
+            rest.append(" AND status = ?");
+            args.add(status.wire());
+        }
+        if (rest.isEmpty()) {
+            args.add(limit);
+            List<Job> out = new ArrayList<>();
+            for (JobRow r : many(c, "SELECT " + COLUMNS + " FROM jobs WHERE " + lead + " = ? ORDER BY created_at DESC LIMIT ?",
+                    args.toArray())) {
+                out.add(r.snapshot());
+            }
+            return new Recent(out, false);
+        }
+        List<Object> windowed = new ArrayList<>();
+        windowed.add(leadValue);
+        windowed.add(window);
+        windowed.addAll(args.subList(1, args.size()));
+        windowed.add(limit);
+        List<Job> out = new ArrayList<>();
+        for (JobRow r : many(c, "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + " FROM jobs WHERE " + lead
+                + " = ? ORDER BY created_at DESC LIMIT ?) w WHERE 1 = 1" + rest + " ORDER BY created_at DESC LIMIT ?",
+                windowed.toArray())) {
+            out.add(r.snapshot());
+        }
+        // The window may have hidden matches only if it was full; one more short read says whether.
+        boolean full = out.size() < limit && !ids(c, "SELECT id FROM jobs WHERE " + lead
+                + " = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?", leadValue, window).isEmpty();
+        return new Recent(out, full);
+    }
+
+    /** @param windowed more matches may exist beyond the window the second filter looked in */
+    record Recent(List<Job> jobs, boolean windowed) {
+    }
+
     Map<String, Long> countsByStatus(Connection c) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status");

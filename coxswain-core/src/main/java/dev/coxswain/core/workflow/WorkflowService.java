@@ -193,6 +193,25 @@ public final class WorkflowService {
         return db.read(c -> jobs.list(c, owner, blueprint, status, offset, limit));
     }
 
+    /** How many of the newest rows of the first filter a second filter looks through. */
+    public static final int RECENT_WINDOW = 5_000;
+
+    /**
+     * The newest jobs (at most {@code limit}), for a dashboard: each filter null for "any", no
+     * total counted, every read on an index and bounded.
+     *
+     * @param windowed true when a second filter looked only through the newest
+     *                 {@value #RECENT_WINDOW} jobs of the first and found fewer than asked
+     */
+    public record RecentJobs(List<Job> jobs, boolean windowed) {
+    }
+
+    public RecentJobs recent(String owner, String blueprint, JobStatus status, int limit) {
+        if (limit < 1 || limit > 500) throw new IllegalArgumentException("limit must be between 1 and 500");
+        JobStore.Recent r = db.read(c -> jobs.recent(c, owner, blueprint, status, limit, RECENT_WINDOW));
+        return new RecentJobs(r.jobs(), r.windowed());
+    }
+
     public List<Job> quarantined(String owner) {
         return list(owner, JobStatus.QUARANTINED, 0, 1000).items();
     }

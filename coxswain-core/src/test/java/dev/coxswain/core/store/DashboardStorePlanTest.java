@@ -261,6 +261,35 @@ class DashboardStorePlanTest {
         assertThat(windowEnds).as("window ends asked for").isGreaterThan(100);
     }
 
+    /**
+     * A type, worker or finished-status list walks that filter's own index, from the top and from
+     * a place: on PostgreSQL an equality would let it walk ix_tasks_created backwards filtering
+     * instead, which reads every newer task when the matching ones are old.
+     */
+    @Test
+    void aTypeWorkerOrStatusListWalksItsOwnIndex() {
+        DashboardStore.Position mid = new DashboardStore.Position(NOW - WEEK / 2, TASKS / 2);
+        record Case(DashboardStore.ListQuery q, String index) {
+        }
+        List<Case> cases = new ArrayList<>();
+        for (DashboardStore.Position from : java.util.Arrays.asList(null, mid)) {
+            for (DashboardStore.Order o : List.of(DashboardStore.Order.NEWEST, DashboardStore.Order.OLDEST)) {
+                cases.add(new Case(new DashboardStore.ListQuery(null, "email", null, null, null, o, from, false, 50, 1000),
+                        "ix_tasks_type_created"));
+                cases.add(new Case(new DashboardStore.ListQuery(null, null, null, "w-1", null, o, from, false, 50, 1000),
+                        "ix_tasks_worker_created"));
+                cases.add(new Case(new DashboardStore.ListQuery(TaskStatus.FAILED, null, null, null, null, o, from, false, 50, 1000),
+                        "ix_tasks_status_created"));
+                // with a second filter: the window's end is found on the same index
+                cases.add(new Case(new DashboardStore.ListQuery(TaskStatus.FAILED, "email", null, null, null, o, from, false, 50, 1000),
+                        "ix_tasks_type_created"));
+            }
+        }
+        for (Case k : cases) {
+            for (Ran r : ran(c -> dash.list(c, k.q()))) uses(indexed(r, true), k.index());
+        }
+    }
+
     @Test
     void aTagListWalksTheTagsKey() {
         var q = new DashboardStore.ListQuery(null, null, "rare", null, null, DashboardStore.Order.NEWEST, null, false, 50, 1000);

@@ -84,6 +84,20 @@ class WebhookDelivererTest {
     }
 
     @Test
+    void recentDeliveriesAreTheNewestFirstWithoutACount() {
+        subscribe(Set.of("task.created"));
+        long first = createTask("one");
+        long second = createTask("two");
+        long third = createTask("three");
+        long hook = engine.webhooks().list(0, 10).items().get(0).id();
+        List<WebhookDelivery> recent = engine.webhooks().recentDeliveries(hook, 2);
+        assertThat(recent).extracting(WebhookDelivery::taskId).containsExactly(third, second);
+        assertThat(engine.webhooks().recentDeliveries(hook, 10)).extracting(WebhookDelivery::taskId).containsExactly(third, second, first);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.webhooks().recentDeliveries(hook + 100, 2))
+                .isInstanceOf(dev.coxswain.core.service.NotFoundException.class);
+    }
+
+    @Test
     void deliversOnceWithAValidSignatureAndTheSeedPayload() throws Exception {
         String secret = subscribe(Set.of("task.created"));
         long task = createTask("hello");

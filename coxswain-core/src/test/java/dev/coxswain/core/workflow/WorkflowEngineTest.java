@@ -231,6 +231,32 @@ class WorkflowEngineTest {
         assertThat(done.data().path("aggregation").path("succeeded").asInt()).isEqualTo(10);
     }
 
+    @Test
+    void recentJobsAreTheNewestFirstByOwnerBlueprintOrStatus() {
+        wf.register(APPROVAL, "json", "test");
+        wf.register(THREE_STEPS, "json", "test");
+        Job a = wf.create("approve", new NewJob("key:1", Json.read("{}"), null, null, null, null));
+        h.advance(Duration.ofSeconds(1));
+        Job b = wf.create("three", new NewJob("key:2", Json.read("{\"n\": 1}"), null, null, null, null));
+        h.advance(Duration.ofSeconds(1));
+        Job c = wf.create("approve", new NewJob("key:2", Json.read("{}"), null, null, null, null));
+        wf.cancel(a.id());
+        assertThat(ids(wf.recent(null, null, null, 10))).containsExactly(c.id(), b.id(), a.id());
+        assertThat(ids(wf.recent(null, null, null, 2))).containsExactly(c.id(), b.id());
+        assertThat(ids(wf.recent("key:2", null, null, 10))).containsExactly(c.id(), b.id());
+        assertThat(ids(wf.recent(null, "approve", null, 10))).containsExactly(c.id(), a.id());
+        assertThat(ids(wf.recent(null, null, JobStatus.CANCELLED, 10))).containsExactly(a.id());
+        WorkflowService.RecentJobs both = wf.recent("key:2", "approve", JobStatus.WAITING_FOR_HUMAN, 10);
+        assertThat(ids(both)).containsExactly(c.id());
+        assertThat(both.windowed()).isFalse();
+        assertThat(ids(wf.recent(null, "approve", JobStatus.WAITING_FOR_WORKER, 10))).isEmpty();
+        assertThatThrownBy(() -> wf.recent(null, null, null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<String> ids(WorkflowService.RecentJobs r) {
+        return r.jobs().stream().map(Job::id).toList();
+    }
+
     static final String APPROVAL = """
             {"name": "approve", "states": {
               "ask": {"start": true, "type": "approval", "message": "ok {{ initial_data.who }}?",

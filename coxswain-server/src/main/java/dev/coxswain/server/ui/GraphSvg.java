@@ -1,11 +1,10 @@
 package dev.coxswain.server.ui;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -45,12 +44,23 @@ public final class GraphSvg {
         }
     }
 
-    /** An arrow from node {@code from} to node {@code to}; {@code cssClass} optional (null). */
-    public record Edge(String from, String to, String cssClass) {
+    /**
+     * An arrow from node {@code from} to node {@code to}; {@code cssClass} optional (null);
+     * {@code label} optional (null): written beside the arrow (a blueprint's transition), and
+     * several edges between the same two nodes become one arrow carrying all their labels.
+     */
+    public record Edge(String from, String to, String cssClass, String label) {
         public Edge(String from, String to) {
-            this(from, to, null);
+            this(from, to, null, null);
+        }
+
+        public Edge(String from, String to, String cssClass) {
+            this(from, to, cssClass, null);
         }
     }
+
+    /** Visible length of an edge's label (all of it is in the arrow's tooltip). */
+    static final int MAX_EDGE_LABEL = 16;
 
     /**
      * @param domId  the svg's element id (also names its arrow marker, so two graphs on one page
@@ -77,7 +87,7 @@ public final class GraphSvg {
         }
         List<int[]> links = new ArrayList<>();
         List<Edge> linkEdges = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
+        Map<Long, Integer> seen = new HashMap<>();
         int edgesLeftOut = 0;
         for (Edge e : edges) {
             if (e == null) continue;
@@ -88,9 +98,15 @@ public final class GraphSvg {
                 edgesLeftOut++;
                 continue;
             }
-            if (seen.add((long) from << 32 | to)) {
+            Integer at = seen.putIfAbsent((long) from << 32 | to, links.size());
+            if (at == null) {
                 links.add(new int[] {from, to});
                 linkEdges.add(e);
+            } else if (e.label() != null && !e.label().isBlank()) {
+                // A second way between the same two nodes: one arrow, both labels.
+                Edge kept = linkEdges.get(at);
+                String both = kept.label() == null || kept.label().isBlank() ? e.label() : kept.label() + ", " + e.label();
+                linkEdges.set(at, new Edge(kept.from(), kept.to(), kept.cssClass(), both));
             }
         }
         String note = distinct > shown.size()
@@ -121,8 +137,11 @@ public final class GraphSvg {
         svg.append("<defs><marker id=\"").append(marker).append("\" class=\"graph-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
                 + "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\"/></marker></defs>");
         svg.append("<g class=\"graph-edges\">");
+        StringBuilder edgeLabels = new StringBuilder();
         for (GraphLayout.Route route : layout.routes()) {
             int[] link = links.get(route.edge());
+            String edgeLabel = linkEdges.get(route.edge()).label();
+            boolean labelled = edgeLabel != null && !edgeLabel.isBlank();
             svg.append("<path class=\"graph-edge").append(route.reversed() ? " graph-edge-back" : "")
                     .append(classes(linkEdges.get(route.edge()).cssClass())).append("\" d=\"")
                     .append(route.reversed()
@@ -130,8 +149,12 @@ public final class GraphSvg {
                             : path(route.points()))
                     .append("\" marker-end=\"url(#").append(marker).append(")\">")
                     .append("<title>").append(escape(labelOf(nodes.get(link[0])))).append(" → ")
-                    .append(escape(labelOf(nodes.get(link[1])))).append("</title></path>");
+                    .append(escape(labelOf(nodes.get(link[1]))))
+                    .append(labelled ? " (" + escape(edgeLabel) + ")" : "").append("</title></path>");
+            if (labelled) edgeLabels.append(edgeLabel(route, layout.boxes().get(link[0]), layout.boxes().get(link[1]), edgeLabel));
         }
+        // Over every arrow, so no line crosses a label's text.
+        svg.append(edgeLabels);
         svg.append("</g><g class=\"graph-nodes\">");
         for (int i = 0; i < nodes.size(); i++) {
             node(svg, nodes.get(i), layout.boxes().get(i));
@@ -144,6 +167,27 @@ public final class GraphSvg {
                     .append("\" dominant-baseline=\"central\">").append(escape(note)).append("</text>");
         }
         return svg.append("</svg>").toString();
+    }
+
+    /**
+     * An edge's label, centred in the gap after its source (where the arrows of one node still
+     * part), or under the boxes for an edge that runs back. Hidden from screen readers: the
+     * arrow's title says it.
+     */
+    private static String edgeLabel(GraphLayout.Route route, GraphLayout.Box source, GraphLayout.Box target, String label) {
+        int x, y;
+        if (route.reversed()) {
+            x = (source.x() + target.x() + GraphLayout.NODE_WIDTH) / 2;
+            y = Math.max(source.y(), target.y()) + GraphLayout.NODE_HEIGHT + BACK_EDGE_DROP - 4;
+        } else {
+            int[] a = route.points().get(0), b = route.points().get(1);
+            x = (a[0] + b[0]) / 2;
+            y = (a[1] + b[1]) / 2;
+        }
+        String shown = label.codePointCount(0, label.length()) <= MAX_EDGE_LABEL ? label
+                : label.substring(0, label.offsetByCodePoints(0, MAX_EDGE_LABEL - 1)) + "…";
+        return "<text class=\"graph-edge-label\" x=\"" + x + "\" y=\"" + y
+                + "\" text-anchor=\"middle\" dominant-baseline=\"central\" aria-hidden=\"true\">" + escape(shown) + "</text>";
     }
 
     private static void node(StringBuilder svg, Node n, GraphLayout.Box box) {

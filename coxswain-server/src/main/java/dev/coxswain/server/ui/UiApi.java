@@ -68,6 +68,10 @@ public final class UiApi implements AutoCloseable {
         new SchedulePages(engine.schedules(), fmt).register(r);
         new WorkerPages(engine.workers(), engine.devices(), engine.localWorker().types(), fmt).register(r);
         new DevicePages(engine.devices(), fmt).register(r);
+        new KeyPages(engine.apiKeys(), fmt).register(r);
+        new WebhookPages(engine.webhooks(), fmt).register(r);
+        new AnalysisPages(engine.tasks(), connections, new AnalysisRuns(engine.dashboard()), fmt).register(r);
+        new WorkflowPages(engine.workflows(), new GraphSvg(), fmt).register(r);
         // The dashboard's own 404 for any other /ui path, in its own format.
         face.fallback("/ui/*", guard.guard(call -> {
             throw UiException.notFound("The page " + call.req().path().path());

@@ -170,6 +170,23 @@ class GraphSvgTest {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
+    @Test
+    void edgeLabelsAreWrittenEscapedAndTwoWaysBetweenTheSameNodesShareOneArrow() throws Exception {
+        String svg = graph.render("bp", "states", List.of(new Node("start", "start", "kind-dispatch"),
+                        new Node("ok", "ok", "kind-end"), new Node("bad", "bad", "kind-end")),
+                List.of(new Edge("start", "ok", null, "success"), new Edge("start", "bad", null, "<b>failure</b>"),
+                        new Edge("start", "bad", null, "timeout"), new Edge("ok", "start", null, "again-and-again-and-again")));
+        Document doc = parse(svg);
+        assertCspClean(doc);
+        assertThat(svg).doesNotContain("<b>");
+        assertThat(doc.getElementsByTagName("path").getLength() - 1).as("arrows (minus the marker's)").isEqualTo(3);
+        assertThat(texts(doc, "text")).contains("success", "<b>failure</b>,…", "again-and-again…");
+        assertThat(texts(doc, "title")).contains("start → bad (<b>failure</b>, timeout)", "ok → start (again-and-again-and-again)");
+        // Without labels nothing changes.
+        assertThat(graph.render("g", "g", List.of(new Node("a", "a", ""), new Node("b", "b", "")), List.of(new Edge("a", "b"))))
+                .doesNotContain("graph-edge-label");
+    }
+
     static Document parse(String svg) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
