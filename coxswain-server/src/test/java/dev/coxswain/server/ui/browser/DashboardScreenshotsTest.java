@@ -51,7 +51,11 @@ class DashboardScreenshotsTest extends BrowserTestCase {
         Files.createDirectories(dir);
         for (String name : FOR_DOCS) {
             Path from = BrowserSupport.screenshotDir().resolve(name + ".png");
-            if (Files.exists(from)) Files.copy(from, dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (!Files.exists(from)) continue;
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(from.toFile());
+            // A phone shot in the README is what the phone's screen shows, not the whole scrolled page.
+            int height = name.endsWith("-phone") ? Math.min(img.getHeight(), BrowserSupport.Viewport.PHONE.height) : img.getHeight();
+            javax.imageio.ImageIO.write(img.getSubimage(0, 0, img.getWidth(), height), "png", dir.resolve(name + ".png").toFile());
         }
     }
 
@@ -120,6 +124,34 @@ class DashboardScreenshotsTest extends BrowserTestCase {
             stops.add((String) p.evaluate("document.activeElement.textContent.trim()"));
         }
         assertThat(stops).containsExactly("Coxswain", "Overview", "Tasks", "Schedules");
+    }
+
+    /** The checks find what they look for: a page that passes them is not passing by accident. */
+    @Test
+    void theChecksSeeAnUnlabelledFieldASecondH1FaintTextAndAWideBox() {
+        BrowserSupport.Tab t = signedIn(BrowserSupport.Viewport.PHONE);
+        Page p = t.go("/ui/workers");
+        assertThat(PageChecks.structure(p)).isEmpty();
+        assertThat(PageChecks.contrast(p)).isEmpty();
+        assertThat(PageChecks.overflow(p)).isEmpty();
+        // Built with DOM calls and classes, not style attributes: the CSP would refuse those.
+        p.evaluate("""
+                () => {
+                  const main = document.querySelector('main');
+                  const h = document.createElement('h1'); h.textContent = 'Second'; main.appendChild(h);
+                  const i = document.createElement('input'); i.type = 'text'; i.name = 'q'; main.appendChild(i);
+                  const faint = document.createElement('p'); faint.textContent = 'barely there'; main.appendChild(faint);
+                  faint.animate([{color: '#c8c8c8'}, {color: '#c8c8c8'}], {duration: 100000, fill: 'forwards'});
+                  const wide = document.createElement('pre'); wide.className = 'no-wrap-test';
+                  wide.textContent = 'x'.repeat(400); main.appendChild(wide);
+                  wide.animate([{whiteSpace: 'pre', overflow: 'visible', maxHeight: 'none', display: 'inline-block'},
+                                {whiteSpace: 'pre', overflow: 'visible', maxHeight: 'none', display: 'inline-block'}],
+                               {duration: 100000, fill: 'forwards'});
+                }""");
+        assertThat(PageChecks.structure(p)).anySatisfy(x -> assertThat(x).contains("2 h1 elements"))
+                .anySatisfy(x -> assertThat(x).contains("form control without a label").contains("name=\"q\""));
+        assertThat(PageChecks.contrast(p)).anySatisfy(x -> assertThat(x).contains("barely there"));
+        assertThat(PageChecks.overflow(p)).isNotEmpty();
     }
 
     /** A signed-in context at this width (the first call signs in through the form). */

@@ -31,16 +31,24 @@ final class TestData {
             done.add(api.post("/api/tasks", "{\"name\":\"flaky-upload-" + i + "\",\"command\":\"echo trying; echo 'upload refused' >&2; exit 2\","
                     + "\"max_retries\":0,\"tags\":[\"media\"]}").path("id").asText());
         }
+        // The task page's example: a log, two tasks it waited for and one waiting for it (its graph).
+        String catalogue = api.task("export-catalogue", "echo exported");
+        String prices = api.task("export-prices", "echo exported");
         String logged = api.post("/api/tasks", "{\"name\":\"rebuild-search-index\",\"description\":\"Rebuilds the product search index.\","
                 + "\"command\":\"for i in 1 2 3 4 5 6 7 8; do echo indexed batch $i of 8; done; echo 'slow shard 3' >&2\","
-                + "\"priority\":8,\"tags\":[\"search\",\"nightly\"],\"max_retries\":0}").path("id").asText();
+                + "\"priority\":8,\"tags\":[\"search\",\"nightly\"],\"max_retries\":0,\"dependencies\":[\"" + catalogue + "\",\""
+                + prices + "\"]}").path("id").asText();
+        String warm = api.post("/api/tasks", "{\"name\":\"warm-search-cache\",\"command\":\"echo warm\",\"max_retries\":0,"
+                + "\"dependencies\":[\"" + logged + "\"]}").path("id").asText();
         done.add(logged);
         ids.put("logged", logged);
+        List<String> graph = List.of(catalogue, prices, warm);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> done.stream().allMatch(id -> {
                     String s = api.status(id);
                     return s.equals("completed") || s.equals("failed");
                 }));
+        await().atMost(Duration.ofSeconds(30)).until(() -> graph.stream().allMatch(id -> api.status(id).equals("completed")));
         ids.put("failed", done.get(44));
         // The task page screenshot shows "logged" with its attempt (rebuilt from its events): its times stay true.
         spreadOverTheLastHour(db, done.subList(0, done.size() - 1));
