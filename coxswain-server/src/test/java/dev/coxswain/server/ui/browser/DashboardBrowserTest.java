@@ -179,14 +179,27 @@ class DashboardBrowserTest extends BrowserTestCase {
     }
 
     @Test
-    void aDismissedConfirmationCancelsNothing() {
+    void aDismissedConfirmationOrAMissingTokenCancelsNothing() {
         String id = api.task("kept", "sleep 30");
         await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("running"));
-        BrowserSupport.Tab t = admin();
+        BrowserSupport.Tab t = admin().expectConsole("status of 403");
         Page p = t.go("/ui/tasks/" + id);
-        p.onDialog(com.microsoft.playwright.Dialog::dismiss);
-        p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel").setExact(true)).click();
+        List<Boolean> answers = new ArrayList<>(List.of(false, true));
+        p.onDialog(d -> {
+            if (answers.remove(0)) d.accept();
+            else d.dismiss();
+        });
+        Locator cancel = p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel").setExact(true));
+        cancel.click();
         assertThat(p).hasURL(Pattern.compile("/ui/tasks/" + id + "$"));
+        assertThat(api.status(id)).isEqualTo("running");
+
+        // The same form without its hidden token (as another site's copy of it would be): refused.
+        p.evaluate("document.querySelector('form[action$=\"/cancel\"] input[name=_csrf]').remove()");
+        com.microsoft.playwright.Response r = p.waitForNavigation(cancel::click);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(p.locator("h1")).containsText("403");
+        assertThat(p.getByRole(AriaRole.ALERT)).containsText("CSRF");
         assertThat(api.status(id)).isEqualTo("running");
         api.post("/api/tasks/" + id + "/cancel", "{}");
     }
