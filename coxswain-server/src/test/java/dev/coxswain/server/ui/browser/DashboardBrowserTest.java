@@ -115,27 +115,29 @@ class DashboardBrowserTest extends BrowserTestCase {
     @Test
     void aTaskCreatedFromTheFormStreamsItsLogLiveUntilItCompletes() {
         BrowserSupport.Tab t = admin();
+        // Record when each log line arrives, from before the page's own script runs (the stream's
+        // events come after DOMContentLoaded); a reload would lose the record.
+        t.context.addInitScript("""
+                window.__arrivals = [];
+                document.addEventListener('DOMContentLoaded', () => {
+                  const box = document.querySelector('[data-log-stream]');
+                  if (!box) return;
+                  new MutationObserver(() => {
+                    box.querySelectorAll('.line').forEach((l, i) => {
+                      if (i >= window.__arrivals.length) window.__arrivals.push({text: l.textContent, at: performance.now()});
+                    });
+                  }).observe(box, {childList: true});
+                });""");
         Page p = t.go("/ui/tasks/new");
         p.getByLabel("Name").fill("browser-made");
-        // A second's pause first: the page is open (and listening) before the first line is written.
-        p.getByLabel(Pattern.compile("^Command")).fill("sleep 1; for i in 1 2 3 4 5; do echo line-$i; sleep 0.3; done");
+        // Two seconds first: the page is open (and listening) before the first line is written, even on a busy machine.
+        p.getByLabel(Pattern.compile("^Command")).fill("sleep 2; for i in 1 2 3 4 5; do echo line-$i; sleep 0.3; done");
         p.waitForNavigation(() -> p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create task")).click());
         assertThat(p).hasURL(Pattern.compile("/ui/tasks/task-\\d+$"));
         assertThat(p.locator("h1")).containsText("browser-made");
         assertThat(p.locator("#flash")).containsText("created");
         String id = p.url().substring(p.url().lastIndexOf('/') + 1);
 
-        // Record when each line arrives; a reload would lose this marker and the record.
-        p.evaluate("""
-                () => {
-                  window.__arrivals = [];
-                  const box = document.querySelector('[data-log-stream]');
-                  new MutationObserver(() => {
-                    box.querySelectorAll('.line').forEach((l, i) => {
-                      if (i >= window.__arrivals.length) window.__arrivals.push({text: l.textContent, at: performance.now()});
-                    });
-                  }).observe(box, {childList: true});
-                }""");
         Locator log = p.locator("[data-log-stream]");
         assertThat(log.locator(".line").filter(new Locator.FilterOptions().setHasText("line-1"))).hasCount(1);
         // line-1 is there and line-5, about 1.2 s behind it, not yet: the page is following, not reloaded.
