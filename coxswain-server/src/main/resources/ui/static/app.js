@@ -37,11 +37,25 @@
   var clock = typeof uPlot === 'undefined' ? null : uPlot.fmtDate('{HH}:{mm}');
   var stamp = '{YYYY}-{MM}-{DD} {HH}:{mm}';
 
-  function chartOptions(kind, width) {
+  // Charts show the server's zone (data-zone), like every other time on the dashboard; a zone
+  // this browser does not know falls back to its own.
+  function zoneDate(zone) {
+    if (zone) {
+      try {
+        Intl.DateTimeFormat('en', { timeZone: zone });
+        return function (ts) { return uPlot.tzDate(new Date(ts * 1000), zone); };
+      } catch (e) { /* unknown zone: local time */ }
+    }
+    return function (ts) { return new Date(ts * 1000); };
+  }
+
+  function chartOptions(kind, width, zone) {
+    var toDate = zoneDate(zone);
     var base = {
       width: width, height: 220,
+      tzDate: toDate,
       scales: { x: { time: true } },
-      axes: [{ values: function (u, ticks) { return ticks.map(function (t) { return clock(new Date(t * 1000)); }); } },
+      axes: [{ values: function (u, ticks) { return ticks.map(function (t) { return clock(toDate(t)); }); } },
         { size: 50 }],
       legend: { live: true }
     };
@@ -72,7 +86,8 @@
           var existing = charts.find(function (c) { return c.el === el; });
           if (existing) { existing.plot.setData(chartData(kind, d)); return; }
           el.textContent = '';
-          var plot = new uPlot(chartOptions(kind, Math.max(280, el.clientWidth)), chartData(kind, d), el);
+          var plot = new uPlot(chartOptions(kind, Math.max(280, el.clientWidth), el.getAttribute('data-zone')),
+            chartData(kind, d), el);
           charts.push({ el: el, plot: plot });
         })
         .catch(function (err) { el.textContent = 'Chart unavailable (' + err.message + ').'; });

@@ -139,7 +139,7 @@ public final class SchedulePages {
 
     private Row row(Schedule s, Task last) {
         return new Row(href(s), displayId(s), s.name(), kindLabel(s.face()), s.expression(), words.describe(s.expression()),
-                s.timezone(), s.status().wire(), badge(s.status()), fmt.time(s.nextRunAt()), fmt.iso(s.nextRunAt()), fmt.relative(s.nextRunAt()),
+                UiFormat.zoneName(s.timezone()), s.status().wire(), badge(s.status()), fmt.time(s.nextRunAt()), fmt.iso(s.nextRunAt()), fmt.relative(s.nextRunAt()),
                 last == null ? null : taskHref(last.id()), last == null ? null : fmt.taskId(last.id()),
                 last == null ? null : last.status().wire(), last == null ? null : fmt.relative(last.createdAt()),
                 last == null ? null : fmt.iso(last.createdAt()));
@@ -206,7 +206,7 @@ public final class SchedulePages {
         boolean mayPause = ScheduleRights.mayPause(call.who(), s);
         call.page("schedules_detail.jte", new DetailPage(call.chrome(s.name() + " · Schedules", "schedules"), href(s),
                 displayId(s), s.name(), s.description(), kindLabel(s.face()), s.status().wire(), badge(s.status()), s.expression(),
-                words.describe(s.expression()), s.timezone(), fields, template, payload(s), shown, note, zoneName(fmt.zone()), history,
+                words.describe(s.expression()), UiFormat.zoneName(s.timezone()), fields, template, payload(s), shown, note, zoneName(fmt.zone()), history,
                 older, before == null ? null : href(s) + "#history", mayPause && active, mayPause && paused,
                 ScheduleRights.mayRun(call.who(), s)));
     }
@@ -222,7 +222,7 @@ public final class SchedulePages {
 
     /** "UTC" for the offset zone whose id is "Z" (what a reader expects in a column head). */
     private static String zoneName(ZoneId z) {
-        return z.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : z.getId();
+        return UiFormat.zoneName(z);
     }
 
     private static ZoneId zoneOf(Schedule s) {

@@ -493,7 +493,7 @@ public final class TaskPages {
     private void newForm(UiCall call) {
         requireCreate(call);
         call.page("tasks_new.jte", new NewPage(call.chrome("New task", "tasks"), TaskForm.defaults(), Map.of(),
-                fmt.zone().getId()));
+                fmt.zoneName()));
     }
 
     private void create(UiCall call) {
@@ -515,7 +515,7 @@ public final class TaskPages {
                 errors.putAll(e.fields());
             }
         }
-        call.page(400, "tasks_new.jte", new NewPage(call.chrome("New task", "tasks"), form.values(), errors, fmt.zone().getId()));
+        call.page(400, "tasks_new.jte", new NewPage(call.chrome("New task", "tasks"), form.values(), errors, fmt.zoneName()));
     }
 
     // ---- bulk ------------------------------------------------------------------------------

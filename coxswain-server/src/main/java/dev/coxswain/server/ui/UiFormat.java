@@ -25,6 +25,24 @@ public final class UiFormat {
         return zone;
     }
 
+    /** The server's zone as people name it: "UTC", not "Z". */
+    public String zoneName() {
+        return zoneName(zone);
+    }
+
+    public static String zoneName(ZoneId z) {
+        return z.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : z.getId();
+    }
+
+    /** A stored zone id as people name it ("Z" and "+00:00" are "UTC"); an unreadable one as stored. */
+    public static String zoneName(String id) {
+        try {
+            return zoneName(ZoneId.of(id));
+        } catch (RuntimeException e) {
+            return id;
+        }
+    }
+
     public Instant now() {
         return clock.instant();
     }
