@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The overview's figures: queued tasks by priority band (high 8–10, normal 4–7, low 1–3), running
+ * The overview's figures: queued tasks by priority band (high 10, normal 5–9, low 1–4: the bands of the native API's /api/system/status), running
  * and waiting (pending) tasks, each capped, and the active schedules due soonest.
  *
  * @param at when the figures were read (the engine's clock)

@@ -55,16 +55,16 @@ public final class DashboardStore {
     }
 
     /**
-     * Queued tasks by priority band — high 8–10, normal 4–7, low 1–3, each a range of the queue's
+     * Queued tasks by priority band — high 10, normal 5–9, low 1–4 (the native API's bands), each a range of the queue's
      * partial index {@code ix_tasks_queue (priority DESC, id)} — then running and pending tasks
      * ({@code ix_tasks_status_created}); one round trip.
      */
     String overviewSql(long cap) {
         String queue = "tasks" + dialect.pinIndex("ix_tasks_queue") + " WHERE status = 'queued' AND ";
         String status = "tasks" + dialect.pinIndex("ix_tasks_status_created") + " WHERE status = ";
-        return "SELECT " + cappedCount(queue + "priority >= 8", cap)
-                + ", " + cappedCount(queue + "priority >= 4 AND priority <= 7", cap)
-                + ", " + cappedCount(queue + "priority <= 3", cap)
+        return "SELECT " + cappedCount(queue + "priority >= 10", cap)
+                + ", " + cappedCount(queue + "priority >= 5 AND priority <= 9", cap)
+                + ", " + cappedCount(queue + "priority <= 4", cap)
                 + ", " + cappedCount(status + "'running'", cap)
                 + ", " + cappedCount(status + "'pending'", cap);
     }

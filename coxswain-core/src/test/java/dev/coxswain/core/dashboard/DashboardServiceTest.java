@@ -80,9 +80,9 @@ class DashboardServiceTest {
 
         Overview o = new DashboardService(db, clock).overview();
 
-        assertThat(o.queuedHigh()).isEqualTo(new CappedCount(4, false)); // 8, 9, 9, 10
-        assertThat(o.queuedNormal()).isEqualTo(new CappedCount(4, false)); // 4..7
-        assertThat(o.queuedLow()).isEqualTo(new CappedCount(3, false)); // 1..3
+        assertThat(o.queuedHigh()).isEqualTo(new CappedCount(1, false)); // 10
+        assertThat(o.queuedNormal()).isEqualTo(new CappedCount(6, false)); // 5..9, 9
+        assertThat(o.queuedLow()).isEqualTo(new CappedCount(4, false)); // 1..4
         assertThat(o.running()).isEqualTo(new CappedCount(1, false));
         assertThat(o.waiting()).isEqualTo(new CappedCount(2, false));
         assertThat(o.at()).isEqualTo(NOW);
@@ -90,7 +90,7 @@ class DashboardServiceTest {
 
     @Test
     void countsStopAtTheCap() {
-        for (int i = 0; i < 4; i++) task(TaskStatus.QUEUED, 9);
+        for (int i = 0; i < 4; i++) task(TaskStatus.QUEUED, 10);
         for (int i = 0; i < 3; i++) task(TaskStatus.QUEUED, 5);
         task(TaskStatus.QUEUED, 1);
         for (int i = 0; i < 3; i++) task(TaskStatus.COMPLETED, 5);

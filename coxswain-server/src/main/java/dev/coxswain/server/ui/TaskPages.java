@@ -457,9 +457,9 @@ public final class TaskPages {
         }
     }
 
-    /** The dashboard's priority bands: high 8–10, normal 4–7, low 1–3. */
+    /** The priority bands of the native API's system status (and the overview): high 10, normal 5–9, low 1–4. */
     static String band(int priority) {
-        return priority >= 8 ? "high" : priority >= 4 ? "normal" : "low";
+        return priority >= 10 ? "high" : priority >= 5 ? "normal" : "low";
     }
 
     private When when(String label, Instant t) {

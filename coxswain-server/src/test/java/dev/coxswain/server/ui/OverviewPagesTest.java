@@ -50,7 +50,7 @@ class OverviewPagesTest {
         UiClient.Page p = admin.get("/ui");
         assertThat(p.status()).isEqualTo(200);
         assertThat(p.header("Content-Type")).startsWith("text/html");
-        assertThat(p.body()).contains("<h1>Overview</h1>").contains("Queued · high (8–10)").contains("Running now")
+        assertThat(p.body()).contains("<h1>Overview</h1>").contains("Queued · high (10)").contains("Running now")
                 .contains("Workers online").contains("data-chart=\"/ui/overview/series?period=hour\"")
                 .contains("hx-get=\"/ui/overview/live?period=hour\"").contains("Failure rate, last hour")
                 .contains("50.0 %"); // one of the two finished tasks failed
