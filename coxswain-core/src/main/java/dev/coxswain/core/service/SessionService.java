@@ -8,14 +8,12 @@ import dev.coxswain.core.store.Database;
 import dev.coxswain.core.store.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -91,7 +89,7 @@ public final class SessionService {
         if (credentialExpiry != null && credentialExpiry.isBefore(end)) end = credentialExpiry;
         String token = randomToken();
         String csrf = randomToken();
-        SessionStore.Row row = new SessionStore.Row(hash(token), who.id(), who.name(), String.join(" ", who.scopes()),
+        SessionStore.Row row = new SessionStore.Row(ApiKeyService.hash(token), who.id(), who.name(), String.join(" ", who.scopes()),
                 who.tier().wire(), csrf, now, now, end);
         db.write(tx -> {
             // Expired rows go as new ones come: no sweeper thread, and the table stays small.
@@ -105,7 +103,7 @@ public final class SessionService {
     /** The live session the token names, or empty (unknown, ended, idle too long, key revoked). */
     public Optional<Session> resolve(String token) {
         if (token == null || token.isEmpty() || token.length() > 200) return Optional.empty();
-        String idHash = hash(token);
+        String idHash = ApiKeyService.hash(token); // the same SHA-256 hex as a key's secret
         Instant now = clock.instant();
         record Found(SessionStore.Row row, ApiKey key) {
         }
@@ -135,7 +133,7 @@ public final class SessionService {
     /** Ends the session the token names (sign-out); a no-op for an unknown token. */
     public void end(String token) {
         if (token == null || token.isEmpty() || token.length() > 200) return;
-        String idHash = hash(token);
+        String idHash = ApiKeyService.hash(token); // the same SHA-256 hex as a key's secret
         db.write(tx -> store.delete(tx, idHash));
     }
 
@@ -168,13 +166,5 @@ public final class SessionService {
     private static Tier tierOf(String s) {
         Tier t = Tier.fromWire(s);
         return t == null ? Tier.STARTER : t;
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

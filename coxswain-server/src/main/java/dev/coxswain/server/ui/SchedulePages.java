@@ -120,7 +120,7 @@ public final class SchedulePages {
         String st = call.query("status");
         ScheduleStatus status = st == null ? null : ScheduleStatus.fromWire(st);
         if (st != null && status == null) throw UiException.badRequest("status must be active, paused or completed.");
-        int page = page(call.query("page"));
+        int page = call.pageNumber(MAX_PAGE);
         Page<Schedule> found = schedules.list(kind, status, null, (page - 1) * PAGE_SIZE, PAGE_SIZE);
         Map<Long, Task> last = schedules.lastRuns(found.items());
         List<Row> rows = found.items().stream().map(s -> row(s, last.get(s.id()))).toList();
@@ -143,17 +143,6 @@ public final class SchedulePages {
                 last == null ? null : taskHref(last.id()), last == null ? null : fmt.taskId(last.id()),
                 last == null ? null : last.status().wire(), last == null ? null : fmt.relative(last.createdAt()),
                 last == null ? null : fmt.iso(last.createdAt()));
-    }
-
-    private static int page(String raw) {
-        if (raw == null) return 1;
-        try {
-            int p = Integer.parseInt(raw);
-            if (p >= 1 && p <= MAX_PAGE) return p;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw UiException.badRequest("page must be a whole number from 1 to " + MAX_PAGE + ".");
     }
 
     private static String listHref(String kind, String status, int page) {

@@ -63,6 +63,19 @@ public final class UiCall {
         return v.isEmpty() ? null : v;
     }
 
+    /** The {@code page} query parameter of an offset-paged list: 1 when absent, else 1..{@code max} or 400. */
+    public int pageNumber(int max) {
+        String raw = query("page");
+        if (raw == null) return 1;
+        try {
+            int p = Integer.parseInt(raw);
+            if (p >= 1 && p <= max) return p;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw UiException.badRequest("page must be a whole number from 1 to " + max + ".");
+    }
+
     /** A path parameter of the route template. */
     public String path(String name) {
         return req.path().pathParameters().get(name);

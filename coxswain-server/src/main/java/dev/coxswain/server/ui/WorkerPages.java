@@ -105,7 +105,7 @@ public final class WorkerPages {
         String st = call.query("status");
         WorkerStatus status = st == null ? null : WorkerStatus.fromWire(st);
         if (st != null && status == null) throw UiException.badRequest("status must be active, idle or offline.");
-        int page = page(call.query("page"));
+        int page = call.pageNumber(MAX_PAGE);
         Page<Worker> found = workers.list(status, (page - 1) * PAGE_SIZE, PAGE_SIZE);
         Map<String, Integer> counts = devices.presentCounts(found.items().stream().map(Worker::id).toList());
         List<Row> rows = found.items().stream().map(w -> row(w, counts.getOrDefault(w.id(), 0))).toList();
@@ -131,17 +131,6 @@ public final class WorkerPages {
                 w.capacity() > 0 ? w.currentTaskIds().size() + " / " + w.capacity() : Integer.toString(w.currentTaskIds().size()), current, more > 0 ? "+" + more + " more" : null,
                 fmt.count(w.tasksCompleted()), fmt.count(w.tasksFailed()), fmt.time(w.lastHeartbeat()),
                 fmt.iso(w.lastHeartbeat()), fmt.relative(w.lastHeartbeat()), w.version());
-    }
-
-    private static int page(String raw) {
-        if (raw == null) return 1;
-        try {
-            int p = Integer.parseInt(raw);
-            if (p >= 1 && p <= MAX_PAGE) return p;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw UiException.badRequest("page must be a whole number from 1 to " + MAX_PAGE + ".");
     }
 
     private static String listHref(String status, int page) {

@@ -47,21 +47,9 @@ public final class UiServer implements AutoCloseable {
         return server.engine().apiKeys().create(name, scopes, "unlimited").secret();
     }
 
-    /** Calls the native API with the admin key (test setup through the public API); returns the status. */
-    public int api(String method, String path, String json) {
-        try {
-            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
-                    .header("Authorization", "ApiKey " + ADMIN).header("Content-Type", "application/json")
-                    .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString(json))
-                    .build();
-            return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** The native API with the admin key, for putting test data in as a client would. */
+    public NativeApi api() {
+        return new NativeApi(base(), ADMIN);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.coxswain.server.ui.browser;
 
+import dev.coxswain.server.ui.NativeApi;
+
 import dev.coxswain.server.ui.UiServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +30,7 @@ abstract class BrowserTestCase {
     static void startServerAndBrowser() {
         BrowserSupport.requireChromium(); // before the server: a skipped class starts nothing
         srv = new UiServer(dir, Clock.systemUTC());
-        api = new NativeApi(srv.base(), UiServer.ADMIN);
+        api = srv.api();
         browser = BrowserSupport.launch(srv.base());
     }
 

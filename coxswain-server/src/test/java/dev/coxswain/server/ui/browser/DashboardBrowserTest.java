@@ -1,5 +1,7 @@
 package dev.coxswain.server.ui.browser;
 
+import dev.coxswain.server.ui.NativeApi;
+
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 

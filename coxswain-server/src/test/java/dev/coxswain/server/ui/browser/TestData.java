@@ -1,5 +1,7 @@
 package dev.coxswain.server.ui.browser;
 
+import dev.coxswain.server.ui.NativeApi;
+
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.coxswain.server.ui.browser;
+package dev.coxswain.server.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
@@ -10,39 +10,39 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The native API with the admin key: how the browser tests put data in the store (tasks,
+ * The native API with the admin key: how the dashboard's tests put data in the store (tasks,
  * schedules) the way a client would, and read what the dashboard's actions did.
  */
-final class NativeApi {
+public final class NativeApi {
     private final String base;
     private final String key;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    NativeApi(String base, String key) {
+    public NativeApi(String base, String key) {
         this.base = base;
         this.key = key;
     }
 
     /** POSTs JSON and returns {@code data} of a 2xx answer; fails on anything else. */
-    JsonNode post(String path, String json) {
+    public JsonNode post(String path, String json) {
         return data("POST", path, json);
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return data("GET", path, null);
     }
 
     /** A shell task; returns its id ("task-N"). */
-    String task(String name, String command) {
+    public String task(String name, String command) {
         return post("/api/tasks", "{\"name\":" + quote(name) + ",\"command\":" + quote(command) + ",\"max_retries\":0}")
                 .path("id").asText();
     }
 
-    String status(String taskId) {
+    public String status(String taskId) {
         return get("/api/tasks/" + taskId).path("status").asText();
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         try {
             return Json.MAPPER.writeValueAsString(s);
         } catch (IOException e) {
