@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.store.Database;
+import dev.coxswain.core.store.Lifecycle;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,7 +70,11 @@ public final class TaskHistory {
     }
 
     private static List<Attempt> attempts(Connection c, long taskId, Instant createdAt) throws SQLException {
-        List<Attempt> out = new ArrayList<>();
+        // The row stands for the first start and the completion where it derived them (Lifecycle):
+        // the first comes before every stored event of the task, the second after them.
+        Lifecycle.Row row = Lifecycle.read(c, taskId);
+        List<Lifecycle.DerivedEvent> events = new ArrayList<>();
+        if (row != null && row.startEvent() != null) events.add(row.startEvent());
         try (PreparedStatement ps = c.prepareStatement("SELECT ts, type, worker_id, data FROM events"
                 + " WHERE task_id = ? AND ts >= ? AND type IN ('task.started', 'task.completed', 'task.retrying',"
                 + " 'task.failed', 'task.cancelled') ORDER BY id LIMIT ?")) {
@@ -77,32 +82,35 @@ public final class TaskHistory {
             ps.setLong(2, createdAt == null ? 0 : createdAt.toEpochMilli());
             ps.setInt(3, MAX_EVENTS);
             try (ResultSet rs = ps.executeQuery()) {
-                Open open = null;
-                while (rs.next()) {
-                    Instant ts = Instant.ofEpochMilli(rs.getLong(1));
-                    String type = rs.getString(2);
-                    String worker = rs.getString(3);
-                    String error = error(rs.getString(4));
-                    if (type.equals("task.started")) {
-                        // A start while one is open: the earlier attempt was handed back to the queue
-                        // (shutdown, a poll that ended first), which records no event of its own.
-                        if (open != null) out.add(open.end(null, "interrupted", null));
-                        open = new Open(out.size() + 1, worker, ts);
-                        continue;
-                    }
-                    if (open == null) continue; // a manual retry, or a dependency failed it before any attempt
-                    String outcome = switch (type) {
-                        case "task.completed" -> "completed";
-                        case "task.retrying" -> "retrying";
-                        case "task.failed" -> "failed";
-                        default -> "cancelled";
-                    };
-                    out.add(open.end(ts, outcome, error));
-                    open = null;
-                }
-                if (open != null) out.add(open.end(null, "running", null));
+                while (rs.next()) events.add(new Lifecycle.DerivedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
+        if (row != null && row.completedEvent() != null) events.add(row.completedEvent());
+        List<Attempt> out = new ArrayList<>();
+        Open open = null;
+        for (Lifecycle.DerivedEvent e : events) {
+            Instant ts = Instant.ofEpochMilli(e.ts());
+            String type = e.type();
+            String worker = e.workerId();
+            String error = error(e.data());
+            if (type.equals("task.started")) {
+                // A start while one is open: the earlier attempt was handed back to the queue
+                // (shutdown, a poll that ended first), which records no event of its own.
+                if (open != null) out.add(open.end(null, "interrupted", null));
+                open = new Open(out.size() + 1, worker, ts);
+                continue;
+            }
+            if (open == null) continue; // a manual retry, or a dependency failed it before any attempt
+            String outcome = switch (type) {
+                case "task.completed" -> "completed";
+                case "task.retrying" -> "retrying";
+                case "task.failed" -> "failed";
+                default -> "cancelled";
+            };
+            out.add(open.end(ts, outcome, error));
+            open = null;
+        }
+        if (open != null) out.add(open.end(null, "running", null));
         return out;
     }
 

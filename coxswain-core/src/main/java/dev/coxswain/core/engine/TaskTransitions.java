@@ -8,6 +8,7 @@ import dev.coxswain.core.domain.Task;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.store.EventStore;
 import dev.coxswain.core.store.EventStore.Event;
+import dev.coxswain.core.store.Lifecycle;
 import dev.coxswain.core.store.LogStore;
 import dev.coxswain.core.store.LogStore.Line;
 import dev.coxswain.core.store.TaskStore;
@@ -57,53 +58,51 @@ public final class TaskTransitions {
     }
 
     /**
-     * Inserts a new task with its creation records: the {@code task.created} event and the first
-     * log line (the insert starts log_count at 1 for it). On PostgreSQL all three are one
-     * statement; the event's webhook deliveries are queued either way.
+     * Inserts a new task. Its creation records, the {@code task.created} event and the first log
+     * line, are derived from its row ({@link Lifecycle}); the event's webhook deliveries are queued
+     * here, in the same transaction.
      *
      * @return the new task's id
      */
     public long insertCreated(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now,
                               Instant slotAt) throws SQLException {
-        var records = new TaskStore.CreationRecords("task.created", Json.object().put("status", status.wire()).toString(),
-                LogLevel.INFO, "Task created (" + status.wire() + ")");
-        if (tasks.writesCreationRecords()) {
-            long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt, records);
-            events.fanOut(tx, List.of(createdEvent(records, id, now)));
-            return id;
-        }
         long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt);
-        events.append(tx, List.of(createdEvent(records, id, now)));
-        logs.append(tx, List.of(new Line(id, now.toEpochMilli(), records.level(), records.message())));
+        events.fanOut(tx, List.of(new Event(now.toEpochMilli(), Lifecycle.CREATED_EVENT, id, null,
+                Lifecycle.statusData(status.wire()))));
         return id;
     }
 
-    private static Event createdEvent(TaskStore.CreationRecords r, long taskId, Instant now) {
-        return new Event(now.toEpochMilli(), r.eventType(), taskId, null, r.eventData());
-    }
-
     /** The start records, as the claim statement writes them where the dialect can (one text for both paths). */
-    private static final TaskStore.StartRecords START = new TaskStore.StartRecords("task.started",
-            Json.object().put("status", TaskStatus.RUNNING.wire()).toString(), LogLevel.INFO,
+    private static final TaskStore.StartRecords START = new TaskStore.StartRecords(Lifecycle.STARTED_EVENT,
+            Lifecycle.statusData(TaskStatus.RUNNING.wire()), LogLevel.INFO,
             "Task started execution (attempt ", " on ", ")");
 
     /**
      * Claims up to {@code limit} queued tasks for the worker and records their start (the
-     * {@code task.started} event and log line); on PostgreSQL the claim and the records are one
+     * {@code task.started} event and log line), unless the claim derived it from the row (a
+     * first attempt, see {@link Lifecycle}); on PostgreSQL the claim and the records are one
      * statement. The event's webhook deliveries are queued either way.
      */
     public List<Task> claimAndStart(Tx tx, String workerId, Collection<String> types, int limit, Instant now,
                                     Instant leaseUntil) throws SQLException {
         if (!tasks.writesStartRecords()) {
-            List<Task> got = tasks.claim(tx, workerId, types, limit, now, leaseUntil);
-            started(tx, got, now);
-            return got;
+            TaskStore.Claimed got = tasks.claimAll(tx, workerId, types, limit, now, leaseUntil, null);
+            List<Task> stored = got.tasks().stream().filter(t -> !got.derivedStarts().contains(t.id())).toList();
+            started(tx, stored, now);
+            fanOutStarts(tx, got.tasks().stream().filter(t -> got.derivedStarts().contains(t.id())).toList(), now);
+            return got.tasks();
         }
-        List<Task> got = tasks.claim(tx, workerId, types, limit, now, leaseUntil, START);
-        List<Event> ev = new ArrayList<>(got.size());
-        for (Task t : got) ev.add(startEvent(t, now));
-        events.fanOut(tx, ev);
+        List<Task> got = tasks.claimAll(tx, workerId, types, limit, now, leaseUntil, START).tasks();
+        fanOutStarts(tx, got, now);
         return got;
+    }
+
+    /** Queues the webhook deliveries of start events that no statement here writes as rows. */
+    private void fanOutStarts(Tx tx, List<Task> claimed, Instant now) throws SQLException {
+        if (claimed.isEmpty()) return;
+        List<Event> ev = new ArrayList<>(claimed.size());
+        for (Task t : claimed) ev.add(startEvent(t, now));
+        events.fanOut(tx, ev);
     }
 
     /**
@@ -193,28 +192,24 @@ public final class TaskTransitions {
         }
         boolean[] applied = tasks.completeAll(tx, successes);
         List<Long> done = new ArrayList<>();
-        // completeAll already counted each success's own line, so these are kept apart from the
-        // lines still to be counted (by where they come from: a task may print the same words).
-        List<Line> completedLines = new ArrayList<>();
+        // The completed rows stand for their completion line and event (Lifecycle): only the
+        // event's webhook deliveries are queued.
+        List<Event> completedEvents = new ArrayList<>();
         for (int i = 0; i < successes.size(); i++) {
             if (!applied[i]) continue;
             Completion c = successes.get(i);
             done.add(c.taskId());
             perWorker.computeIfAbsent(c.workerId(), k -> new int[2])[0]++;
-            ev.add(event(c.finishedAt(), "task.completed", c.taskId(), c.workerId(), TaskStatus.COMPLETED, null));
-            completedLines.add(new Line(c.taskId(), c.finishedAt().toEpochMilli(), LogLevel.INFO, "Task completed successfully"
-                    + exit(c.result().exitCode()) + " in " + seconds(c.startedAt(), c.finishedAt())));
+            completedEvents.add(event(c.finishedAt(), Lifecycle.COMPLETED_EVENT, c.taskId(), c.workerId(),
+                    TaskStatus.COMPLETED, null));
         }
         if (!done.isEmpty()) endings.ended(tx, done);
         for (long id : tasks.withDependents(tx.connection(), done)) tasks.dependencyCompleted(tx, id, batch.get(0).finishedAt());
         for (var e : perWorker.entrySet()) workers.addOutcomes(tx, e.getKey(), e.getValue()[0], e.getValue()[1]);
         events.append(tx, ev);
+        events.fanOut(tx, completedEvents);
         // Holds the buffered output of attempts, whose tasks may have been deleted meanwhile.
-        // Each completion line follows its task's output, as before.
-        List<Line> all = new ArrayList<>(lines.size() + completedLines.size());
-        all.addAll(lines);
-        all.addAll(completedLines);
-        logs.appendBuffered(tx, all);
+        logs.appendBuffered(tx, lines);
         bumpLogCounts(tx, lines);
     }
 
@@ -358,15 +353,7 @@ public final class TaskTransitions {
         return m;
     }
 
-    private static String exit(Integer code) {
-        return code == null ? "" : " (exit code " + code + ")";
-    }
-
-    private static String seconds(Instant from, Instant to) {
-        return from == null ? "?" : seconds(Duration.between(from, to));
-    }
-
     private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toMillis() / 1000.0);
+        return Lifecycle.seconds(d.toMillis());
     }
 }

@@ -74,24 +74,42 @@ public final class LogStore {
         return live;
     }
 
+    /**
+     * A page of the task's log: the lines its row stands for ({@link Lifecycle}: the creation and
+     * first start lines before every stored line, the completion line after them) and the stored
+     * lines in the order they were written. The row is read first, so a completion committing
+     * meanwhile shows its output before its completion line, never the line without the output.
+     */
     public Page<TaskLog> list(Connection c, long taskId, LogLevel level, int offset, int limit) throws SQLException {
+        Lifecycle.Row row = Lifecycle.read(c, taskId);
+        List<TaskLog> head = row == null ? List.of() : row.head(level);
+        List<TaskLog> tail = row == null ? List.of() : row.tail(level);
         String where = " WHERE task_id = ?" + (level != null ? " AND level = ?" : "");
         Object[] args = level != null ? new Object[]{taskId, level.wire()} : new Object[]{taskId};
-        long total = Sql.count(c, "SELECT COUNT(*) FROM task_logs" + where, args);
+        long stored = Sql.count(c, "SELECT COUNT(*) FROM task_logs" + where, args);
         List<TaskLog> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT ts, level, message FROM task_logs" + where
-                + " ORDER BY id LIMIT ? OFFSET ?")) {
-            int i = 1;
-            for (Object a : args) ps.setObject(i++, a);
-            ps.setInt(i++, limit);
-            ps.setInt(i, offset);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new TaskLog(java.time.Instant.ofEpochMilli(rs.getLong(1)),
-                            LogLevel.fromWire(rs.getString(2)), rs.getString(3)));
+        for (int i = offset; i < head.size() && out.size() < limit; i++) out.add(head.get(i));
+        long storedOffset = Math.max(0, (long) offset - head.size());
+        int storedLimit = limit - out.size();
+        if (storedLimit > 0 && storedOffset < stored) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT ts, level, message FROM task_logs" + where
+                    + " ORDER BY id LIMIT ? OFFSET ?")) {
+                int i = 1;
+                for (Object a : args) ps.setObject(i++, a);
+                ps.setInt(i++, storedLimit);
+                ps.setLong(i, storedOffset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TaskLog(java.time.Instant.ofEpochMilli(rs.getLong(1)),
+                                LogLevel.fromWire(rs.getString(2)), rs.getString(3)));
+                    }
                 }
             }
         }
-        return new Page<>(out, total);
+        long tailFrom = head.size() + stored;
+        for (int i = 0; i < tail.size() && out.size() < limit; i++) {
+            if (tailFrom + i >= offset) out.add(tail.get(i));
+        }
+        return new Page<>(out, head.size() + stored + tail.size());
     }
 }

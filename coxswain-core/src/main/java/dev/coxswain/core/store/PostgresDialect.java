@@ -35,7 +35,7 @@ public final class PostgresDialect implements SqlDialect {
     @Override
     public String claimSql(int typeCount, String returning) {
         return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
-                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1,"
+                + " lease_until = ?, " + Lifecycle.CLAIM_SETS + ", attempt = attempt + 1, log_count = log_count + 1,"
                 + " progress = NULL, progress_message = NULL" // a new attempt has reported no progress yet
                 + " WHERE id = ANY (ARRAY(SELECT id FROM tasks WHERE status = 'queued' AND routed IS NULL AND type IN ("
                 + SqliteDialect.placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?"
@@ -106,15 +106,6 @@ public final class PostgresDialect implements SqlDialect {
         return "23505".equals(e.getSQLState());
     }
 
-    /** One round trip instead of three for every task created (data-modifying CTEs). */
-    @Override
-    public String insertTaskWithCreation(String insertReturningId) {
-        return "WITH t AS (" + insertReturningId + "),"
-                + " e AS (INSERT INTO events (ts, type, task_id, worker_id, data) SELECT ?, ?, id, NULL, ? FROM t),"
-                + " l AS (INSERT INTO task_logs (task_id, ts, level, message) SELECT id, ?, ?, ? FROM t)"
-                + " SELECT id FROM t";
-    }
-
     /**
      * A lateral join: the correlated form's generic plan, once made while {@code tasks} was small,
      * hash-joined a sequential scan of the whole table on every claim; a lateral subquery with
@@ -129,13 +120,17 @@ public final class PostgresDialect implements SqlDialect {
                 + " WHERE d.worker_id = ? AND d.present = 1 AND d.busy_task IS NULL ORDER BY q.priority DESC, q.id LIMIT ?";
     }
 
+    /** The claimed rows whose start the claim did not derive (see {@link Lifecycle#startDerived}). */
+    private static final String STORED_START = " WHERE NOT (c.attempt = 1 AND c.lifecycle & " + Lifecycle.STARTED + " <> 0)";
+
     /** One round trip instead of three for every claim (data-modifying CTEs). */
     @Override
     public String claimWithStart(String claimSql) {
         return "WITH c AS (" + claimSql + "),"
-                + " e AS (INSERT INTO events (ts, type, task_id, worker_id, data) SELECT ?, ?, id, worker_id, ? FROM c),"
+                + " e AS (INSERT INTO events (ts, type, task_id, worker_id, data) SELECT ?, ?, id, worker_id, ? FROM c"
+                + STORED_START + "),"
                 + " l AS (INSERT INTO task_logs (task_id, ts, level, message)"
-                + " SELECT id, ?, ?, ? || attempt || ? || worker_id || ? FROM c)"
+                + " SELECT id, ?, ?, ? || attempt || ? || worker_id || ? FROM c" + STORED_START + ")"
                 + " SELECT * FROM c";
     }
 

@@ -14,7 +14,8 @@ public interface SqlDialect {
     /**
      * The batch claim: moves up to {@code ?} queued tasks of the given types to running in one
      * statement and returns them. Parameters, in order: worker_id, started_at, updated_at,
-     * lease_until, each of the {@code typeCount} types, limit.
+     * lease_until, then the derived start's time and worker ({@link Lifecycle#CLAIM_SETS}), each of
+     * the {@code typeCount} types, limit.
      */
     String claimSql(int typeCount, String returningColumns);
 
@@ -88,19 +89,9 @@ public interface SqlDialect {
     boolean isUniqueViolation(SQLException e);
 
     /**
-     * Wraps a task's {@code INSERT … RETURNING id} into one statement that also writes its creation
-     * records, the {@code task.created} event and the first log line, and returns the id. Six
-     * parameters follow the insert's own: event ts, event type, event data, log ts, log level, log
-     * message. Null when the database needs separate statements (SQLite, where statements cost no
-     * round trip anyway).
-     */
-    default String insertTaskWithCreation(String insertReturningId) {
-        return null;
-    }
-
-    /**
      * Wraps the batch claim ({@link #claimSql}) into one statement that also writes, for each
-     * claimed task, its {@code task.started} event and log line, and returns the claimed rows.
+     * claimed task whose start it does not derive, its {@code task.started} event and log line,
+     * and returns the claimed rows (whose columns must include {@code lifecycle}).
      * Seven parameters follow the claim's own: event ts, event type, event data, log ts, log
      * level, and the log message's text before the attempt number and between it and the worker
      * id, then after it. Null when the database needs separate statements.

@@ -26,7 +26,7 @@ public final class SqliteDialect implements SqlDialect {
     @Override
     public String claimSql(int typeCount, String returning) {
         return "UPDATE tasks SET status = 'running', worker_id = ?, started_at = ?, updated_at = ?,"
-                + " lease_until = ?, attempt = attempt + 1, log_count = log_count + 1,"
+                + " lease_until = ?, " + Lifecycle.CLAIM_SETS + ", attempt = attempt + 1, log_count = log_count + 1,"
                 + " progress = NULL, progress_message = NULL" // a new attempt has reported no progress yet
                 + " WHERE id IN (SELECT id FROM tasks INDEXED BY ix_tasks_queue WHERE status = 'queued' AND routed IS NULL AND type IN ("
                 + placeholders(typeCount) + ") ORDER BY priority DESC, id LIMIT ?)"

@@ -31,10 +31,13 @@ public final class TaskStore {
             + " created_at, updated_at, started_at, completed_at, retry_count, max_retries, backoff, attempt,"
             + " timeout_seconds, tags, worker_id, lease_until, result, error, exit_code, checkpoint_enabled,"
             + " checkpoint_data, log_count, origin_kind, origin_id, error_code, progress, progress_message";
+    /** Every new task's creation line and event are derived from its row ({@link Lifecycle#CREATED}). */
     private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
             + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
-            + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, device, owner, owner_limit, log_count)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+            + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, device, owner, owner_limit, log_count,"
+            + " lifecycle, created_status)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, " + Lifecycle.CREATED + ", ?)"
+            + " RETURNING id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /** {@code tasks.routed}: requirements restrict the worker (routed queue). */
     static final int ROUTED = 1;
@@ -43,7 +46,6 @@ public final class TaskStore {
 
     private final SqlDialect dialect;
     private final SealedEnv env;
-    private final boolean writesCreationRecords;
     private final boolean writesStartRecords;
 
     public TaskStore(SqlDialect dialect) {
@@ -54,7 +56,6 @@ public final class TaskStore {
     public TaskStore(SqlDialect dialect, Sealer sealer) {
         this.dialect = dialect;
         this.env = new SealedEnv(sealer);
-        this.writesCreationRecords = dialect.insertTaskWithCreation(INSERT) != null;
         this.writesStartRecords = dialect.claimWithStart(dialect.claimSql(1, COLUMNS)) != null;
     }
 
@@ -65,34 +66,17 @@ public final class TaskStore {
         return insert(tx, t, status, runAt, depsPending, now, null);
     }
 
-    /** @param slotAt the schedule slot this task is the run of, or null */
+    /**
+     * Inserts the task with its dependency and tag rows; its creation line and event are derived
+     * from the row ({@link Lifecycle}), so the caller only queues the event's webhook deliveries.
+     *
+     * @param slotAt the schedule slot this task is the run of, or null
+     */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt)
             throws SQLException {
-        return insert(tx, t, status, runAt, depsPending, now, slotAt, null);
-    }
-
-    /** Whether {@link #insert} with creation records writes them itself (see {@link SqlDialect#insertTaskWithCreation}). */
-    public boolean writesCreationRecords() {
-        return writesCreationRecords;
-    }
-
-    /**
-     * What an insert records for the new task, when the dialect writes it in the same statement:
-     * the event and the first log line, both stamped with the task's creation time.
-     */
-    public record CreationRecords(String eventType, String eventData, LogLevel level, String message) {
-    }
-
-    /**
-     * Inserts the task with its dependency and tag rows and, with {@code created} (only when
-     * {@link #writesCreationRecords}), its creation records in the same statement.
-     */
-    public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt,
-                       CreationRecords created) throws SQLException {
         Connection c = tx.connection();
-        String withRecords = created == null ? null : dialect.insertTaskWithCreation(INSERT);
         long id;
-        try (PreparedStatement ps = c.prepareStatement(withRecords != null ? withRecords : INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, t.type());
             ps.setString(2, t.name());
             ps.setString(3, t.description());
@@ -121,14 +105,7 @@ public final class TaskStore {
             ps.setString(21, device);
             ps.setString(22, t.owner());
             Sql.setInt(ps, 23, t.ownerLimit());
-            if (withRecords != null) {
-                ps.setLong(24, now.toEpochMilli());
-                ps.setString(25, created.eventType());
-                ps.setString(26, created.eventData());
-                ps.setLong(27, now.toEpochMilli());
-                ps.setString(28, created.level().wire());
-                ps.setString(29, created.message());
-            }
+            ps.setString(24, status.wire());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
@@ -204,7 +181,7 @@ public final class TaskStore {
     /** Claims up to {@code limit} queued tasks of the given types for one worker, highest priority then oldest first. */
     public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil)
             throws SQLException {
-        return claim(tx, workerId, types, limit, now, leaseUntil, null);
+        return claimAll(tx, workerId, types, limit, now, leaseUntil, null).tasks();
     }
 
     /**
@@ -221,14 +198,23 @@ public final class TaskStore {
     }
 
     /**
-     * Claims up to {@code limit} queued tasks of these types for the worker; with {@code start}
-     * (only when {@link #writesStartRecords}) also writes their start records in the same statement.
+     * What a claim took: the tasks, in claim order, and those whose start it derived instead of
+     * storing (see {@link Lifecycle#STARTED}); only the others need start records written.
      */
-    public List<Task> claim(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil,
+    public record Claimed(List<Task> tasks, java.util.Set<Long> derivedStarts) {
+    }
+
+    /**
+     * Claims up to {@code limit} queued tasks of these types for the worker; with {@code start}
+     * (only when {@link #writesStartRecords}) also writes, in the same statement, the start records
+     * of the tasks whose start it does not derive.
+     */
+    public Claimed claimAll(Tx tx, String workerId, Collection<String> types, int limit, Instant now, Instant leaseUntil,
                             StartRecords start) throws SQLException {
         List<Task> out = new ArrayList<>(limit);
+        java.util.Set<Long> derived = new java.util.HashSet<>();
         dialect.beforeClaim(tx.connection());
-        String claim = dialect.claimSql(types.size(), COLUMNS);
+        String claim = dialect.claimSql(types.size(), COLUMNS + ", lifecycle");
         String sql = start == null ? claim : dialect.claimWithStart(claim);
         try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
             int i = 1;
@@ -236,6 +222,8 @@ public final class TaskStore {
             ps.setLong(i++, now.toEpochMilli());
             ps.setLong(i++, now.toEpochMilli());
             ps.setLong(i++, leaseUntil.toEpochMilli());
+            ps.setLong(i++, now.toEpochMilli()); // first_started_at, when the start is derived
+            ps.setString(i++, workerId); // first_worker, likewise
             for (String t : types) ps.setString(i++, t);
             ps.setInt(i++, limit);
             if (start != null) {
@@ -249,13 +237,17 @@ public final class TaskStore {
                 ps.setString(i, start.after());
             }
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(map(rs));
+                while (rs.next()) {
+                    Task t = map(rs);
+                    out.add(t);
+                    if (Lifecycle.startDerived(rs.getInt(C_LIFECYCLE), t.attempt())) derived.add(t.id());
+                }
             }
         }
         dialect.afterClaim(tx.connection());
         // RETURNING gives no order guarantee; hand them out in queue order.
         out.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority()) : Long.compare(a.id(), b.id()));
-        return out;
+        return new Claimed(out, derived);
     }
 
     /**
@@ -266,12 +258,14 @@ public final class TaskStore {
      * ~450 tasks/s). V6 does the same for {@code status} by dropping its statistics.
      */
     static final String COMPLETE = "UPDATE tasks SET status = 'completed', completed_at = ?, updated_at = ?,"
-            + " lease_until = NULL, result = ?, exit_code = ?, error = NULL, error_code = NULL, log_count = log_count + 1"
+            + " lease_until = NULL, result = ?, exit_code = ?, error = NULL, error_code = NULL, log_count = log_count + 1,"
+            + " lifecycle = lifecycle | " + Lifecycle.COMPLETED + ", run_ms = ?"
             + " WHERE id = ? AND status = 'running' AND attempt = ? AND coalesce(worker_id, '') = ?";
 
     /**
      * Marks successful attempts completed, each guarded by "still running this attempt on the
-     * reporting worker", and counts the completion's lifecycle log line.
+     * reporting worker", and counts the completion's lifecycle log line, which (with its event)
+     * the row then stands for ({@link Lifecycle#COMPLETED}).
      *
      * @return for each completion, whether it applied
      */
@@ -284,9 +278,11 @@ public final class TaskStore {
                 ps.setLong(2, c.finishedAt().toEpochMilli());
                 ps.setString(3, c.result().result());
                 Sql.setInt(ps, 4, c.result().exitCode());
-                ps.setLong(5, c.taskId());
-                ps.setInt(6, c.attempt());
-                ps.setString(7, c.workerId());
+                if (c.startedAt() == null) ps.setNull(5, java.sql.Types.BIGINT);
+                else ps.setLong(5, java.time.Duration.between(c.startedAt(), c.finishedAt()).toMillis());
+                ps.setLong(6, c.taskId());
+                ps.setInt(7, c.attempt());
+                ps.setString(8, c.workerId());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -773,6 +769,8 @@ public final class TaskStore {
             C_CHECKPOINT_DATA = column("checkpoint_data"), C_LOG_COUNT = column("log_count"),
             C_ORIGIN_KIND = column("origin_kind"), C_ORIGIN_ID = column("origin_id"), C_ERROR_CODE = column("error_code"),
             C_PROGRESS = column("progress"), C_PROGRESS_MESSAGE = column("progress_message");
+    /** {@code lifecycle}, which a claim returns after {@link #COLUMNS}. */
+    private static final int C_LIFECYCLE = COLUMNS.split(",").length + 1;
 
     private static List<String> readTags(String json) {
         try {

@@ -58,8 +58,10 @@ class PostgresClaimPlanTest {
                     ps.setLong(2, 0);
                     ps.setLong(3, 0);
                     ps.setLong(4, 0);
-                    ps.setString(5, "noop");
-                    ps.setInt(6, 64);
+                    ps.setLong(5, 0);
+                    ps.setString(6, "w");
+                    ps.setString(7, "noop");
+                    ps.setInt(8, 64);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) rows.add(rs.getString(1));
                     }

@@ -58,6 +58,8 @@ class SqliteClaimTest {
                     ps.setLong(i++, 0);
                     ps.setLong(i++, 0);
                     ps.setLong(i++, 0);
+                    ps.setLong(i++, 0);
+                    ps.setString(i++, "w");
                     ps.setString(i++, "noop");
                     ps.setString(i++, "shell");
                     ps.setInt(i, 64);
