@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coxswain.core.Json;
 import dev.coxswain.core.domain.TaskStatus;
 import dev.coxswain.core.store.Database;
-import dev.coxswain.core.store.Lifecycle;
+import dev.coxswain.core.store.EventStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +23,9 @@ import java.util.List;
 public final class TaskHistory {
     /** More attempts than any retry policy allows (max_retries is at most 100), with room for hand-backs. */
     static final int MAX_EVENTS = 1000;
+    /** The events that open and close attempts. */
+    private static final List<String> ATTEMPT_EVENTS = List.of("task.started", "task.completed", "task.retrying",
+            "task.failed", "task.cancelled");
     /** Dependents shown; a fan-in of thousands would not be readable as a graph anyway. */
     public static final int MAX_NEIGHBOURS = 200;
 
@@ -70,25 +73,11 @@ public final class TaskHistory {
     }
 
     private static List<Attempt> attempts(Connection c, long taskId, Instant createdAt) throws SQLException {
-        // The row stands for the first start and the completion where it derived them (Lifecycle):
-        // the first comes before every stored event of the task, the second after them.
-        Lifecycle.Row row = Lifecycle.read(c, taskId);
-        List<Lifecycle.DerivedEvent> events = new ArrayList<>();
-        if (row != null && row.startEvent() != null) events.add(row.startEvent());
-        try (PreparedStatement ps = c.prepareStatement("SELECT ts, type, worker_id, data FROM events"
-                + " WHERE task_id = ? AND ts >= ? AND type IN ('task.started', 'task.completed', 'task.retrying',"
-                + " 'task.failed', 'task.cancelled') ORDER BY id LIMIT ?")) {
-            ps.setLong(1, taskId);
-            ps.setLong(2, createdAt == null ? 0 : createdAt.toEpochMilli());
-            ps.setInt(3, MAX_EVENTS);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) events.add(new Lifecycle.DerivedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-            }
-        }
-        if (row != null && row.completedEvent() != null) events.add(row.completedEvent());
+        List<EventStore.TaskEvent> events = EventStore.history(c, taskId, createdAt == null ? 0 : createdAt.toEpochMilli(),
+                ATTEMPT_EVENTS, MAX_EVENTS);
         List<Attempt> out = new ArrayList<>();
         Open open = null;
-        for (Lifecycle.DerivedEvent e : events) {
+        for (EventStore.TaskEvent e : events) {
             Instant ts = Instant.ofEpochMilli(e.ts());
             String type = e.type();
             String worker = e.workerId();

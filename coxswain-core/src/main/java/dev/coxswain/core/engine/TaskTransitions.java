@@ -66,10 +66,19 @@ public final class TaskTransitions {
      */
     public long insertCreated(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now,
                               Instant slotAt) throws SQLException {
-        long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt);
-        events.fanOut(tx, List.of(new Event(now.toEpochMilli(), Lifecycle.CREATED_EVENT, id, null,
-                Lifecycle.statusData(status.wire()))));
-        return id;
+        return insertAllCreated(tx, List.of(new TaskStore.NewRow(t, status, runAt, depsPending, slotAt)), now)[0];
+    }
+
+    /** As {@link #insertCreated}, for many tasks in as few statements as they allow. @return ids in order */
+    public long[] insertAllCreated(Tx tx, List<TaskStore.NewRow> rows, Instant now) throws SQLException {
+        long[] ids = tasks.insertAll(tx, rows, now);
+        List<Event> ev = new ArrayList<>(rows.size());
+        for (int i = 0; i < ids.length; i++) {
+            ev.add(new Event(now.toEpochMilli(), Lifecycle.CREATED_EVENT, ids[i], null,
+                    Lifecycle.statusData(rows.get(i).status().wire())));
+        }
+        events.fanOut(tx, ev);
+        return ids;
     }
 
     /** The start records, as the claim statement writes them where the dialect can (one text for both paths). */

@@ -149,16 +149,16 @@ public final class TaskService {
         for (NewTask t : batch) validate(t);
         return db.write(tx -> {
             Instant now = clock.instant();
-            List<Long> ids = new ArrayList<>(batch.size());
+            List<TaskStore.NewRow> rows = new ArrayList<>(batch.size());
             boolean anyQueued = false;
             for (NewTask t : batch) {
                 int open = openDependencies(tx, t.dependencies(), null);
                 Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt();
                 TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
-                long id = transitions.insertCreated(tx, t, status, runAt, open, now, null);
+                rows.add(new TaskStore.NewRow(t, status, runAt, open, null));
                 anyQueued |= status == TaskStatus.QUEUED;
-                ids.add(id);
             }
+            List<Long> ids = java.util.Arrays.stream(transitions.insertAllCreated(tx, rows, now)).boxed().toList();
             tx.afterCommit(anyQueued ? queued::run : promote::raise);
             return ids;
         });

@@ -56,6 +56,42 @@ public final class EventStore {
         }
     }
 
+    /** One event of a task's history, stored or derived from its row. */
+    public record TaskEvent(long ts, String type, String workerId, String data) {
+    }
+
+    /**
+     * A task's event history, oldest first: the events its row stands for ({@link Lifecycle}) in
+     * their places, and the stored ones of these types (all when null) from {@code fromTs} on.
+     *
+     * @param limit at most this many stored events
+     */
+    public static java.util.List<TaskEvent> history(java.sql.Connection c, long taskId, long fromTs,
+                                                    java.util.Collection<String> types, int limit) throws SQLException {
+        Lifecycle.Row row = Lifecycle.read(c, taskId);
+        java.util.List<TaskEvent> out = new java.util.ArrayList<>();
+        if (row != null) {
+            for (TaskEvent e : java.util.Arrays.asList(row.createdEvent(), row.startEvent())) {
+                if (e != null && (types == null || types.contains(e.type()))) out.add(e);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT ts, type, worker_id, data FROM events WHERE task_id = ?"
+                + " AND ts >= ?" + (types == null ? "" : " AND type IN (" + Sql.placeholders(types.size()) + ")")
+                + " ORDER BY id LIMIT ?")) {
+            int i = 1;
+            ps.setLong(i++, taskId);
+            ps.setLong(i++, fromTs);
+            if (types != null) for (String t : types) ps.setString(i++, t);
+            ps.setInt(i, limit);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new TaskEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            }
+        }
+        TaskEvent done = row == null ? null : row.completedEvent();
+        if (done != null && (types == null || types.contains(done.type()))) out.add(done);
+        return out;
+    }
+
     public long count(java.sql.Connection c, String type) throws SQLException {
         return Sql.count(c, "SELECT COUNT(*) FROM events WHERE type = ?", type);
     }

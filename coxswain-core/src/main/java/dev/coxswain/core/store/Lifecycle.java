@@ -88,10 +88,6 @@ public final class Lifecycle {
         return Json.object().put("status", status).toString();
     }
 
-    /** One derived event, as the events table would have held it. */
-    public record DerivedEvent(long ts, String type, String workerId, String data) {
-    }
-
     /** What one task's row says about its derived records. */
     public record Row(int flags, long createdAt, String createdStatus, Long firstStartedAt, String firstWorker,
                       Long completedAt, Integer exitCode, Long runMillis, String workerId) {
@@ -115,16 +111,22 @@ public final class Lifecycle {
             return List.of(new TaskLog(Instant.ofEpochMilli(completedAt), LogLevel.INFO, completedMessage(exitCode, runMillis)));
         }
 
-        /** The derived start event, which comes before every stored event of the task, or null. */
-        public DerivedEvent startEvent() {
+        /** The derived creation event, which comes first, or null. */
+        public EventStore.TaskEvent createdEvent() {
+            if ((flags & CREATED) == 0) return null;
+            return new EventStore.TaskEvent(createdAt, CREATED_EVENT, null, statusData(createdStatus));
+        }
+
+        /** The derived start event, which comes before every stored event of the task but the creation, or null. */
+        public EventStore.TaskEvent startEvent() {
             if ((flags & STARTED) == 0 || firstStartedAt == null) return null;
-            return new DerivedEvent(firstStartedAt, STARTED_EVENT, firstWorker, statusData("running"));
+            return new EventStore.TaskEvent(firstStartedAt, STARTED_EVENT, firstWorker, statusData("running"));
         }
 
         /** The derived completion event, which comes after every stored event of the task, or null. */
-        public DerivedEvent completedEvent() {
+        public EventStore.TaskEvent completedEvent() {
             if ((flags & COMPLETED) == 0 || completedAt == null) return null;
-            return new DerivedEvent(completedAt, COMPLETED_EVENT, workerId, statusData("completed"));
+            return new EventStore.TaskEvent(completedAt, COMPLETED_EVENT, workerId, statusData("completed"));
         }
     }
 

@@ -89,6 +89,17 @@ public interface SqlDialect {
     boolean isUniqueViolation(SQLException e);
 
     /**
+     * Completes a batch of successful attempts in one statement, or null where one statement per
+     * attempt costs no round trip (SQLite). Parameters: arrays of task ids, attempts, workers
+     * ({@code ''} for none), finish times, results, exit codes and run times; it returns
+     * {@code (id, attempt)} of each attempt it applied. The guard and the columns set are those of
+     * {@code TaskStore.COMPLETE}.
+     */
+    default String completeAllSql() {
+        return null;
+    }
+
+    /**
      * Wraps the batch claim ({@link #claimSql}) into one statement that also writes, for each
      * claimed task whose start it does not derive, its {@code task.started} event and log line,
      * and returns the claimed rows (whose columns must include {@code lifecycle}).

@@ -32,12 +32,12 @@ public final class TaskStore {
             + " timeout_seconds, tags, worker_id, lease_until, result, error, exit_code, checkpoint_enabled,"
             + " checkpoint_data, log_count, origin_kind, origin_id, error_code, progress, progress_message";
     /** Every new task's creation line and event are derived from its row ({@link Lifecycle#CREATED}). */
-    private static final String INSERT = "INSERT INTO tasks (type, name, description, payload, status, priority, run_at,"
-            + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
+    private static final String INSERT_INTO = "INSERT INTO tasks (type, name, description, payload, status, priority,"
+            + " run_at, scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
             + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, device, owner, owner_limit, log_count,"
-            + " lifecycle, created_status)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, " + Lifecycle.CREATED + ", ?)"
-            + " RETURNING id";
+            + " lifecycle, created_status) VALUES ";
+    private static final String INSERT_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, "
+            + Lifecycle.CREATED + ", ?)";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /** {@code tasks.routed}: requirements restrict the worker (routed queue). */
     static final int ROUTED = 1;
@@ -74,46 +74,116 @@ public final class TaskStore {
      */
     public long insert(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now, Instant slotAt)
             throws SQLException {
+        return insertAll(tx, List.of(new NewRow(t, status, runAt, depsPending, slotAt)), now)[0];
+    }
+
+    /** One task of {@link #insertAll}: what it is, the status it starts in, when it is due. */
+    public record NewRow(NewTask task, TaskStatus status, Instant runAt, int depsPending, Instant slotAt) {
+    }
+
+    /** Rows per multi-row INSERT: 24 parameters each stays far below either database's bound. */
+    private static final int INSERT_CHUNK = 256;
+
+    /**
+     * Inserts the tasks with their dependency and tag rows in as few statements as they allow:
+     * one multi-row INSERT per {@value #INSERT_CHUNK} tasks, one batch each for tags and
+     * dependencies. Each task's creation line and event are derived from its row
+     * ({@link Lifecycle}), so the caller only queues the event's webhook deliveries.
+     *
+     * @return the new ids, in the order of {@code rows}
+     */
+    public long[] insertAll(Tx tx, List<NewRow> rows, Instant now) throws SQLException {
         Connection c = tx.connection();
-        long id;
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, t.type());
-            ps.setString(2, t.name());
-            ps.setString(3, t.description());
-            ps.setString(4, Json.write(env.seal(t.payload())));
-            ps.setString(5, status.wire());
-            ps.setInt(6, t.priority());
-            ps.setLong(7, runAt.toEpochMilli());
-            Sql.setMillis(ps, 8, t.scheduledAt());
-            ps.setLong(9, now.toEpochMilli());
-            ps.setLong(10, now.toEpochMilli());
-            ps.setInt(11, t.maxRetries());
-            ps.setString(12, t.backoff());
-            ps.setInt(13, t.timeoutSeconds());
-            ps.setString(14, Json.write(t.tags()));
-            ps.setInt(15, depsPending);
-            ps.setBoolean(16, t.checkpointEnabled());
-            ps.setString(17, t.originKind());
-            ps.setString(18, t.originId());
-            Sql.setMillis(ps, 19, slotAt);
-            // A task whose payload names requirements is left to the workers that meet them (see
-            // routedCandidates); one that names a device waits in that device's queue (deviceHeads).
-            JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
-            String device = t.device();
-            Integer routed = device != null ? Integer.valueOf(ROUTED_DEVICE) : req != null && !req.isNull() ? Integer.valueOf(ROUTED) : null;
-            Sql.setInt(ps, 20, routed);
-            ps.setString(21, device);
-            ps.setString(22, t.owner());
-            Sql.setInt(ps, 23, t.ownerLimit());
-            ps.setString(24, status.wire());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
+        long[] ids = new long[rows.size()];
+        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
+            List<NewRow> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_CHUNK));
+            StringBuilder sql = new StringBuilder(INSERT_INTO);
+            for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append(INSERT_VALUES);
+            sql.append(" RETURNING id");
+            List<Long> got = new ArrayList<>(chunk.size());
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (NewRow r : chunk) p = bind(ps, p, r, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) got.add(rs.getLong(1));
+                }
+            }
+            // Both databases number the rows of one INSERT in the order of its VALUES, and
+            // RETURNING promises no order: the ids sorted are the rows' ids in order.
+            got.sort(null);
+            for (int i = 0; i < chunk.size(); i++) ids[from + i] = got.get(i);
+        }
+        List<Long> depTasks = new ArrayList<>();
+        List<Long> depOns = new ArrayList<>();
+        List<String> tagNames = new ArrayList<>();
+        List<Long> tagTasks = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            NewTask t = rows.get(i).task();
+            for (long d : t.dependencies()) {
+                depTasks.add(ids[i]);
+                depOns.add(d);
+            }
+            for (String tag : new java.util.LinkedHashSet<>(t.tags())) {
+                tagNames.add(tag);
+                tagTasks.add(ids[i]);
             }
         }
-        insertDeps(c, id, t.dependencies());
-        insertTags(c, id, t.tags());
-        return id;
+        if (!depTasks.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?)")) {
+                for (int i = 0; i < depTasks.size(); i++) {
+                    ps.setLong(1, depTasks.get(i));
+                    ps.setLong(2, depOns.get(i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!tagNames.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_tags (tag, task_id) VALUES (?, ?)")) {
+                for (int i = 0; i < tagNames.size(); i++) {
+                    ps.setString(1, tagNames.get(i));
+                    ps.setLong(2, tagTasks.get(i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return ids;
+    }
+
+    /** Binds one task's values of {@link #INSERT_VALUES} from parameter {@code p}; returns the next parameter. */
+    private int bind(PreparedStatement ps, int p, NewRow r, Instant now) throws SQLException {
+        NewTask t = r.task();
+        ps.setString(p++, t.type());
+        ps.setString(p++, t.name());
+        ps.setString(p++, t.description());
+        ps.setString(p++, Json.write(env.seal(t.payload())));
+        ps.setString(p++, r.status().wire());
+        ps.setInt(p++, t.priority());
+        ps.setLong(p++, r.runAt().toEpochMilli());
+        Sql.setMillis(ps, p++, t.scheduledAt());
+        ps.setLong(p++, now.toEpochMilli());
+        ps.setLong(p++, now.toEpochMilli());
+        ps.setInt(p++, t.maxRetries());
+        ps.setString(p++, t.backoff());
+        ps.setInt(p++, t.timeoutSeconds());
+        ps.setString(p++, Json.write(t.tags()));
+        ps.setInt(p++, r.depsPending());
+        ps.setBoolean(p++, t.checkpointEnabled());
+        ps.setString(p++, t.originKind());
+        ps.setString(p++, t.originId());
+        Sql.setMillis(ps, p++, r.slotAt());
+        // A task whose payload names requirements is left to the workers that meet them (see
+        // routedCandidates); one that names a device waits in that device's queue (deviceHeads).
+        JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
+        String device = t.device();
+        Integer routed = device != null ? Integer.valueOf(ROUTED_DEVICE) : req != null && !req.isNull() ? Integer.valueOf(ROUTED) : null;
+        Sql.setInt(ps, p++, routed);
+        ps.setString(p++, device);
+        ps.setString(p++, t.owner());
+        Sql.setInt(ps, p++, t.ownerLimit());
+        ps.setString(p++, r.status().wire()); // created_status
+        return p;
     }
 
     void insertDeps(Connection c, long id, Collection<Long> deps) throws SQLException {
@@ -272,6 +342,8 @@ public final class TaskStore {
     public boolean[] completeAll(Tx tx, List<dev.coxswain.core.exec.Completion> done) throws SQLException {
         boolean[] applied = new boolean[done.size()];
         if (done.isEmpty()) return applied;
+        String batched = dialect.completeAllSql();
+        if (batched != null && done.size() > 1) return completeInOne(tx, done, batched);
         try (PreparedStatement ps = tx.connection().prepareStatement(COMPLETE)) {
             for (var c : done) {
                 ps.setLong(1, c.finishedAt().toEpochMilli());
@@ -287,6 +359,50 @@ public final class TaskStore {
             }
             int[] counts = ps.executeBatch();
             for (int i = 0; i < counts.length; i++) applied[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
+        }
+        return applied;
+    }
+
+    /**
+     * {@link #completeAll} as one statement over arrays ({@link SqlDialect#completeAllSql}). An
+     * attempt listed twice is applied once, as by the statement-per-completion form, where the
+     * second found the task no longer running.
+     */
+    private boolean[] completeInOne(Tx tx, List<dev.coxswain.core.exec.Completion> done, String sql) throws SQLException {
+        boolean[] applied = new boolean[done.size()];
+        Map<String, Integer> first = new HashMap<>();
+        List<Integer> sent = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            if (first.putIfAbsent(done.get(i).taskId() + "/" + done.get(i).attempt(), i) == null) sent.add(i);
+        }
+        int n = sent.size();
+        Object[] ids = new Object[n], attempts = new Object[n], workers = new Object[n], at = new Object[n],
+                results = new Object[n], exits = new Object[n], runs = new Object[n];
+        for (int k = 0; k < n; k++) {
+            var c = done.get(sent.get(k));
+            ids[k] = c.taskId();
+            attempts[k] = c.attempt();
+            workers[k] = c.workerId() == null ? "" : c.workerId();
+            at[k] = c.finishedAt().toEpochMilli();
+            results[k] = c.result().result();
+            exits[k] = c.result().exitCode();
+            runs[k] = c.startedAt() == null ? null : java.time.Duration.between(c.startedAt(), c.finishedAt()).toMillis();
+        }
+        Connection conn = tx.connection();
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setArray(1, conn.createArrayOf("bigint", ids));
+            ps.setArray(2, conn.createArrayOf("integer", attempts));
+            ps.setArray(3, conn.createArrayOf("text", workers));
+            ps.setArray(4, conn.createArrayOf("bigint", at));
+            ps.setArray(5, conn.createArrayOf("text", results));
+            ps.setArray(6, conn.createArrayOf("integer", exits));
+            ps.setArray(7, conn.createArrayOf("bigint", runs));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Integer i = first.get(rs.getLong(1) + "/" + rs.getInt(2));
+                    if (i != null) applied[i] = true;
+                }
+            }
         }
         return applied;
     }

@@ -170,8 +170,15 @@ public final class RemoteHarness implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(20)).until(() -> task(id), p::test);
     }
 
-    /** Rows of the events table of this type (and task, when given), oldest first: {task_id, worker_id, data}. */
+    /**
+     * Events of this type, oldest first: {task_id, worker_id, data}. With a task, its history
+     * (stored and derived from its row, see store.Lifecycle); without, the stored rows.
+     */
     public List<String[]> events(String type, Long taskId) {
+        if (taskId != null) {
+            return db.read(c -> dev.coxswain.core.store.EventStore.history(c, taskId, 0, List.of(type), 10_000).stream()
+                    .map(e -> new String[]{String.valueOf(taskId), e.workerId(), e.data()}).toList());
+        }
         return db.read(c -> {
             List<String[]> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT task_id, worker_id, data FROM events WHERE type = ?"

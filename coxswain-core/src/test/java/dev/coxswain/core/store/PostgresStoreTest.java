@@ -58,10 +58,29 @@ class PostgresStoreTest extends StoreContract {
             for (int n = 1; sql.contains("?"); n++) sql = sql.replaceFirst("\\?", "\\$" + n);
             st.execute("PREPARE complete AS " + sql);
             StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE complete(1, 1, 'r', 0, 42, 1, 'worker-a')")) {
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE complete(1, 1, 'r', 0, 5, 42, 1, 'worker-a')")) {
                 while (rs.next()) plan.append(rs.getString(1)).append('\n');
             }
             assertThat(plan.toString()).contains("tasks_pkey").doesNotContain("ix_tasks_status_created", "ix_tasks_worker");
+        }
+    }
+
+    /** The batched completion (one statement over arrays) probes the primary key for each element. */
+    @Test
+    void completingABatchInOneStatementProbesThePrimaryKey() throws Exception {
+        for (int i = 0; i < 2_000; i++) queued("shell", 5, T0);
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement()) {
+            st.execute("ANALYZE tasks");
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            String sql = new PostgresDialect().completeAllSql();
+            for (int n = 1; sql.contains("?::"); n++) sql = sql.replaceFirst("\\?::", "\\$" + n + "::");
+            st.execute("PREPARE complete_all AS " + sql);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE complete_all(ARRAY[1, 2], ARRAY[1, 1], ARRAY['w', 'w'],"
+                    + " ARRAY[1, 1], ARRAY['r', 'r'], ARRAY[0, 0], ARRAY[5, 5])")) {
+                while (rs.next()) plan.append(rs.getString(1)).append('\n');
+            }
+            assertThat(plan.toString()).contains("tasks_pkey").doesNotContain("Seq Scan on tasks", "ix_tasks_status_created");
         }
     }
 }

@@ -1041,31 +1041,37 @@ abstract class StoreContract {
             return null;
         });
 
+        // The creation line is derived from the task's row (Lifecycle) and comes first.
+        String created = "Task created (queued)";
         Page<TaskLog> all = db.read(c -> logs.list(c, id, null, 0, 100));
-        assertThat(all.total()).isEqualTo(25);
-        assertThat(all.items()).extracting(TaskLog::message)
+        assertThat(all.total()).isEqualTo(26);
+        assertThat(all.items().getFirst()).isEqualTo(new TaskLog(T0, LogLevel.INFO, created));
+        assertThat(all.items().subList(1, 26)).extracting(TaskLog::message)
                 .containsExactlyElementsOf(lines.stream().map(Line::message).toList());
-        assertThat(all.items().get(4)).isEqualTo(new TaskLog(T0.plusSeconds(1), LogLevel.ERROR, "line 4 ✓ \"quoted\""));
+        assertThat(all.items().get(5)).isEqualTo(new TaskLog(T0.plusSeconds(1), LogLevel.ERROR, "line 4 ✓ \"quoted\""));
 
-        Page<TaskLog> page = db.read(c -> logs.list(c, id, null, 10, 5));
-        assertThat(page.total()).isEqualTo(25);
+        Page<TaskLog> page = db.read(c -> logs.list(c, id, null, 11, 5));
+        assertThat(page.total()).isEqualTo(26);
         assertThat(page.items()).extracting(TaskLog::message)
                 .containsExactly("line 10 ✓ \"quoted\"", "line 11 ✓ \"quoted\"", "line 12 ✓ \"quoted\"",
                         "line 13 ✓ \"quoted\"", "line 14 ✓ \"quoted\"");
+        Page<TaskLog> across = db.read(c -> logs.list(c, id, null, 0, 2));
+        assertThat(across.items()).extracting(TaskLog::message).containsExactly(created, "line 0 ✓ \"quoted\"");
 
         Page<TaskLog> infos = db.read(c -> logs.list(c, id, LogLevel.INFO, 0, 100));
-        assertThat(infos.total()).isEqualTo(10);
+        assertThat(infos.total()).isEqualTo(11);
         assertThat(infos.items()).extracting(TaskLog::level).containsOnly(LogLevel.INFO);
-        Page<TaskLog> infoPage = db.read(c -> logs.list(c, id, LogLevel.INFO, 2, 3));
-        assertThat(infoPage.total()).isEqualTo(10);
+        Page<TaskLog> infoPage = db.read(c -> logs.list(c, id, LogLevel.INFO, 3, 3));
+        assertThat(infoPage.total()).isEqualTo(11);
         assertThat(infoPage.items()).extracting(TaskLog::message)
                 .containsExactly("line 5 ✓ \"quoted\"", "line 8 ✓ \"quoted\"", "line 10 ✓ \"quoted\"");
+        assertThat(db.read(c -> logs.list(c, id, LogLevel.ERROR, 0, 100)).total()).isEqualTo(5);
 
-        Page<TaskLog> past = db.read(c -> logs.list(c, id, null, 25, 10));
+        Page<TaskLog> past = db.read(c -> logs.list(c, id, null, 26, 10));
         assertThat(past.items()).isEmpty();
-        assertThat(past.total()).isEqualTo(25);
+        assertThat(past.total()).isEqualTo(26);
         assertThat(db.read(c -> logs.list(c, other, null, 0, 10)).items()).extracting(TaskLog::message)
-                .containsExactly("other task");
+                .containsExactly(created, "other task");
         assertThat(db.read(c -> logs.list(c, 404_404, null, 0, 10)).total()).isZero();
     }
 
