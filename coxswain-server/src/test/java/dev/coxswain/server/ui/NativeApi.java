@@ -42,6 +42,10 @@ public final class NativeApi {
         return get("/api/tasks/" + taskId).path("status").asText();
     }
 
+    private JsonNode data(String method, String path, String json) {
+        return envelope(method, path, json).path("data");
+    }
+
     public static String quote(String s) {
         try {
             return Json.MAPPER.writeValueAsString(s);
@@ -50,7 +54,8 @@ public final class NativeApi {
         }
     }
 
-    private JsonNode data(String method, String path, String json) {
+    /** The whole answer ({@code data} and {@code meta}) of a 2xx; fails on anything else. */
+    public JsonNode envelope(String method, String path, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "ApiKey " + key)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
@@ -58,7 +63,7 @@ public final class NativeApi {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-            return Json.MAPPER.readTree(r.body()).path("data");
+            return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
