@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coxswain.core.Json;
 import dev.coxswain.core.testing.MutableClock;
 import dev.coxswain.core.webhook.Receiver;
 import dev.coxswain.core.webhook.WebhookSettings;
+import dev.coxswain.server.SecurityConfig;
 import dev.coxswain.server.ServerConfig;
 import dev.coxswain.server.ui.NativeApi;
 import dev.coxswain.server.ui.UiClient;
 import dev.coxswain.server.ui.UiServer;
+import dev.coxswain.server.worker.ConformanceServer;
+import dev.coxswain.server.worker.ConformanceWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,8 +74,10 @@ abstract class LifecycleParity {
             throw new UncheckedIOException(e);
         }
         clock = new MutableClock(T0);
+        SecurityConfig d = SecurityConfig.defaults();
         config = new ServerConfig(0, "127.0.0.1", dir.resolve("data"), dbUrl, null, null, UiServer.ADMIN, 2, Duration.ZERO,
-                ZoneOffset.UTC, 1 << 20, 1000, false, WORKER, Duration.ofSeconds(30)).withWebhooks(HOOKS);
+                ZoneOffset.UTC, 1 << 20, 1000, false, WORKER, Duration.ofSeconds(30)).withWebhooks(HOOKS)
+                .withSecurity(new SecurityConfig(d.jwt(), ConformanceServer.WORKER_TOKEN, d.perMinute(), d.anonymousPerMinute()));
         open();
     }
 
@@ -371,14 +378,67 @@ abstract class LifecycleParity {
     }
 
     /**
-     * (j) Released at shutdown: the server stops while the attempt runs, the attempt goes back to
+     * (j) A remote worker over {@code /_worker}: a task with requirements (claimed by id) reports
+     * progress, is handed back by its worker (shutting down), is polled again and succeeds; a plain
+     * skill task fails with a permanent error, so its retries are not used.
+     */
+    @Test
+    @Order(10)
+    void remoteWorkerProgressHandBackAndResults() {
+        Run r = new Run("remote-worker", 10);
+        ConformanceWorker w = ConformanceServer.around(srv.server, clock).worker("remote-parity");
+        assertThat(w.register(SKILL).status()).isEqualTo(200);
+        String a = r.create("{\"name\":\"parity remote\",\"type\":\"" + SKILL + "\",\"params\":{\"n\":1},"
+                + "\"requirements\":{\"worker_type\":\"conformance-worker\"},\"max_retries\":1}");
+        JsonNode first = polled(r, w);
+        clock.advance(Duration.ofSeconds(1));
+        ObjectNode half = Json.object().put("progress", 0.5).put("message", "half way");
+        assertThat(w.event(w.eventBody("progress", first.path("task_id").asText(), a, half)).status()).isEqualTo(200);
+        awaitTask(a, "at half way", n -> n.path("progress").path("value").asDouble() == 0.5);
+        r.snapshot(a, "running, half way");
+        clock.advance(Duration.ofSeconds(1));
+        reported(r, w, ConformanceWorker.success(first, null).put("status", "released"));
+        clock.advance(Duration.ofSeconds(1));
+        JsonNode second = polled(r, w);
+        clock.advance(Duration.ofSeconds(1));
+        reported(r, w, ConformanceWorker.success(second, Json.object().put("answer", 42)));
+        awaitStatus(a, "completed");
+        String b = r.create("{\"name\":\"parity remote doomed\",\"type\":\"" + SKILL + "\",\"max_retries\":2}");
+        JsonNode third = polled(r, w);
+        clock.advance(Duration.ofSeconds(1));
+        reported(r, w, ConformanceWorker.failure(third, "PERMANENT_ERROR", "cannot be done"));
+        awaitStatus(b, "failed");
+        r.capture(a, b);
+        r.finish();
+    }
+
+    static final String SKILL = "parity_skill";
+
+    /** A poll that hands over a task; the payload goes in the transcript. */
+    static JsonNode polled(Run r, ConformanceWorker w) {
+        ConformanceServer.Resp p = w.poll(SKILL);
+        assertThat(p.status()).as("%s", p).isEqualTo(200);
+        r.t.section("GET /_worker/workers/" + w.id + "/tasks/next (" + SKILL + ")");
+        r.t.json(p.json());
+        return p.json();
+    }
+
+    /** A result the worker reports, with the server's answer. */
+    static void reported(Run r, ConformanceWorker w, ObjectNode body) {
+        ConformanceServer.Resp p = w.result(body);
+        r.t.section("POST /_worker/tasks/result " + body.path("status").asText("success") + " -> " + p.status());
+        r.t.json(p.json());
+    }
+
+    /**
+     * (k) Released at shutdown: the server stops while the attempt runs, the attempt goes back to
      * the queue (not a retry), and the restarted server runs it to completion. Last: it restarts
      * the server.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void releasedAtShutdownThenCompletedAfterRestart() {
-        Run r = new Run("released-at-shutdown", 10);
+        Run r = new Run("released-at-shutdown", 11);
         Path marker = mark("released");
         String a = r.create("{\"name\":\"parity interrupted\",\"command\":" + sh("if [ -e '" + marker + "' ]; then echo resumed; else touch '"
                 + marker + "'; echo 'first run'; sleep 30; fi") + ",\"max_retries\":0}");

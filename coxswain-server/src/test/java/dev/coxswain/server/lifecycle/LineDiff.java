@@ -32,14 +32,14 @@ final class LineDiff {
                 rows.add(String.format("%5d %5d   %s", i + 1, j + 1, expected.get(i)));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                kinds.add('+');
-                rows.add(String.format("%5s %5d + %s", "", j + 1, actual.get(j)));
-                j++;
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 kinds.add('-');
                 rows.add(String.format("%5d %5s - %s", i + 1, "", expected.get(i)));
                 i++;
+            } else {
+                kinds.add('+');
+                rows.add(String.format("%5s %5d + %s", "", j + 1, actual.get(j)));
+                j++;
             }
         }
         StringBuilder out = new StringBuilder();

@@ -29,10 +29,10 @@ import static org.awaitility.Awaitility.await;
  * conformance tests: raw HTTP to any path with any headers and bytes, plus the few native-API
  * calls the tests use to create, read and cancel tasks (with the admin key).
  */
-final class ConformanceServer implements AutoCloseable {
+public final class ConformanceServer implements AutoCloseable {
     static final String ADMIN_KEY = "cox_worker_conformance_admin_0123456789";
     /** The shared worker token (the master token every test worker signs with). */
-    static final String WORKER_TOKEN = "shared-worker-token-conformance-0123";
+    public static final String WORKER_TOKEN = "shared-worker-token-conformance-0123";
     static final ObjectMapper JSON = new ObjectMapper();
 
     final CoxswainServer server;
@@ -61,6 +61,14 @@ final class ConformanceServer implements AutoCloseable {
         return new ConformanceServer(CoxswainServer.start(cfg, clock), clock);
     }
 
+    /**
+     * Speaks to a server another test started (its config must carry {@link #WORKER_TOKEN}); closing
+     * the result closes that server.
+     */
+    public static ConformanceServer around(CoxswainServer server, Clock clock) {
+        return new ConformanceServer(server, clock);
+    }
+
     static ConformanceServer start(Path dir) {
         return start(dir, null, WorkerProtocolConfig.defaults(), Clock.systemUTC());
     }
@@ -70,14 +78,14 @@ final class ConformanceServer implements AutoCloseable {
         server.close();
     }
 
-    ConformanceWorker worker(String id) {
+    public ConformanceWorker worker(String id) {
         return new ConformanceWorker(this, id, WORKER_TOKEN);
     }
 
     // ---- raw HTTP ---------------------------------------------------------------------------
 
     /** A response, its body parsed when it is JSON. */
-    record Resp(String request, int status, HttpHeaders headers, String body, JsonNode json, long millis) {
+    public record Resp(String request, int status, HttpHeaders headers, String body, JsonNode json, long millis) {
         String header(String name) {
             return headers.firstValue(name).orElse(null);
         }

@@ -25,9 +25,9 @@ import static dev.coxswain.server.worker.ConformanceServer.JSON;
  * bodies with an integer {@code timestamp} and signed with the master token
  * ({@code security: {signature, signer_id}}).
  */
-final class ConformanceWorker {
+public final class ConformanceWorker {
     final ConformanceServer srv;
-    final String id;
+    public final String id;
     /** What goes in {@code X-Worker-Token} (the master token, or an access token after an exchange). */
     String token;
     /** The token bodies are signed with. */
@@ -105,7 +105,7 @@ final class ConformanceWorker {
         return "hash-" + String.join("-", skills);
     }
 
-    Resp register(String... skills) {
+    public Resp register(String... skills) {
         return register(registration(skills));
     }
 
@@ -132,18 +132,18 @@ final class ConformanceWorker {
         return send("GET", "/_worker/workers/" + id + "/tasks/next" + q, (byte[]) null);
     }
 
-    Resp poll(String available) {
+    public Resp poll(String available) {
         return poll("5.0", available);
     }
 
-    static ObjectNode success(JsonNode task, JsonNode data) {
+    public static ObjectNode success(JsonNode task, JsonNode data) {
         ObjectNode b = JSON.createObjectNode().put("job_id", task.get("job_id").asText()).put("task_id", task.get("task_id").asText());
         b.set("data", data == null ? JSON.createObjectNode() : data);
         b.putObject("costs").put("execution_time_seconds", 0.0015);
         return b;
     }
 
-    static ObjectNode failure(JsonNode task, String code, String message) {
+    public static ObjectNode failure(JsonNode task, String code, String message) {
         ObjectNode b = JSON.createObjectNode().put("job_id", task.get("job_id").asText()).put("task_id", task.get("task_id").asText())
                 .put("status", "failure");
         b.putObject("data");
@@ -151,13 +151,13 @@ final class ConformanceWorker {
         return b;
     }
 
-    Resp result(ObjectNode body) {
+    public Resp result(ObjectNode body) {
         body.put("origin_worker_id", id);
         return send("POST", "/_worker/tasks/result", signed(body, false));
     }
 
     /** An event body (unsigned) for the wire task {@code taskId}. */
-    ObjectNode eventBody(String type, String taskId, String jobId, ObjectNode payload) {
+    public ObjectNode eventBody(String type, String taskId, String jobId, ObjectNode payload) {
         ObjectNode b = JSON.createObjectNode().put("event_id", UUID.randomUUID().toString()).put("worker_id", id)
                 .put("origin_worker_id", id).put("event_type", type);
         b.set("payload", payload);
@@ -168,7 +168,7 @@ final class ConformanceWorker {
         return b;
     }
 
-    Resp event(ObjectNode body) {
+    public Resp event(ObjectNode body) {
         return send("POST", "/_worker/events", signed(body, true));
     }
 
