@@ -81,12 +81,16 @@ public final class TaskStore {
     public record NewRow(NewTask task, TaskStatus status, Instant runAt, int depsPending, Instant slotAt) {
     }
 
-    /** Rows per multi-row INSERT: 24 parameters each stays far below either database's bound. */
-    private static final int INSERT_CHUNK = 256;
+    /**
+     * Rows per multi-row INSERT, largest first: a batch is cut into these sizes only, so the few
+     * statements stay compiled in SQLite's writer cache (one per batch length would push the hot
+     * ones out). 24 parameters a row stays far below either database's bound.
+     */
+    private static final int[] INSERT_CHUNKS = {256, 64, 16, 4, 1};
 
     /**
      * Inserts the tasks with their dependency and tag rows in as few statements as they allow:
-     * one multi-row INSERT per {@value #INSERT_CHUNK} tasks, one batch each for tags and
+     * multi-row INSERTs of up to 256 tasks, one batch each for tags and
      * dependencies. Each task's creation line and event are derived from its row
      * ({@link Lifecycle}), so the caller only queues the event's webhook deliveries.
      *
@@ -95,8 +99,10 @@ public final class TaskStore {
     public long[] insertAll(Tx tx, List<NewRow> rows, Instant now) throws SQLException {
         Connection c = tx.connection();
         long[] ids = new long[rows.size()];
-        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
-            List<NewRow> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_CHUNK));
+        for (int from = 0, size; from < rows.size(); from += size) {
+            int left = rows.size() - from;
+            size = java.util.Arrays.stream(INSERT_CHUNKS).filter(n -> n <= left).findFirst().orElse(1);
+            List<NewRow> chunk = rows.subList(from, from + size);
             StringBuilder sql = new StringBuilder(INSERT_INTO);
             for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append(INSERT_VALUES);
             sql.append(" RETURNING id");
