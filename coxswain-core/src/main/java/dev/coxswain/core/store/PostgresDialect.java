@@ -90,6 +90,12 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String mean(long sum, long count) {
+        // AVG(bigint) divides its numeric sum by the count (numeric_div), to at least 16 significant digits.
+        return "CAST(" + sum + " AS NUMERIC) / " + count;
+    }
+
+    @Override
     public String forUpdate() {
         return " FOR UPDATE";
     }

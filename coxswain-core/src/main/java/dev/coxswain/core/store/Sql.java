@@ -41,6 +41,11 @@ public final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    public static Long longOrNull(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
     public static Double doubleOrNull(ResultSet rs, int col) throws SQLException {
         double v = rs.getDouble(col);
         return rs.wasNull() ? null : v;

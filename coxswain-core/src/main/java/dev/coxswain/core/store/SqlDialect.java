@@ -81,6 +81,13 @@ public interface SqlDialect {
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 
+    /**
+     * An expression for {@code sum / count} (two longs, written as literals) computed as this
+     * database's {@code AVG} over integers computes its result, so that a mean kept as a sum and
+     * a count reads back exactly as {@code AVG} over the rows would have.
+     */
+    String mean(long sum, long count);
+
     /** Takes a lock that serialises schema migrations across nodes, for this transaction. */
     void lockForMigration(Connection c) throws SQLException;
 
