@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -610,6 +611,12 @@ public final class TaskStore {
         }
     }
 
+    /**
+     * Rows of the sort index a page of one tag's tasks may walk, checking the tag on each, before
+     * the walk costs more than reading the tag's rows and sorting them (see {@link #list}).
+     */
+    static final long TAG_WALK = 50_000;
+
     public Page<Task> list(Connection c, TaskQuery q) throws SQLException {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -617,18 +624,34 @@ public final class TaskStore {
             where.append(" AND status IN (").append(Sql.placeholders(q.statuses().size())).append(')');
             for (TaskStatus s : q.statuses()) args.add(s.wire());
         }
+        // Counting a million rows is itself the cost of a page: without a tag or worker filter the
+        // total comes from the rollups (the same number, kept exact in every transaction); a tag
+        // alone is counted on its own rows of task_tags' primary key (tags are written and
+        // deleted with their task, so each row there has its task) without a lookup per task.
+        boolean tagAlone = q.tag() != null && q.statuses().isEmpty() && q.workerId() == null;
+        long total = -1;
+        if (q.tag() == null && q.workerId() == null) {
+            total = rollups.count(c, q.statuses());
+        } else if (tagAlone) {
+            total = Sql.count(c, "SELECT COUNT(*) FROM task_tags WHERE tag = ?", q.tag());
+        }
         if (q.tag() != null) {
-            where.append(" AND id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
+            // A common tag's page is found sooner by walking the sort order's index and checking
+            // the tag on each row (a tag on one task in ten: 200 rows for a first page) than by
+            // reading every task of the tag and sorting them (100,000 on a million tasks, 190 ms
+            // on SQLite); a rare tag's the other way round. The walk is taken when it is expected
+            // to read at most TAG_WALK rows.
+            boolean walk = tagAlone && total > 0 && indexed(q.sort())
+                    && (q.offset() + (long) q.limit()) * rollups.count(c, Set.of()) <= TAG_WALK * total;
+            where.append(walk ? " AND EXISTS (SELECT 1 FROM task_tags x WHERE x.tag = ? AND x.task_id = tasks.id)"
+                    : " AND id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
             args.add(q.tag());
         }
         if (q.workerId() != null) {
             where.append(" AND worker_id = ?");
             args.add(q.workerId());
         }
-        // Counting a million rows is itself the cost of a page: without a tag or worker filter the
-        // total comes from the rollups (the same number, kept exact in every transaction).
-        long total = q.tag() == null && q.workerId() == null ? rollups.count(c, q.statuses())
-                : Sql.count(c, "SELECT COUNT(*) FROM tasks" + where, args.toArray());
+        if (total < 0) total = Sql.count(c, "SELECT COUNT(*) FROM tasks" + where, args.toArray());
         String dir = q.ascending() ? " ASC" : " DESC";
         // NULLs sort as "not yet" on both databases, and id breaks ties so pages never overlap.
         String order = " ORDER BY " + (nullable(q.sort().column()) ? "(" + q.sort().column() + " IS NULL)"
@@ -648,6 +671,14 @@ public final class TaskStore {
         Map<Long, List<Long>> deps = dependencies(c, items.stream().map(Task::id).toList());
         items.replaceAll(t -> t.withDependencies(deps.getOrDefault(t.id(), List.of())));
         return new Page<>(items, total);
+    }
+
+    /** Whether an index gives the tasks in this sort's order (id breaking ties): created_at, priority, id. */
+    private static boolean indexed(dev.coxswain.core.domain.TaskSort sort) {
+        return switch (sort) {
+            case CREATED_AT, PRIORITY, ID -> true;
+            default -> false;
+        };
     }
 
     private static boolean nullable(String column) {

@@ -254,6 +254,20 @@ abstract class TaskRollupsContract {
                     tasks.list(c, new TaskQuery(Set.of(TaskStatus.QUEUED, TaskStatus.FAILED), null, null, TaskSort.ID, false, 0, 5)).total());
             assertThat(total).isEqualTo(new Page(count(c, "SELECT COUNT(*) FROM tasks"),
                     count(c, "SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'failed')")));
+            assertThat(tasks.list(c, new TaskQuery(Set.of(), "fifth", null, TaskSort.CREATED_AT, false, 0, 5)).total())
+                    .isEqualTo(count(c, "SELECT COUNT(*) FROM tasks WHERE id IN (SELECT task_id FROM task_tags WHERE tag = 'fifth')"))
+                    .isPositive();
+            // A common tag's page walks the sort index (created_at, priority, id); other sorts read the tag's rows and sort them.
+            for (TaskSort sort : List.of(TaskSort.CREATED_AT, TaskSort.PRIORITY, TaskSort.ID, TaskSort.NAME)) {
+                for (boolean asc : List.of(false, true)) {
+                    List<Long> got = tasks.list(c, new TaskQuery(Set.of(), "fifth", null, sort, asc, 7, 9)).items().stream()
+                            .map(Task::id).toList();
+                    String dir = asc ? " ASC" : " DESC";
+                    List<Long> want = ids(c, "SELECT id FROM tasks WHERE id IN (SELECT task_id FROM task_tags WHERE tag = 'fifth')"
+                            + " ORDER BY " + sort.column() + dir + ", id" + dir + " LIMIT 9 OFFSET 7");
+                    assertThat(got).as("%s %s", sort, dir).hasSize(9).isEqualTo(want);
+                }
+            }
             return null;
         });
     }
@@ -406,6 +420,9 @@ abstract class TaskRollupsContract {
                 }
                 ps.executeBatch();
             }
+            try (Statement s = tx.connection().createStatement()) {
+                s.execute("INSERT INTO task_tags (tag, task_id) SELECT 'fifth', id FROM tasks WHERE id % 5 = 0");
+            }
             return null;
         });
     }
@@ -441,6 +458,14 @@ abstract class TaskRollupsContract {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
+    }
+
+    private static List<Long> ids(Connection c, String sql) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getLong(1));
+        }
+        return out;
     }
 
     private long count(String sql) {
