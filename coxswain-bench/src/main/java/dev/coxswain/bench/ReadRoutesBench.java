@@ -151,7 +151,7 @@ public final class ReadRoutesBench {
                 Route.nativeApi("/api/system/metrics?period=week"),
                 Route.nativeApi("/api/system/metrics?period=month"),
                 Route.nativeApi("/api/schedules"),
-                Route.nativeApi("/api/schedules/" + scheduleId + "/runs"),
+                Route.nativeApi("/api/schedules/sch-" + scheduleId + "/runs"),
                 Route.nativeApi("/api/jobs"),
                 Route.nativeApi("/api/devices"),
                 Route.nativeApi("/api/webhooks"),
