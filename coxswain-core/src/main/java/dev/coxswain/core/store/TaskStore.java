@@ -644,7 +644,7 @@ public final class TaskStore {
             // 20,000 rows, 25 ms, against 1,000 rows read and sorted, 5 ms). The walk is expected
             // to read (offset + limit) × tasks / tagged rows; it is taken when that is at most
             // TAG_WALK_RATIO times the tagged rows.
-            boolean walk = tagAlone && total > 0 && indexed(q.sort())
+            boolean walk = dialect.choosesTagPlans() || tagAlone && total > 0 && indexed(q.sort())
                     && (q.offset() + (long) q.limit()) * rollups.count(c, Set.of()) <= TAG_WALK_RATIO * total * total;
             where.append(walk ? " AND EXISTS (SELECT 1 FROM task_tags x WHERE x.tag = ? AND x.task_id = tasks.id)"
                     : " AND id IN (SELECT task_id FROM task_tags WHERE tag = ?)");
