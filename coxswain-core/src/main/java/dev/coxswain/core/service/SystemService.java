@@ -99,10 +99,13 @@ public final class SystemService {
         for (int i = n - 1; i >= -1; i--) starts.add(minus(last, period, i));
         Map<String, List<Point>> series = new LinkedHashMap<>();
         for (String name : names) series.put(name, new ArrayList<>(n));
+        Instant[] bounds = new Instant[n + 1];
+        for (int i = 0; i <= n; i++) bounds[i] = starts.get(i).toInstant();
         db.read(c -> {
+            List<double[]> stats = tasks.bucketStats(c, bounds); // every bucket in one read of the rollups
             for (int i = 0; i < n; i++) {
-                Instant from = starts.get(i).toInstant(), to = starts.get(i + 1).toInstant();
-                double[] s = tasks.bucketStats(c, from, to);
+                Instant from = bounds[i];
+                double[] s = stats.get(i);
                 double finished = s[0] + s[1];
                 for (String name : names) {
                     double v = switch (name) {

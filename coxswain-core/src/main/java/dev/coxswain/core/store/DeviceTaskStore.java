@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ public final class DeviceTaskStore {
     // The statements, package-private so a test can ask each database for their plans.
     static final String OPEN_DEVICES = "SELECT DISTINCT device FROM tasks WHERE owner = ? AND routed = 2"
             + " AND status IN ('pending', 'queued', 'running')";
-    static final String STATS = "SELECT status, COUNT(*) FROM tasks WHERE origin_kind = ? GROUP BY status";
     static final String RETRYABLE = "SELECT id FROM tasks WHERE origin_kind = ?"
             + " AND status IN ('failed', 'cancelled') AND retry_count < ? ORDER BY id";
 
@@ -47,9 +45,15 @@ public final class DeviceTaskStore {
     }
 
     private final SqlDialect dialect;
+    private final TaskRollups rollups;
 
     public DeviceTaskStore(SqlDialect dialect) {
+        this(dialect, new TaskRollups(dialect));
+    }
+
+    public DeviceTaskStore(SqlDialect dialect, TaskRollups rollups) {
         this.dialect = dialect;
+        this.rollups = rollups;
     }
 
     /**
@@ -74,7 +78,11 @@ public final class DeviceTaskStore {
     public Page<Task> list(Connection c, Filter f, long offset, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         String where = where(f, args);
-        long total = Sql.count(c, countSql(where), args.toArray());
+        // Filtered by status alone (or not at all), the number is the rollups' (device tasks by status).
+        long total = f.source() == null && f.serial() == null && f.type() == null
+                ? countByStatus(c).entrySet().stream().filter(e -> f.statuses().isEmpty() || f.statuses().contains(e.getKey()))
+                        .mapToLong(Map.Entry::getValue).sum()
+                : Sql.count(c, countSql(where), args.toArray());
         List<Task> items = new ArrayList<>();
         if (total > offset) {
             try (PreparedStatement ps = c.prepareStatement(listSql(where))) {
@@ -89,16 +97,9 @@ public final class DeviceTaskStore {
         return new Page<>(items, total);
     }
 
-    /** Device tasks by native status. */
+    /** Device tasks by native status (statuses with none are absent), from the rollups. */
     public Map<TaskStatus, Long> countByStatus(Connection c) throws SQLException {
-        Map<TaskStatus, Long> out = new EnumMap<>(TaskStatus.class);
-        try (PreparedStatement ps = c.prepareStatement(STATS)) {
-            ps.setString(1, ORIGIN);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(TaskStatus.fromWire(rs.getString(1)), rs.getLong(2));
-            }
-        }
-        return out;
+        return rollups.countByStatus(c, ORIGIN);
     }
 
     /**

@@ -91,7 +91,8 @@ public final class GroupCommitter implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.queue = new LinkedBlockingQueue<>(QUEUED_BATCHES * maxBatch);
         for (int i = 0; i < writers; i++) {
-            threads.add(Thread.ofPlatform().daemon().name(name + "-writer-" + i).start(this::loop));
+            int writer = i;
+            threads.add(Thread.ofPlatform().daemon().name(name + "-writer-" + i).start(() -> loop(writer)));
         }
     }
 
@@ -125,7 +126,7 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private void loop() {
+    private void loop(int writer) {
         Connection c = null;
         List<Op<?>> batch = new ArrayList<>(maxBatch);
         try {
@@ -146,7 +147,7 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 for (int i = 1; i < stops; i++) queue.put(POISON);
                 boolean stop = stops > 0;
-                if (!batch.isEmpty()) c = commitBatch(c, batch);
+                if (!batch.isEmpty()) c = commitBatch(c, batch, writer);
                 if (stop) return;
             }
         } catch (InterruptedException e) {
@@ -199,7 +200,7 @@ public final class GroupCommitter implements AutoCloseable {
      *
      * @return the connection to use next (a fresh one if this one broke)
      */
-    private Connection commitBatch(Connection c, List<Op<?>> batch) {
+    private Connection commitBatch(Connection c, List<Op<?>> batch, int writer) {
         int lost = 0;
         for (int attempt = 0; ; attempt++) {
             if (c == null && (c = openOrFail(batch)) == null) return null;
@@ -213,6 +214,7 @@ public final class GroupCommitter implements AutoCloseable {
                 if (gone != null) throw gone;
                 cause = causeIn(batch, transientFailure);
                 if (cause == null) {
+                    writeBeforeCommit(c, batch, txs, writer);
                     committing = true;
                     c.commit();
                     answer(batch, txs);
@@ -334,6 +336,25 @@ public final class GroupCommitter implements AutoCloseable {
                 if (alone) c.rollback();
             }
         }
+    }
+
+    /**
+     * The before-commit writes of the ops that applied, merged by key and written once each. A
+     * failure here is a failure of the commit: nothing of the batch is durable (the caller rolls
+     * back, and runs the batch again when the failure is transient).
+     */
+    private static void writeBeforeCommit(Connection c, List<Op<?>> batch, List<Tx> txs, int writer) throws SQLException {
+        Map<Object, Tx.BeforeCommit> merged = null;
+        for (int i = 0; i < txs.size(); i++) {
+            if (batch.get(i).error != null) continue;
+            for (var e : txs.get(i).beforeCommitWrites().entrySet()) {
+                if (merged == null) merged = new java.util.LinkedHashMap<>();
+                Tx.BeforeCommit first = merged.putIfAbsent(e.getKey(), e.getValue());
+                if (first != null) first.absorb(e.getValue());
+            }
+        }
+        if (merged == null) return;
+        for (Tx.BeforeCommit w : merged.values()) w.write(c, writer);
     }
 
     /** Answers every op of a committed batch and runs the after-commit actions. */

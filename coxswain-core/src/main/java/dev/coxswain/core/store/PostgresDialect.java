@@ -89,6 +89,22 @@ public final class PostgresDialect implements SqlDialect {
         }
     }
 
+    /**
+     * At a million tasks, the list of a tag on one task in a thousand took 25 ms written with
+     * {@code EXISTS} and 56 ms (p95 325 ms) with {@code id IN (…)}, for which PostgreSQL's plans
+     * were worse; a tag on one task in ten took 10 ms either way.
+     */
+    @Override
+    public boolean choosesTagPlans() {
+        return true;
+    }
+
+    @Override
+    public String mean(long sum, long count) {
+        // AVG(bigint) divides its numeric sum by the count (numeric_div), to at least 16 significant digits.
+        return "CAST(" + sum + " AS NUMERIC) / " + count;
+    }
+
     @Override
     public String forUpdate() {
         return " FOR UPDATE";

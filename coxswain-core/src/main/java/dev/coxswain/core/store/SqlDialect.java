@@ -82,6 +82,23 @@ public interface SqlDialect {
     /** Appends the row lock a transaction takes on rows it reads to decide (no-op on SQLite). */
     String forUpdate();
 
+    /**
+     * Whether the database chooses by itself, from its statistics, between walking a list's sort
+     * index checking a tag on each row and reading the tag's rows and sorting them, given the
+     * tag as an {@code EXISTS}. Otherwise (SQLite keeps no statistics) {@code TaskStore.list}
+     * chooses from the tag's count, and writes the other choice as {@code id IN (…)}.
+     */
+    default boolean choosesTagPlans() {
+        return false;
+    }
+
+    /**
+     * An expression for {@code sum / count} (two longs, written as literals) computed as this
+     * database's {@code AVG} over integers computes its result, so that a mean kept as a sum and
+     * a count reads back exactly as {@code AVG} over the rows would have.
+     */
+    String mean(long sum, long count);
+
     /** Takes a lock that serialises schema migrations across nodes, for this transaction. */
     void lockForMigration(Connection c) throws SQLException;
 

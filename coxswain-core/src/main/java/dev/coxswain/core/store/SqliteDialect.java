@@ -51,6 +51,12 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String mean(long sum, long count) {
+        // avg() over integers returns their exact sum as a double divided by the count.
+        return "CAST(" + sum + " AS REAL) / " + count;
+    }
+
+    @Override
     public String forUpdate() {
         return "";
     }

@@ -16,6 +16,7 @@ import dev.coxswain.core.runtime.EngineObserver;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.webhook.WebhookSettings;
 import dev.coxswain.core.testing.MutableClock;
+import dev.coxswain.core.testing.RollupCheck;
 import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,10 +153,15 @@ final class EngineHarness implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(20)).until(() -> task(id), p::test);
     }
 
+    /**
+     * Stops the engines, then checks that the rollups the store kept through everything the test
+     * did equal the tasks it left (every engine test is also a test of TaskRollups).
+     */
     @Override
     public void close() {
         try {
             for (Engine e : engines) e.shutdown(Duration.ZERO);
+            RollupCheck.assertEqualToTheTasks(db);
         } finally {
             try {
                 db.close();

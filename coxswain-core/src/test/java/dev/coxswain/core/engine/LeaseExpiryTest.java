@@ -236,15 +236,14 @@ class LeaseExpiryTest extends EngineTestBase {
         h.block.awaitStarted(t.id());
         // What the reaper of another node does when this worker's lease looks expired: the attempt
         // counts as failed and the task waits for its retry (far in the future here).
-        h.db.write(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET status = 'pending',"
-                    + " worker_id = NULL, lease_until = NULL, run_at = ?, retry_count = 1 WHERE id = ?")) {
-                ps.setLong(1, h.now().plusSeconds(3_600).toEpochMilli());
-                ps.setLong(2, t.id());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        // Through the store, which keeps the rollups of what it writes.
+        java.util.Map<String, Object> sets = new java.util.LinkedHashMap<>();
+        sets.put("status", TaskStatus.PENDING);
+        sets.put("worker_id", null);
+        sets.put("lease_until", null);
+        sets.put("run_at", h.now().plusSeconds(3_600));
+        sets.put("retry_count", 1);
+        h.db.write(tx -> new dev.coxswain.core.store.TaskStore(h.db.dialect()).update(tx, t.id(), sets, TaskStatus.RUNNING));
         await("the heartbeat stops the stale attempt").atMost(EngineHarness.WAIT)
                 .until(() -> h.block.run(t.id()).stoppedFor != null);
         assertThat(h.block.run(t.id()).stoppedFor).isEqualTo(dev.coxswain.core.exec.StopReason.SUPERSEDED);

@@ -116,8 +116,7 @@ class DeviceTaskStorePlanTest {
     }
 
     @Test
-    void statsRetryableAndFindUseAnIndex() {
-        indexed(plan(DeviceTaskStore.STATS, DeviceTaskStore.ORIGIN));
+    void retryableAndFindUseAnIndex() {
         indexed(plan(DeviceTaskStore.RETRYABLE, DeviceTaskStore.ORIGIN, 3));
         indexed(plan(DeviceTaskStore.findSql(3), 1L, 2L, 3L, DeviceTaskStore.ORIGIN));
     }

@@ -237,7 +237,7 @@ abstract class StoreContract {
 
     /** Every table the migrations create (a new migration's tables go here); schema_version last. */
     static final List<String> TABLES = List.of("tasks", "task_deps", "task_tags", "task_logs", "events", "workers",
-            "api_keys", "webhooks", "webhook_events", "webhook_deliveries", "schedules", "connections", "attempt_processes", "idempotency_keys", "store_markers", "worker_tokens", "blueprints", "jobs", "job_history", "server_secrets", "devices", "ui_sessions", "schema_version");
+            "api_keys", "webhooks", "webhook_events", "webhook_deliveries", "schedules", "connections", "attempt_processes", "idempotency_keys", "store_markers", "worker_tokens", "blueprints", "jobs", "job_history", "server_secrets", "devices", "ui_sessions", "task_counts", "task_finished", "schema_version");
 
     // ---- migrations --------------------------------------------------------------------------
 
