@@ -28,7 +28,9 @@ import java.util.logging.Logger;
  * queued with the engine stopped, then the engine started on them: tasks/s until none is open)
  * on a store that already holds a million finished tasks ({@link MillionTasks#fillHistory}),
  * against the same on an empty store, round by round in alternating order, and the plan of the
- * claim statement on the full store with the backlog queued. Figures only.
+ * claim statement on the full store with the backlog queued. Then the same drains after a quiet
+ * spell (a new store against the full one), where the statements run with the plans the quiet
+ * spell left. Figures only.
  */
 public final class DrainHistoryBench {
     private DrainHistoryBench() {
@@ -123,6 +125,59 @@ public final class DrainHistoryBench {
             double mf = median(fullRates);
             System.out.printf(Locale.ROOT, "%sdrain, median of %d: empty %,.0f tasks/s, with %,d finished tasks %,.0f tasks/s: %+.1f %%"
                             + " (aim: within 10 %%)%n", tag, o.rounds, me, o.history, mf, 100.0 * (mf - me) / me);
+
+            if (o.quietSpell == 0) return;
+            // A deployment that ran quietly before the burst: its connections planned the hot
+            // statements on the store as it was then, and no ANALYZE comes between.
+            List<Double> newRates = new ArrayList<>();
+            List<Double> oldRates = new ArrayList<>();
+            for (int r = 1; r <= o.rounds; r++) {
+                boolean newFirst = r % 2 == 1;
+                for (int k = 0; k < 2; k++) {
+                    if ((k == 0) == newFirst) {
+                        try (Store fresh = fresh(o, kind)) {
+                            double rate = afterQuietSpell(o, fresh);
+                            newRates.add(rate);
+                            System.out.printf(Locale.ROOT, "%sround %d  new store, after a quiet spell:   %,8.0f tasks/s%n", tag, r, rate);
+                        }
+                    } else {
+                        double rate = afterQuietSpell(o, history);
+                        oldRates.add(rate);
+                        System.out.printf(Locale.ROOT, "%sround %d  %s history, after a quiet spell: %,8.0f tasks/s%n", tag, r,
+                                shortCount(o.history), rate);
+                    }
+                }
+            }
+            double mn = median(newRates);
+            double mo = median(oldRates);
+            System.out.printf(Locale.ROOT, "%sdrain after a quiet spell of %d tasks, median of %d: new store %,.0f tasks/s, with %,d finished"
+                            + " tasks %,.0f tasks/s: %+.1f %%%n", tag, o.quietSpell, o.rounds, mn, o.history, mo, 100.0 * (mo - mn) / mn);
+        }
+    }
+
+    /**
+     * An engine runs {@code --quiet-spell} tasks one at a time (the queue never longer than one),
+     * is stopped, N tasks are queued, and a new engine on the same connection pool drains them:
+     * no ANALYZE in between, so the statements run with the plans the quiet spell left.
+     */
+    private static double afterQuietSpell(Options o, Store store) throws Exception {
+        try (Database db = store.open()) {
+            Path resources = Path.of(System.getProperty("java.io.tmpdir"));
+            EngineConfig cfg = EngineConfig.defaults("worker-drain-history", "bench", "bench", resources).withConcurrency(o.concurrency);
+            Engine quiet = EngineBench.newEngine(db, cfg, new NoopExecutor());
+            quiet.start();
+            try {
+                for (int i = 0; i < o.quietSpell; i++) EngineBench.endToEnd(quiet.tasks(), db, 1, 1, EngineBench::noopTask);
+            } finally {
+                quiet.shutdown(Duration.ofSeconds(10));
+            }
+            Engine engine = EngineBench.newEngine(db, cfg, new NoopExecutor());
+            try {
+                EngineBench.submit(engine.tasks(), o.clients, o.tasks, o.batch, EngineBench::noopTask);
+                return EngineBench.drainBacklog(db, engine, o.tasks);
+            } finally {
+                engine.shutdown(Duration.ofSeconds(10));
+            }
         }
     }
 
@@ -270,6 +325,8 @@ public final class DrainHistoryBench {
                   --clients N                    threads enqueuing (default 16)
                   --batch N                      tasks per createAll (default 100)
                   --concurrency N                engine concurrency (default 64)
+                  --quiet-spell N                tasks run one at a time before the second series
+                                                 of drains (default 300; 0: no second series)
                   --sqlite-sync full|normal      SQLite durability (default full, as the server)
                   --pg-url URL                   admin JDBC URL (default $COXSWAIN_BENCH_PG_URL or %s)
                   --verbose                      keep INFO logging
@@ -282,6 +339,7 @@ public final class DrainHistoryBench {
         int clients = 16;
         int batch = 100;
         int concurrency = 64;
+        int quietSpell = 300;
         boolean sqliteFullSync = true;
         String pgUrl;
         boolean verbose;
@@ -308,6 +366,10 @@ public final class DrainHistoryBench {
                     case "--clients" -> o.clients = positive(args, ++i, a);
                     case "--batch" -> o.batch = positive(args, ++i, a);
                     case "--concurrency" -> o.concurrency = positive(args, ++i, a);
+                    case "--quiet-spell" -> {
+                        o.quietSpell = Integer.parseInt(value(args, ++i, a));
+                        if (o.quietSpell < 0) throw new IllegalArgumentException("--quiet-spell must be 0 or more");
+                    }
                     case "--sqlite-sync" -> {
                         String v = value(args, ++i, a);
                         if (!v.equals("full") && !v.equals("normal")) throw new IllegalArgumentException("--sqlite-sync must be full or normal");
