@@ -11,23 +11,27 @@ import javax.management.ObjectName;
 /**
  * This JVM's live objects by class, as {@code jcmd <pid> GC.class_histogram} prints them (the
  * diagnostic command runs a full GC first, so only reachable objects count). Two histograms
- * subtracted say which classes a phase left more of.
+ * subtracted say which classes a phase left more of. Kept as the command's text, one string, and
+ * read when asked, so a histogram held across a measurement adds one object of a known size.
  */
 final class HeapHistogram {
     /** Instances and bytes of one class. */
     record Entry(String className, long instances, long bytes) {
     }
 
-    private final Map<String, Entry> byClass;
+    private final String text;
 
-    private HeapHistogram(Map<String, Entry> byClass) {
-        this.byClass = byClass;
+    private HeapHistogram(String text) {
+        this.text = text;
     }
 
     static HeapHistogram take() throws Exception {
         ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "gcClassHistogram",
-                new Object[]{null}, new String[]{String[].class.getName()});
+        return new HeapHistogram((String) ManagementFactory.getPlatformMBeanServer().invoke(name, "gcClassHistogram",
+                new Object[]{null}, new String[]{String[].class.getName()}));
+    }
+
+    private Map<String, Entry> entries() {
         Map<String, Entry> out = new HashMap<>();
         for (String line : text.split("\n")) {
             // "   1:        123456       7890123  java.lang.String (java.base@25)"
@@ -35,23 +39,24 @@ final class HeapHistogram {
             if (f.length < 4 || !f[0].endsWith(":")) continue;
             out.put(f[3], new Entry(f[3], Long.parseLong(f[1]), Long.parseLong(f[2])));
         }
-        return new HeapHistogram(out);
+        return out;
     }
 
     long instancesOf(String className) {
-        Entry e = byClass.get(className);
+        Entry e = entries().get(className);
         return e == null ? 0 : e.instances();
     }
 
     long totalBytes() {
-        return byClass.values().stream().mapToLong(Entry::bytes).sum();
+        return entries().values().stream().mapToLong(Entry::bytes).sum();
     }
 
     /** The {@code n} classes whose bytes grew most from {@code before} to this one (growth in the entries). */
     List<Entry> grownSince(HeapHistogram before, int n) {
+        Map<String, Entry> was = before.entries();
         List<Entry> grown = new ArrayList<>();
-        for (Entry e : byClass.values()) {
-            Entry b = before.byClass.get(e.className());
+        for (Entry e : entries().values()) {
+            Entry b = was.get(e.className());
             long bytes = e.bytes() - (b == null ? 0 : b.bytes());
             long instances = e.instances() - (b == null ? 0 : b.instances());
             if (bytes > 0) grown.add(new Entry(e.className(), instances, bytes));
