@@ -166,15 +166,16 @@ public final class ServerMemoryBench {
             WorkerFleet fleet = w == Work.REMOTE ? WorkerFleet.start(new WorkerFleet.Settings(server.base(), WORKER_TOKEN,
                     o.workerConcurrency, Duration.ofMillis(10), true), "memory-bench", o.workers, skill) : null;
             long loadStart = System.nanoTime();
+            long[] created = new long[1];
             double rate;
             long t0;
             long t1;
             JvmGauges loadJvm;
             try (StoreProbe probe = probes.open()) {
-                endToEnd(server.base(), probe, o.clients, warm, w, "warm-");
+                endToEnd(server.base(), probe, o.clients, warm, w, "warm-", created);
                 System.out.printf(Locale.ROOT, "%swarm-up: %,d tasks done%n", tag, warm);
                 t0 = System.nanoTime();
-                t1 = endToEnd(server.base(), probe, o.clients, n, w, "bench-");
+                t1 = endToEnd(server.base(), probe, o.clients, n, w, "bench-", created);
                 loadJvm = JvmGauges.read(server.base());
             } finally {
                 if (fleet != null) fleet.close();
@@ -182,9 +183,10 @@ public final class ServerMemoryBench {
             rate = n / ((t1 - t0) / 1e9);
             long peak = RssSampler.max(rss.between(loadStart, t1));
             long steady = RssSampler.median(rss.between(t0 + (t1 - t0) / 2, t1));
-            System.out.printf(Locale.ROOT, "%s%,d tasks through %d clients: %,.0f tasks/s (%.1f s); RSS peak %s, steady %s;"
-                            + " heap %s used / %s committed at the end%n", tag, n, o.clients, rate, (t1 - t0) / 1e9, ProcMemory.mib(peak),
-                    ProcMemory.mib(steady), ProcMemory.mib(loadJvm.heapUsed()), ProcMemory.mib(loadJvm.heapCommitted()));
+            System.out.printf(Locale.ROOT, "%s%,d tasks through %d clients: %,.0f tasks/s (%.1f s; the creating alone %,.0f/s);"
+                            + " RSS peak %s, steady %s; heap %s used / %s committed at the end; load average %s%n", tag, n, o.clients,
+                    rate, (t1 - t0) / 1e9, n / (created[0] / 1e9), ProcMemory.mib(peak),
+                    ProcMemory.mib(steady), ProcMemory.mib(loadJvm.heapUsed()), ProcMemory.mib(loadJvm.heapCommitted()), loadAverage());
             Thread.sleep(settle);
             ProcMemory after = ProcMemory.of(server.pid());
             JvmGauges afterJvm = JvmGauges.read(server.base());
@@ -202,9 +204,10 @@ public final class ServerMemoryBench {
 
     /**
      * {@code clients} threads, each with its own HTTP client, create {@code n} tasks one request at
-     * a time; returns the {@link System#nanoTime()} at which the store showed none of them open.
+     * a time; returns the {@link System#nanoTime()} at which the store showed none of them open,
+     * and leaves in {@code created[0]} how long the creating took (nanoseconds).
      */
-    static long endToEnd(String base, StoreProbe probe, int clients, int n, Work w, String prefix) throws Exception {
+    static long endToEnd(String base, StoreProbe probe, int clients, int n, Work w, String prefix, long[] created) throws Exception {
         if (probe.anyOpen()) throw new IllegalStateException("tasks still open before the phase: " + probe.statusCounts());
         CountDownLatch go = new CountDownLatch(1);
         AtomicInteger next = new AtomicInteger();
@@ -231,6 +234,7 @@ public final class ServerMemoryBench {
         go.countDown();
         for (Thread t : threads) t.join();
         if (error.get() != null) throw new IllegalStateException("a client failed: " + error.get(), error.get());
+        created[0] = System.nanoTime() - start;
         long lastChange = System.nanoTime();
         long lastCount = 0;
         Map<String, Long> last = null;
@@ -271,6 +275,15 @@ public final class ServerMemoryBench {
         if (!runs.isEmpty()) {
             JvmGauges g = runs.getFirst().idleJvm();
             System.out.println("  the server's heap limit (max): " + ProcMemory.mib(g.heapMax()));
+        }
+    }
+
+    /** The machine's 1-minute load average: other processes on the same cores show in every rate here. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
