@@ -54,8 +54,8 @@ public final class EngineBench {
     private static final long IDLE_GAP_MILLIS = 10;
     private static final int LATENCY_WARMUP = 20;
     /** The server's PostgreSQL pool (CoxswainServer): 10 connections plus 2 group-commit writers. */
-    private static final int PG_POOL = 10;
-    private static final int PG_WRITERS = 2;
+    static final int PG_POOL = 10;
+    static final int PG_WRITERS = 2;
 
     private EngineBench() {
     }
@@ -167,11 +167,7 @@ public final class EngineBench {
             // Start the engine on the backlog the enqueue phases left: dispatch + complete only.
             int backlog = 2 * warm + 2 * n;
             f.drain = phase(f, s, "   drain the backlog of " + fmt(backlog) + " queued noop tasks (concurrency "
-                    + o.noopConcurrency + ")", () -> {
-                long t0 = System.nanoTime();
-                engine.start();
-                return rate(backlog, new Timing(t0, awaitDrained(db, t0)));
-            });
+                    + o.noopConcurrency + ")", () -> drainBacklog(db, engine, backlog));
 
             // 2. End to end with the engine running while clients submit.
             phase(f, s, "warm-up: end-to-end " + fmt(warm) + " noop tasks", () ->
@@ -224,7 +220,17 @@ public final class EngineBench {
         return f;
     }
 
-    private static Engine newEngine(Database db, EngineConfig cfg, NoopExecutor noop) {
+    /**
+     * Starts the engine (built but not started) on {@code backlog} queued tasks: tasks per second
+     * from the start until the store shows none pending, queued or running.
+     */
+    static double drainBacklog(Database db, Engine engine, int backlog) throws Exception {
+        long t0 = System.nanoTime();
+        engine.start();
+        return rate(backlog, new Timing(t0, awaitDrained(db, t0)));
+    }
+
+    static Engine newEngine(Database db, EngineConfig cfg, NoopExecutor noop) {
         return new Engine(db, cfg, List.of(noop, new ShellExecutor()), Clock.systemUTC(), ZoneId.systemDefault(),
                 new SplittableRandom());
     }

@@ -38,9 +38,13 @@ final class JobClient {
 
     /** Creates a native task of skill {@code type} with empty params; returns its numeric id. */
     long createTask(String type, String name) throws IOException, InterruptedException {
+        return createTaskFromBody("{\"name\": \"" + name + "\", \"type\": \"" + type + "\", \"params\": {}}");
+    }
+
+    /** Creates a native task from a whole {@code POST /api/tasks} body; returns its numeric id. */
+    long createTaskFromBody(String json) throws IOException, InterruptedException {
         JsonNode body = send(HttpRequest.newBuilder(URI.create(base + "/api/tasks"))
-                        .header("Authorization", "ApiKey " + token),
-                "{\"name\": \"" + name + "\", \"type\": \"" + type + "\", \"params\": {}}", 201);
+                .header("Authorization", "ApiKey " + token), json, 201);
         String id = body.path("data").path("id").asText();
         return Long.parseLong(id.substring(id.indexOf('-') + 1));
     }

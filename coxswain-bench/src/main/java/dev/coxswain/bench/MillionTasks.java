@@ -50,6 +50,19 @@ public final class MillionTasks {
 
     /** Adds {@code n} tasks (and the schedules) to the store; see the class comment for their shape. */
     public static Filled fill(Database db, int n, Clock clock) {
+        return fill(db, n, clock, true);
+    }
+
+    /**
+     * Adds {@code n} finished tasks and nothing else: the history of a store whose queue is empty
+     * (the same shape, but no task is open, and no schedule could fire into a measured queue).
+     * About 92.8 % completed, 5.2 % failed, 2 % cancelled.
+     */
+    public static Filled fillHistory(Database db, int n, Clock clock) {
+        return fill(db, n, clock, false);
+    }
+
+    private static Filled fill(Database db, int n, Clock clock, boolean openAndSchedules) {
         long t0 = System.nanoTime();
         boolean postgres = db.dialect().name().equals("postgres");
         long now = clock.millis();
@@ -62,7 +75,7 @@ public final class MillionTasks {
                 Connection c = tx.connection();
                 if (postgres) exec(c, "SET LOCAL statement_timeout = 0"); // a slow machine may need more than the writers' 30 s
                 long before = maxId(c);
-                exec(c, insertSql(postgres, a, b, n, now));
+                exec(c, insertSql(postgres, a, b, n, now, openAndSchedules));
                 long after = maxId(c);
                 for (String tag : List.of("nightly", "billing", "urgent")) {
                     exec(c, "INSERT INTO task_tags (tag, task_id) SELECT '" + tag + "', id FROM tasks WHERE id > " + before
@@ -74,7 +87,7 @@ public final class MillionTasks {
             last = Math.max(last, ids[1]);
         }
         db.write(tx -> {
-            exec(tx.connection(), schedulesSql(now));
+            if (openAndSchedules) exec(tx.connection(), schedulesSql(now));
             // The bulk insert went around TaskStore, which keeps the rollups: compute them as the
             // migration does for a store that already has tasks.
             if (postgres) exec(tx.connection(), "SET LOCAL statement_timeout = 0");
@@ -96,7 +109,7 @@ public final class MillionTasks {
     }
 
     /** Rows {@code a..b} of {@code n}, in one statement. */
-    static String insertSql(boolean postgres, int a, int b, int n, long now) {
+    static String insertSql(boolean postgres, int a, int b, int n, long now, boolean open) {
         long span = SPAN.toMillis();
         String rows = postgres
                 ? "generate_series(" + a + "::bigint, " + b + "::bigint) AS g(x)"
@@ -104,8 +117,9 @@ public final class MillionTasks {
         String with = postgres ? "" : "WITH RECURSIVE g(x) AS (SELECT " + a + " UNION ALL SELECT x + 1 FROM g WHERE x < " + b + ") ";
         // Open: three in ten of the newest tenth; the rest finished in the ratio 90 : 5 : 2. Each
         // choice reads other digits of x, so that status, kind of open and priority do not go together.
-        String status = "CASE WHEN x > " + (long) n * 9 / 10 + " AND (x * 7919) % 10 < 3"
-                + " THEN (CASE WHEN x / 10 % 30 < 20 THEN 'queued' WHEN x / 10 % 30 < 28 THEN 'pending' ELSE 'running' END)"
+        String status = "CASE"
+                + (open ? " WHEN x > " + (long) n * 9 / 10 + " AND (x * 7919) % 10 < 3"
+                + " THEN (CASE WHEN x / 10 % 30 < 20 THEN 'queued' WHEN x / 10 % 30 < 28 THEN 'pending' ELSE 'running' END)" : "")
                 + " WHEN (x * 7919) % 97 < 90 THEN 'completed' WHEN (x * 7919) % 97 < 95 THEN 'failed' ELSE 'cancelled' END";
         StringBuilder type = new StringBuilder("CASE x % " + TYPES.size());
         for (int i = 0; i < TYPES.size(); i++) type.append(" WHEN ").append(i).append(" THEN '").append(TYPES.get(i)).append('\'');
