@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * engine runs walks the ready-queue index ({@code ix_tasks_queue}) and reads no other part of
  * the tasks table, with and without planner statistics of that history. The store holds
  * {@value #FINISHED} finished tasks and a backlog of {@value #QUEUED}; the statement is exactly the
- * one {@link TaskStore#claim} sends (recorded from its connection, with its parameters and the
+ * one {@link TaskStore#claimAll} sends (recorded from its connection, with its parameters and the
  * dialect's settings around it), and each database is asked for its plan under the settings it
  * runs with in production (sequential scans allowed).
  *
@@ -165,8 +165,8 @@ class ClaimPlanHistoryTest {
         List<Ran> ran = new ArrayList<>();
         db.write(tx -> {
             Tx recorded = new Tx(recording(tx.connection(), ran), new HashMap<>());
-            claimed.addAll(tasks.claim(recorded, "w-claim", List.of("noop", "shell"), 64, NOW, NOW.plusSeconds(30),
-                    tasks.writesStartRecords() ? START : null));
+            claimed.addAll(tasks.claimAll(recorded, "w-claim", List.of("noop", "shell"), 64, NOW, NOW.plusSeconds(30),
+                    tasks.writesStartRecords() ? START : null).tasks());
             return null;
         });
         List<Ran> claims = ran.stream().filter(r -> r.sql().contains("UPDATE tasks SET status = 'running'")).toList();
