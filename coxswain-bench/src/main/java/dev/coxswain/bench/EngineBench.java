@@ -54,8 +54,8 @@ public final class EngineBench {
     private static final long IDLE_GAP_MILLIS = 10;
     private static final int LATENCY_WARMUP = 20;
     /** The server's PostgreSQL pool (CoxswainServer): 10 connections plus 2 group-commit writers. */
-    private static final int PG_POOL = 10;
-    private static final int PG_WRITERS = 2;
+    static final int PG_POOL = 10;
+    static final int PG_WRITERS = 2;
 
     private EngineBench() {
     }
@@ -224,7 +224,7 @@ public final class EngineBench {
         return f;
     }
 
-    private static Engine newEngine(Database db, EngineConfig cfg, NoopExecutor noop) {
+    static Engine newEngine(Database db, EngineConfig cfg, NoopExecutor noop) {
         return new Engine(db, cfg, List.of(noop, new ShellExecutor()), Clock.systemUTC(), ZoneId.systemDefault(),
                 new SplittableRandom());
     }
@@ -541,7 +541,7 @@ public final class EngineBench {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    private static void quietLogging(boolean verbose) {
+    static void quietLogging(boolean verbose) {
         if (verbose) return;
         // The engine and the pool log their lifecycle at INFO; the figures are what matters here.
         Logger.getLogger("").setLevel(Level.WARNING);
@@ -565,7 +565,7 @@ public final class EngineBench {
         return head + "/" + db + query;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
