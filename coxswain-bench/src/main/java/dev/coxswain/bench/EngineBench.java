@@ -547,7 +547,7 @@ public final class EngineBench {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    private static void quietLogging(boolean verbose) {
+    static void quietLogging(boolean verbose) {
         if (verbose) return;
         // The engine and the pool log their lifecycle at INFO; the figures are what matters here.
         Logger.getLogger("").setLevel(Level.WARNING);
@@ -571,7 +571,7 @@ public final class EngineBench {
         return head + "/" + db + query;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
