@@ -65,8 +65,7 @@ public final class TaskTransitions {
      */
     public long insertCreated(Tx tx, NewTask t, TaskStatus status, Instant runAt, int depsPending, Instant now,
                               Instant slotAt) throws SQLException {
-        var records = new TaskStore.CreationRecords("task.created", Json.object().put("status", status.wire()).toString(),
-                LogLevel.INFO, "Task created (" + status.wire() + ")");
+        var records = creationRecords(status);
         if (tasks.writesCreationRecords()) {
             long id = tasks.insert(tx, t, status, runAt, depsPending, now, slotAt, records);
             events.fanOut(tx, List.of(createdEvent(records, id, now)));
@@ -76,6 +75,43 @@ public final class TaskTransitions {
         events.append(tx, List.of(createdEvent(records, id, now)));
         logs.append(tx, List.of(new Line(id, now.toEpochMilli(), records.level(), records.message())));
         return id;
+    }
+
+    /**
+     * As {@link #insertCreated} for many tasks created together (the runs of one schedule firing
+     * pass): multi-row inserts, one group per status, each task with the same creation records
+     * {@code insertCreated} gives it.
+     *
+     * @return the new ids, in the order of {@code rows}
+     */
+    public long[] insertAllCreated(Tx tx, List<TaskStore.NewRow> rows, Instant now) throws SQLException {
+        long[] ids = new long[rows.size()];
+        Map<TaskStatus, List<Integer>> byStatus = new java.util.EnumMap<>(TaskStatus.class);
+        for (int i = 0; i < rows.size(); i++) byStatus.computeIfAbsent(rows.get(i).status(), k -> new ArrayList<>()).add(i);
+        for (var group : byStatus.entrySet()) {
+            List<TaskStore.NewRow> part = new ArrayList<>(group.getValue().size());
+            for (int i : group.getValue()) part.add(rows.get(i));
+            var records = creationRecords(group.getKey());
+            long[] got = tasks.insertAll(tx, part, now, tasks.writesCreationRecords() ? records : null);
+            List<Event> ev = new ArrayList<>(got.length);
+            for (long id : got) ev.add(createdEvent(records, id, now));
+            if (tasks.writesCreationRecords()) {
+                events.fanOut(tx, ev);
+            } else {
+                List<Line> lines = new ArrayList<>(got.length);
+                for (long id : got) lines.add(new Line(id, now.toEpochMilli(), records.level(), records.message()));
+                events.append(tx, ev);
+                logs.append(tx, lines);
+            }
+            for (int k = 0; k < got.length; k++) ids[group.getValue().get(k)] = got[k];
+        }
+        return ids;
+    }
+
+    /** What a task created with {@code status} records: its {@code task.created} event and first log line. */
+    private static TaskStore.CreationRecords creationRecords(TaskStatus status) {
+        return new TaskStore.CreationRecords("task.created", Json.object().put("status", status.wire()).toString(),
+                LogLevel.INFO, "Task created (" + status.wire() + ")");
     }
 
     private static Event createdEvent(TaskStore.CreationRecords r, long taskId, Instant now) {

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,10 @@ public final class TaskStore {
             + " scheduled_at, created_at, updated_at, max_retries, backoff, timeout_seconds, tags, deps_pending,"
             + " checkpoint_enabled, origin_kind, origin_id, slot_at, routed, device, owner, owner_limit, log_count)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+    /** Parameters of one row of {@link #INSERT}. */
+    private static final int ROW_PARAMS = (int) INSERT.chars().filter(ch -> ch == '?').count();
+    private static final String INSERT_DEP = "INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?)";
+    private static final String INSERT_TAG = "INSERT INTO task_tags (tag, task_id) VALUES (?, ?)";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /** {@code tasks.routed}: requirements restrict the worker (routed queue). */
     static final int ROUTED = 1;
@@ -93,42 +98,8 @@ public final class TaskStore {
         String withRecords = created == null ? null : dialect.insertTaskWithCreation(INSERT);
         long id;
         try (PreparedStatement ps = c.prepareStatement(withRecords != null ? withRecords : INSERT)) {
-            ps.setString(1, t.type());
-            ps.setString(2, t.name());
-            ps.setString(3, t.description());
-            ps.setString(4, Json.write(env.seal(t.payload())));
-            ps.setString(5, status.wire());
-            ps.setInt(6, t.priority());
-            ps.setLong(7, runAt.toEpochMilli());
-            Sql.setMillis(ps, 8, t.scheduledAt());
-            ps.setLong(9, now.toEpochMilli());
-            ps.setLong(10, now.toEpochMilli());
-            ps.setInt(11, t.maxRetries());
-            ps.setString(12, t.backoff());
-            ps.setInt(13, t.timeoutSeconds());
-            ps.setString(14, Json.write(t.tags()));
-            ps.setInt(15, depsPending);
-            ps.setBoolean(16, t.checkpointEnabled());
-            ps.setString(17, t.originKind());
-            ps.setString(18, t.originId());
-            Sql.setMillis(ps, 19, slotAt);
-            // A task whose payload names requirements is left to the workers that meet them (see
-            // routedCandidates); one that names a device waits in that device's queue (deviceHeads).
-            JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
-            String device = t.device();
-            Integer routed = device != null ? Integer.valueOf(ROUTED_DEVICE) : req != null && !req.isNull() ? Integer.valueOf(ROUTED) : null;
-            Sql.setInt(ps, 20, routed);
-            ps.setString(21, device);
-            ps.setString(22, t.owner());
-            Sql.setInt(ps, 23, t.ownerLimit());
-            if (withRecords != null) {
-                ps.setLong(24, now.toEpochMilli());
-                ps.setString(25, created.eventType());
-                ps.setString(26, created.eventData());
-                ps.setLong(27, now.toEpochMilli());
-                ps.setString(28, created.level().wire());
-                ps.setString(29, created.message());
-            }
+            bindRow(ps, 0, t, status, runAt, depsPending, now, slotAt);
+            if (withRecords != null) bindCreation(ps, ROW_PARAMS, created, now);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
@@ -139,9 +110,143 @@ public final class TaskStore {
         return id;
     }
 
+    /** A task for {@link #insertAll}: what {@link #insert} takes for one. */
+    public record NewRow(NewTask task, TaskStatus status, Instant runAt, int depsPending, Instant slotAt) {
+    }
+
+    /**
+     * Rows per multi-row insert at most: 512 rows are 11,776 parameters, well under SQLite's
+     * 32,766 and the PostgreSQL driver's 32,767.
+     */
+    static final int MAX_ROWS_PER_INSERT = 512;
+
+    /**
+     * Inserts many tasks created at {@code now}, with their dependency and tag rows, as a few
+     * multi-row inserts (see {@link Sql#parts}) instead of a statement per task; with {@code created}
+     * (only when {@link #writesCreationRecords}; the same records for every row) their creation
+     * records go in the same statements.
+     *
+     * @return the new ids, in the order of {@code rows}
+     */
+    public long[] insertAll(Tx tx, List<NewRow> rows, Instant now, CreationRecords created) throws SQLException {
+        Connection c = tx.connection();
+        long[] ids = new long[rows.size()];
+        int from = 0;
+        for (int part : Sql.parts(rows.size(), MAX_ROWS_PER_INSERT)) {
+            String sql = multiRowInsert(part);
+            String withRecords = created == null ? null : dialect.insertTaskWithCreation(sql);
+            try (PreparedStatement ps = c.prepareStatement(withRecords != null ? withRecords : sql)) {
+                for (int i = 0; i < part; i++) {
+                    NewRow r = rows.get(from + i);
+                    bindRow(ps, i * ROW_PARAMS, r.task(), r.status(), r.runAt(), r.depsPending(), now, r.slotAt());
+                }
+                if (withRecords != null) bindCreation(ps, part * ROW_PARAMS, created, now);
+                int n = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids[from + n++] = rs.getLong(1);
+                }
+                if (n != part) throw new SQLException("a multi-row insert of " + part + " tasks returned " + n + " ids");
+            }
+            // RETURNING promises no order, but one statement draws its rows' ids in the order of its
+            // VALUES (SQLite's single writer takes the next rowid per row; PostgreSQL evaluates the
+            // sequence default row by row as the VALUES list is read): sorted, they match the rows.
+            Arrays.sort(ids, from, from + part);
+            from += part;
+        }
+        insertLinks(c, ids, rows);
+        return ids;
+    }
+
+    /** {@link #INSERT} with {@code n} rows of values. */
+    static String multiRowInsert(int n) {
+        int values = INSERT.indexOf(" VALUES ");
+        int returning = INSERT.indexOf(" RETURNING ");
+        String row = INSERT.substring(values + " VALUES ".length(), returning);
+        StringBuilder sb = new StringBuilder(INSERT.length() + n * (row.length() + 2));
+        sb.append(INSERT, 0, values + " VALUES ".length());
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(row);
+        return sb.append(INSERT, returning, INSERT.length()).toString();
+    }
+
+    /** The creation records' parameters, after {@code base} parameters (see {@link SqlDialect#insertTaskWithCreation}). */
+    private static void bindCreation(PreparedStatement ps, int base, CreationRecords created, Instant now) throws SQLException {
+        ps.setLong(base + 1, now.toEpochMilli());
+        ps.setString(base + 2, created.eventType());
+        ps.setString(base + 3, created.eventData());
+        ps.setLong(base + 4, now.toEpochMilli());
+        ps.setString(base + 5, created.level().wire());
+        ps.setString(base + 6, created.message());
+    }
+
+    /** The dependency and tag rows of many new tasks: one batch each. */
+    private static void insertLinks(Connection c, long[] ids, List<NewRow> rows) throws SQLException {
+        boolean anyDeps = false, anyTags = false;
+        for (NewRow r : rows) {
+            anyDeps |= !r.task().dependencies().isEmpty();
+            anyTags |= !r.task().tags().isEmpty();
+        }
+        if (anyDeps) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_DEP)) {
+                for (int i = 0; i < ids.length; i++) {
+                    for (long d : rows.get(i).task().dependencies()) {
+                        ps.setLong(1, ids[i]);
+                        ps.setLong(2, d);
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+        if (anyTags) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
+                for (int i = 0; i < ids.length; i++) {
+                    for (String tag : new java.util.LinkedHashSet<>(rows.get(i).task().tags())) {
+                        ps.setString(1, tag);
+                        ps.setLong(2, ids[i]);
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** The values of one row of {@link #INSERT} (all but the constant {@code log_count}), from {@code base + 1} on. */
+    private void bindRow(PreparedStatement ps, int base, NewTask t, TaskStatus status, Instant runAt, int depsPending,
+                         Instant now, Instant slotAt) throws SQLException {
+        ps.setString(base + 1, t.type());
+        ps.setString(base + 2, t.name());
+        ps.setString(base + 3, t.description());
+        ps.setString(base + 4, Json.write(env.seal(t.payload())));
+        ps.setString(base + 5, status.wire());
+        ps.setInt(base + 6, t.priority());
+        ps.setLong(base + 7, runAt.toEpochMilli());
+        Sql.setMillis(ps, base + 8, t.scheduledAt());
+        ps.setLong(base + 9, now.toEpochMilli());
+        ps.setLong(base + 10, now.toEpochMilli());
+        ps.setInt(base + 11, t.maxRetries());
+        ps.setString(base + 12, t.backoff());
+        ps.setInt(base + 13, t.timeoutSeconds());
+        ps.setString(base + 14, Json.write(t.tags()));
+        ps.setInt(base + 15, depsPending);
+        ps.setBoolean(base + 16, t.checkpointEnabled());
+        ps.setString(base + 17, t.originKind());
+        ps.setString(base + 18, t.originId());
+        Sql.setMillis(ps, base + 19, slotAt);
+        // A task whose payload names requirements is left to the workers that meet them (see
+        // routedCandidates); one that names a device waits in that device's queue (deviceHeads).
+        JsonNode req = t.payload() == null ? null : t.payload().get("requirements");
+        String device = t.device();
+        Integer routed = device != null ? Integer.valueOf(ROUTED_DEVICE) : req != null && !req.isNull() ? Integer.valueOf(ROUTED) : null;
+        Sql.setInt(ps, base + 20, routed);
+        ps.setString(base + 21, device);
+        ps.setString(base + 22, t.owner());
+        Sql.setInt(ps, base + 23, t.ownerLimit());
+    }
+
     void insertDeps(Connection c, long id, Collection<Long> deps) throws SQLException {
         if (deps.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_DEP)) {
             for (long d : deps) {
                 ps.setLong(1, id);
                 ps.setLong(2, d);
@@ -153,7 +258,7 @@ public final class TaskStore {
 
     void insertTags(Connection c, long id, Collection<String> tags) throws SQLException {
         if (tags.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_tags (tag, task_id) VALUES (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
             for (String tag : new java.util.LinkedHashSet<>(tags)) {
                 ps.setString(1, tag);
                 ps.setLong(2, id);
