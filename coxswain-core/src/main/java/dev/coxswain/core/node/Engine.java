@@ -159,7 +159,7 @@ public final class Engine implements AutoCloseable {
         TaskStore tasks = new TaskStore(db.dialect(), sealer);
         LogStore logs = new LogStore();
         WebhookStore webhookStore = new WebhookStore(sealer);
-        ScheduleStore scheduleStore = new ScheduleStore(sealer);
+        ScheduleStore scheduleStore = new ScheduleStore(db.dialect(), sealer);
         if (sealer != Sealer.NONE) new SecretSweep(db, webhookStore, scheduleStore, tasks, clock).run();
         SealedEnv sealedEnv = new SealedEnv(sealer);
         List<TaskExecutor> unsealing = executors.stream().<TaskExecutor>map(e -> new UnsealingExecutor(e, sealedEnv)).toList();

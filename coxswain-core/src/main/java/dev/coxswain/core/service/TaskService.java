@@ -113,6 +113,34 @@ public final class TaskService {
         return insertNew(tx, t, now, slotAt);
     }
 
+    /**
+     * Creates many tasks inside the caller's transaction with batched inserts (the runs of one
+     * schedule firing pass), each recording the schedule slot it is the run of.
+     *
+     * @param slots for each task, its slot, or null
+     * @return the new ids, in the order of {@code batch}
+     */
+    public long[] createAllIn(Tx tx, List<NewTask> batch, List<Instant> slots, Instant at) throws SQLException {
+        if (slots.size() != batch.size()) throw new IllegalArgumentException("one slot (or null) per task");
+        for (NewTask t : batch) validate(t);
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
+        List<TaskStore.NewRow> rows = new ArrayList<>(batch.size());
+        boolean anyQueued = false, anyPending = false;
+        for (int i = 0; i < batch.size(); i++) {
+            NewTask t = batch.get(i);
+            int open = openDependencies(tx, t.dependencies(), null);
+            Instant runAt = t.scheduledAt() == null ? now : t.scheduledAt().truncatedTo(ChronoUnit.MILLIS);
+            TaskStatus status = open == 0 && !runAt.isAfter(now) ? TaskStatus.QUEUED : TaskStatus.PENDING;
+            anyQueued |= status == TaskStatus.QUEUED;
+            anyPending |= status == TaskStatus.PENDING;
+            rows.add(new TaskStore.NewRow(t, status, runAt, open, slots.get(i)));
+        }
+        long[] ids = transitions.insertAllCreated(tx, rows, now);
+        if (anyQueued) tx.afterCommit(queued::run);
+        if (anyPending) tx.afterCommit(promote::raise);
+        return ids;
+    }
+
     private Task insertNew(Tx tx, NewTask t, Instant at) throws SQLException {
         return insertNew(tx, t, at, null);
     }

@@ -126,6 +126,56 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean arrayParameters() {
+        return true;
+    }
+
+    /**
+     * Hash and merge joins are priced out for the statement. Told the batch's size (a custom
+     * plan) while the table's statistics were stale (100,000 schedules just created), PostgreSQL
+     * hashed a sequential scan of every schedule to move 1,000 of them on: 50–85 ms instead of 2.
+     * A nested loop over the batch probing the primary key is right for any batch a pass makes.
+     */
+    @Override
+    public void beforeJoinByKey(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+        }
+    }
+
+    @Override
+    public void afterJoinByKey(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT");
+        }
+    }
+
+    /**
+     * A join from the ids, not {@code id = ANY(?)}: told 1,000 ids, the planner read all 100,000
+     * schedules sequentially (stale statistics) instead of probing the key (see
+     * {@link #beforeJoinByKey}). Locked after the sort, so in id order.
+     */
+    @Override
+    public String lockSchedulesSql(int n) {
+        return "SELECT s.* FROM unnest(?::bigint[]) AS v(id) JOIN schedules s ON s.id = v.id ORDER BY s.id FOR UPDATE OF s";
+    }
+
+    /**
+     * One statement of fixed text whatever the number of schedules, joined to {@code unnest} of the
+     * columns; VALUES lists in parts cost twice as much (each part parsed and planned anew). No
+     * {@code status} condition: with one, the planner may walk the partial index of active
+     * schedules, every one of them, for each value.
+     */
+    @Override
+    public String advanceSchedulesSql(int n) {
+        return "UPDATE schedules s SET next_run_at = v.next, status = v.status,"
+                + " last_slot_at = COALESCE(v.last_slot, s.last_slot_at), last_task_id = COALESCE(v.last_task, s.last_task_id),"
+                + " updated_at = ? FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[])"
+                + " AS v(id, expected, next, status, last_slot, last_task)"
+                + " WHERE s.id = v.id AND s.next_run_at = v.expected";
+    }
+
+    @Override
     public void lockForMigration(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");

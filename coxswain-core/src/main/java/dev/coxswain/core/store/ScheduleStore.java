@@ -31,13 +31,18 @@ public final class ScheduleStore {
     /** The origin_kind of a task a schedule created. */
     public static final String ORIGIN = "schedule";
 
+    /** Rows per statement of a firing pass at most (see {@link Sql#parts}). */
+    static final int MAX_ROWS_PER_STATEMENT = 512;
+
+    private final SqlDialect dialect;
     private final SealedEnv env;
 
-    public ScheduleStore() {
-        this(Sealer.NONE);
+    public ScheduleStore(SqlDialect dialect) {
+        this(dialect, Sealer.NONE);
     }
 
-    public ScheduleStore(Sealer sealer) {
+    public ScheduleStore(SqlDialect dialect, Sealer sealer) {
+        this.dialect = dialect;
         this.env = new SealedEnv(sealer);
     }
 
@@ -133,24 +138,100 @@ public final class ScheduleStore {
     }
 
     /**
-     * Advances an active schedule from the slot the caller saw to the next one — the
-     * compare-and-set that makes a slot fire once even when several nodes try at the same time.
-     *
-     * @param next null with status completed when the schedule will never fire again
+     * These schedules as they are now, locked until the caller's transaction ends (PostgreSQL;
+     * SQLite's one writer needs no lock), by id. Locked in id order, a few statements for the lot,
+     * so two nodes firing the same slots never deadlock: the second waits for the first's commit
+     * and then reads what it stored. Deleted ones are absent.
      */
-    public boolean advance(Tx tx, long id, Instant expected, Instant next, ScheduleStatus status, Instant lastSlot,
-                           Instant now) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE schedules SET next_run_at = ?, status = ?,"
-                + " last_slot_at = COALESCE(?, last_slot_at), updated_at = ?"
-                + " WHERE id = ? AND status = 'active' AND next_run_at = ?")) {
-            Sql.setMillis(ps, 1, next);
-            ps.setString(2, status.wire());
-            Sql.setMillis(ps, 3, lastSlot);
-            ps.setLong(4, now.toEpochMilli());
-            ps.setLong(5, id);
-            ps.setLong(6, expected.toEpochMilli());
-            return ps.executeUpdate() == 1;
+    public Map<Long, Schedule> lockAll(Tx tx, Collection<Long> ids) throws SQLException {
+        Connection c = tx.connection();
+        Long[] sorted = ids.stream().distinct().sorted().toArray(Long[]::new);
+        Map<Long, Schedule> out = new LinkedHashMap<>();
+        if (dialect.arrayParameters()) {
+            dialect.beforeJoinByKey(c);
+            for (Schedule s : query(c, dialect.lockSchedulesSql(sorted.length), c.createArrayOf("bigint", sorted))) {
+                out.put(s.id(), s);
+            }
+            dialect.afterJoinByKey(c);
+            return out;
         }
+        int from = 0;
+        for (int part : Sql.parts(sorted.length, MAX_ROWS_PER_STATEMENT)) {
+            for (Schedule s : query(c, dialect.lockSchedulesSql(part), (Object[]) java.util.Arrays.copyOfRange(sorted, from, from + part))) {
+                out.put(s.id(), s);
+            }
+            from += part;
+        }
+        return out;
+    }
+
+    /**
+     * How one firing moves a schedule on: from the slot it was waiting for ({@code expected}) to
+     * {@code next} (null with status completed when it will never fire again).
+     *
+     * @param lastSlot   the newest slot that got a run, or null (last_slot_at stays)
+     * @param lastTaskId the newest run, or null (last_task_id stays)
+     */
+    public record Advance(long id, Instant expected, Instant next, ScheduleStatus status, Instant lastSlot, Long lastTaskId) {
+    }
+
+    /**
+     * Moves schedules on after a firing, a few statements for the lot. Each applies only while the
+     * schedule still waits for the expected slot (only an active schedule waits for one: pausing
+     * and completing clear {@code next_run_at}); the caller holds the rows ({@link #lockAll}), so
+     * that always holds and the guard only keeps a slot from firing twice if it ever did not.
+     *
+     * @return how many schedules moved on
+     */
+    public int advanceAll(Tx tx, List<Advance> all, Instant now) throws SQLException {
+        Connection c = tx.connection();
+        int moved = 0;
+        if (dialect.arrayParameters()) {
+            int n = all.size();
+            Long[] id = new Long[n], expected = new Long[n], next = new Long[n], lastSlot = new Long[n], lastTask = new Long[n];
+            String[] status = new String[n];
+            for (int i = 0; i < n; i++) {
+                Advance a = all.get(i);
+                id[i] = a.id();
+                expected[i] = a.expected().toEpochMilli();
+                next[i] = Sql.millis(a.next());
+                status[i] = a.status().wire();
+                lastSlot[i] = Sql.millis(a.lastSlot());
+                lastTask[i] = a.lastTaskId();
+            }
+            dialect.beforeJoinByKey(c);
+            try (PreparedStatement ps = c.prepareStatement(dialect.advanceSchedulesSql(n))) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setArray(2, c.createArrayOf("bigint", id));
+                ps.setArray(3, c.createArrayOf("bigint", expected));
+                ps.setArray(4, c.createArrayOf("bigint", next));
+                ps.setArray(5, c.createArrayOf("text", status));
+                ps.setArray(6, c.createArrayOf("bigint", lastSlot));
+                ps.setArray(7, c.createArrayOf("bigint", lastTask));
+                moved = ps.executeUpdate();
+            }
+            dialect.afterJoinByKey(c); // not after a failure: the rollback undoes the settings anyway
+            return moved;
+        }
+        int from = 0;
+        for (int part : Sql.parts(all.size(), MAX_ROWS_PER_STATEMENT)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.advanceSchedulesSql(part))) {
+                ps.setLong(1, now.toEpochMilli());
+                int i = 2;
+                for (Advance a : all.subList(from, from + part)) {
+                    ps.setLong(i++, a.id());
+                    ps.setLong(i++, a.expected().toEpochMilli());
+                    Sql.setMillis(ps, i++, a.next());
+                    ps.setString(i++, a.status().wire());
+                    Sql.setMillis(ps, i++, a.lastSlot());
+                    if (a.lastTaskId() == null) ps.setNull(i++, java.sql.Types.BIGINT);
+                    else ps.setLong(i++, a.lastTaskId());
+                }
+                moved += ps.executeUpdate();
+            }
+            from += part;
+        }
+        return moved;
     }
 
     public void setLastTask(Tx tx, long id, long taskId) throws SQLException {

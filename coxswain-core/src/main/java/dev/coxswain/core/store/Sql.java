@@ -61,6 +61,21 @@ public final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    /**
+     * Splits {@code n} rows into parts of at most {@code max} (a power of two): as many of
+     * {@code max} as fit, then the powers of two of the rest, largest first (1,000 in parts of 512:
+     * 512, 256, 128, 64, 32, 8). A multi-row statement per part costs a few statements per batch,
+     * and only a few distinct statement texts, which SQLite's writer keeps compiled ({@link StatementCache}).
+     */
+    public static int[] parts(int n, int max) {
+        if (Integer.bitCount(max) != 1) throw new IllegalArgumentException("max must be a power of two: " + max);
+        int[] out = new int[n / max + Integer.bitCount(n % max)];
+        int i = 0;
+        for (int k = 0; k < n / max; k++) out[i++] = max;
+        for (int bit = max >> 1; bit > 0; bit >>= 1) if ((n % max & bit) != 0) out[i++] = bit;
+        return out;
+    }
+
     public static String placeholders(int n) {
         return SqliteDialect.placeholders(n);
     }

@@ -128,6 +128,41 @@ public interface SqlDialect {
         return null;
     }
 
+    // ---- a schedule firing pass (ScheduleStore.lockAll, advanceAll) ----------------------
+
+    /**
+     * Whether the batch statements of a firing pass take one array per column (one statement of
+     * fixed text for any number of schedules) instead of a parameter per value and row.
+     */
+    default boolean arrayParameters() {
+        return false;
+    }
+
+    /**
+     * Around a statement that joins a batch of values to a table by its primary key
+     * ({@link #lockSchedulesSql}, {@link #advanceSchedulesSql}): keeps it a probe of the key per
+     * value, whatever the planner thinks of the table's size. Nothing to do on SQLite.
+     */
+    default void beforeJoinByKey(Connection c) throws SQLException {
+    }
+
+    default void afterJoinByKey(Connection c) throws SQLException {
+    }
+
+    /**
+     * Every column of the schedules with the given ids, locked until the transaction ends, in id
+     * order: {@code n} id parameters, or one {@code bigint} array ({@link #arrayParameters}).
+     */
+    String lockSchedulesSql(int n);
+
+    /**
+     * Moves {@code n} schedules on: {@code updated_at}, then per schedule (or per column, one
+     * array each, with {@link #arrayParameters}) its id, the slot it waited for, its next slot,
+     * its status, its last slot and its last run (the last two null: unchanged). Only a schedule
+     * still waiting for that slot moves.
+     */
+    String advanceSchedulesSql(int n);
+
     /**
      * Whether every write transaction runs on one connection, one after the other (SQLite), so
      * writes submitted together can never deadlock on each other's row locks.

@@ -62,6 +62,21 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String lockSchedulesSql(int n) {
+        return "SELECT * FROM schedules WHERE id IN (" + placeholders(n) + ") ORDER BY id";
+    }
+
+    /** UPDATE … FROM a VALUES list (its columns are column1 … column6). */
+    @Override
+    public String advanceSchedulesSql(int n) {
+        StringBuilder sb = new StringBuilder("UPDATE schedules SET next_run_at = v.column3, status = v.column4,"
+                + " last_slot_at = COALESCE(v.column5, last_slot_at), last_task_id = COALESCE(v.column6, last_task_id),"
+                + " updated_at = ? FROM (VALUES ");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+        return sb.append(") AS v WHERE schedules.id = v.column1 AND schedules.next_run_at = v.column2").toString();
+    }
+
+    @Override
     public void lockForMigration(Connection c) {
         // The single writer connection already excludes every other writer.
     }

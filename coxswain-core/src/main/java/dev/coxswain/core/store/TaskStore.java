@@ -90,11 +90,11 @@ public final class TaskStore {
     }
 
     /**
-     * Rows per multi-row INSERT, largest first: a batch is cut into these sizes only, so the few
-     * statements stay compiled in SQLite's writer cache (one per batch length would push the hot
-     * ones out). 24 parameters a row stays far below either database's bound.
+     * Rows per multi-row INSERT at most, cut by {@link Sql#parts} into powers of two, so the few
+     * statement texts stay compiled in SQLite's writer cache (one per batch length would push the
+     * hot ones out). 24 parameters a row stays far below either database's bound.
      */
-    private static final int[] INSERT_CHUNKS = {256, 64, 16, 4, 1};
+    private static final int INSERT_ROWS = 256;
 
     /**
      * Inserts the tasks with their dependency and tag rows in as few statements as they allow:
@@ -107,9 +107,8 @@ public final class TaskStore {
     public long[] insertAll(Tx tx, List<NewRow> rows, Instant now) throws SQLException {
         Connection c = tx.connection();
         long[] ids = new long[rows.size()];
-        for (int from = 0, size; from < rows.size(); from += size) {
-            int left = rows.size() - from;
-            size = java.util.Arrays.stream(INSERT_CHUNKS).filter(n -> n <= left).findFirst().orElse(1);
+        int from = 0;
+        for (int size : Sql.parts(rows.size(), INSERT_ROWS)) {
             List<NewRow> chunk = rows.subList(from, from + size);
             StringBuilder sql = new StringBuilder(INSERT_INTO);
             for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append(INSERT_VALUES);
@@ -126,6 +125,7 @@ public final class TaskStore {
             // RETURNING promises no order: the ids sorted are the rows' ids in order.
             got.sort(null);
             for (int i = 0; i < chunk.size(); i++) ids[from + i] = got.get(i);
+            from += size;
         }
         for (NewRow r : rows) rollups.inserted(tx, r.status(), r.task().originKind(), r.task().priority());
         List<Long> depTasks = new ArrayList<>();

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node that loses the compare-and-set for a slot must still fire the next one: the winner may
- * die right after its commit. Played on PostgreSQL with one engine and the settable clock; the
- * other node is a plain connection that locks the schedule row while this node reads it, then
+ * A node that loses a slot to another must still fire the next one: the winner may die right
+ * after its commit. Played on PostgreSQL with one engine and the settable clock; the other node
+ * is a plain connection that holds the schedule row's lock while this node comes to fire it, then
  * advances {@code next_run_at} past the slot and "dies" (does nothing more).
  */
 class LostCompareAndSetTest {
@@ -47,7 +47,7 @@ class LostCompareAndSetTest {
             exec(winner, "SELECT id FROM schedules WHERE id = ? FOR UPDATE", s.id());
             f.clock.set(slot);
             CompletableFuture<Void> firing = CompletableFuture.runAsync(f::pass);
-            // This node has read the row and now waits for the lock in its compare-and-set.
+            // This node now waits for the row's lock to read the schedule it is to fire.
             await().atMost(Duration.ofSeconds(20)).until(() -> waitingForLocks(winner, pg.name()) > 0);
             exec(winner, "UPDATE schedules SET next_run_at = ? WHERE id = ?", nextSlot.toEpochMilli(), s.id());
             winner.commit(); // ... and the winner dies before the next slot

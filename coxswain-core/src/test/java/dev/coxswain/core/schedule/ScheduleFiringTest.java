@@ -8,6 +8,7 @@ import dev.coxswain.core.domain.Schedule;
 import dev.coxswain.core.domain.ScheduleRun;
 import dev.coxswain.core.domain.ScheduleStatus;
 import dev.coxswain.core.domain.TaskStatus;
+import dev.coxswain.core.engine.StoreKind;
 import dev.coxswain.core.store.Database;
 import dev.coxswain.core.testing.TestDatabases;
 import java.nio.file.Path;
@@ -19,20 +20,33 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Firing with a settable clock: daylight-saving changes in two zones, misfire policies after the
  * server was down across three slots, overlap policies while the previous run is unfinished,
- * pause/resume, and schedules that complete.
+ * pause/resume, and schedules that complete. On each database.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class ScheduleFiringTest {
+    @Parameter
+    StoreKind store;
     @TempDir
     Path dir;
+    TestDatabases.PgDatabase pg;
     Database db;
     SchedulerFixture f;
 
     SchedulerFixture start(Instant t0, ZoneId zone) {
-        db = TestDatabases.sqlite(dir);
+        if (store == StoreKind.SQLITE) {
+            db = TestDatabases.sqlite(dir);
+        } else {
+            pg = TestDatabases.freshPostgres();
+            db = pg.open();
+        }
         f = new SchedulerFixture(db, dir, t0, zone);
         return f;
     }
@@ -40,6 +54,7 @@ class ScheduleFiringTest {
     @AfterEach
     void close() {
         if (db != null) db.close();
+        if (pg != null) pg.close();
     }
 
     // ---- daylight saving ------------------------------------------------------------------------
