@@ -398,7 +398,11 @@ abstract class TaskRollupsContract {
              ResultSet rs = ps.executeQuery()) {
             List<Long> ids = new ArrayList<>();
             while (rs.next()) ids.add(rs.getLong(1));
-            for (long id : ids) out.add(tasks.findForUpdate(tx, id));
+            // PostgreSQL's second writer may delete one between the read and the lock.
+            for (long id : ids) {
+                Task t = tasks.findForUpdate(tx, id);
+                if (t != null && t.status() == TaskStatus.RUNNING) out.add(t);
+            }
         }
         return out;
     }
