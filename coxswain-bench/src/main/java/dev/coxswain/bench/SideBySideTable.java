@@ -1,5 +1,7 @@
 package dev.coxswain.bench;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -136,7 +138,8 @@ final class SideBySideTable {
     /** Two decimals; a small part that is not zero (a heartbeat, a secret) keeps its first digits. */
     static String rows(double v) {
         if (v == 0) return "0";
-        return String.format(Locale.ROOT, Math.abs(v) < 0.01 ? "%.1g" : "%.2f", v);
+        if (Math.abs(v) >= 0.01) return String.format(Locale.ROOT, "%.2f", v);
+        return new BigDecimal(v).round(new MathContext(1)).toPlainString();
     }
 
     /** A markdown table: first column left-aligned, the others right-aligned, padded to line up. */
