@@ -34,11 +34,11 @@ public final class PostgresDialect implements SqlDialect {
      *
      * <p>The update's own re-check of the status goes through {@code coalesce} (status is never
      * null, so it changes nothing) so that only the primary key can find the chosen rows. A plain
-     * {@code status = 'queued'} lets the planner serve the update from {@code ix_tasks_queue} or
-     * {@code ix_tasks_status_created} as well: when the statistics make the queue look short (no
-     * history behind it, or taken before a burst) it walked every queued entry, and visited
-     * their rows, to find the n chosen ids: a second O(backlog) walk on every claim (742 buffers
-     * for 64 rows at 2,000 queued).
+     * {@code status = 'queued'} lets the planner serve {@code id = ANY (…)} from
+     * {@code ix_tasks_queue} too, whose predicate it implies: when the statistics make the queue
+     * look short (no history behind it, or taken before a burst) it walks the whole queue index,
+     * and on an empty history visits every queued row's heap tuple, to find the n chosen ids: a
+     * second O(backlog) walk on every claim (742 buffers for 64 rows at 2,000 queued).
      */
     @Override
     public String claimSql(int typeCount, String returning) {
@@ -57,25 +57,18 @@ public final class PostgresDialect implements SqlDialect {
      * a new table), it otherwise picks a bitmap scan on {@code status} plus a sort of every queued
      * row: O(backlog) per claim, and a bitmap scan never marks dead index entries, so each claim
      * also re-visits every row queued since the last vacuum.
-     *
-     * <p>And plans the claim for each execution. The driver prepares it on the server after a few
-     * uses, and PostgreSQL then keeps one generic plan per connection: made while the table held
-     * a row or a page (a new store), that plan found the chosen ids by reading the whole table,
-     * or a whole index with {@code id} in a later column ({@code ix_tasks_origin}), and kept
-     * doing so after a burst had queued 20,000 tasks (10 ms per claim of 64 instead of 1). A plan
-     * made for the table as it is costs a fraction of a millisecond once per claim.
      */
     @Override
     public void beforeClaim(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL enable_sort = off; SET LOCAL plan_cache_mode = force_custom_plan");
+            s.execute("SET LOCAL enable_sort = off");
         }
     }
 
     @Override
     public void afterClaim(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL enable_sort TO DEFAULT; SET LOCAL plan_cache_mode TO DEFAULT");
+            s.execute("SET LOCAL enable_sort TO DEFAULT");
         }
     }
 

@@ -89,43 +89,6 @@ class PostgresClaimPlanTest {
     }
 
     /**
-     * The driver prepares the claim on the server, where PostgreSQL may keep one generic plan per
-     * connection. Planned while the table held a short queue and nothing else, the claim must
-     * still reach the claimed rows by primary key after a burst: it used to read a whole index
-     * ({@code ix_tasks_origin}, {@code ix_tasks_status_created}) or the whole table on each claim
-     * to find the chosen ids.
-     */
-    @Test
-    void aClaimPlannedWhileTheTableWasSmallFindsTheClaimedRowsByPrimaryKeyAfterABurst() {
-        for (int small : new int[]{1, 20}) {
-            try (TestDatabases.PgDatabase pg = TestDatabases.freshPostgres(); Database db = pg.open()) {
-                TaskStore tasks = new TaskStore(db.dialect());
-                db.write(tx -> {
-                    for (int i = 0; i < small; i++) tasks.insert(tx, task(5), TaskStatus.QUEUED, NOW, 0, NOW);
-                    return null;
-                });
-                db.read(c -> {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("VACUUM ANALYZE tasks");
-                    }
-                    return null;
-                });
-                String burst = "INSERT INTO tasks (type, name, payload, status, priority, run_at, created_at, updated_at, max_retries,"
-                        + " backoff, timeout_seconds) SELECT 'noop', 'burst', '{}', 'queued', 5, 0, 0, 0, 0, 'exponential', 60"
-                        + " FROM generate_series(1, 20000)";
-                List<String> plan = CachedPlans.afterChange(db, db.dialect().claimSql(1, TaskStore.COLUMNS), "'w', 0, 0, 0, 0, 'w', 'noop', 64",
-                        burst, db.dialect()::beforeClaim, db.dialect()::afterClaim);
-                String all = "planned with " + small + " queued\n" + String.join("\n", plan);
-                List<String> scans = CachedPlans.scansOfTasks(plan);
-                assertThat(scans).as(all).hasSize(2);
-                assertThat(scans).as(all).anyMatch(l -> l.contains("Index Scan using ix_tasks_queue on tasks"));
-                assertThat(scans).as(all).anyMatch(l -> l.contains("Index Scan using tasks_pkey on tasks") || l.contains("Bitmap Heap Scan on tasks"));
-                assertThat(plan).as(all).filteredOn(l -> l.contains("Bitmap Index Scan")).allMatch(l -> l.contains("Bitmap Index Scan on tasks_pkey "));
-            }
-        }
-    }
-
-    /**
      * A remote worker's every poll asks for routed candidates (tasks with requirements); with a
      * plain backlog queued that must stay a look into the routed queue's partial index, not a
      * walk over the backlog.
