@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A long history of finished tasks must not change how the queue is served: the claim the
- * engine runs walks the ready-queue index ({@code ix_tasks_queue}) and reads no other part of
- * the tasks table, with and without planner statistics of that history. The store holds
+ * engine runs walks the ready-queue index ({@code ix_tasks_queue}) once and otherwise reaches
+ * tasks only by primary key, with and without planner statistics of that history. The store holds
  * {@value #FINISHED} finished tasks and a backlog of {@value #QUEUED}; the statement is exactly the
  * one {@link TaskStore#claimAll} sends (recorded from its connection, with its parameters and the
  * dialect's settings around it), and each database is asked for its plan under the settings it
