@@ -147,7 +147,20 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 for (int i = 1; i < stops; i++) queue.put(POISON);
                 boolean stop = stops > 0;
-                if (!batch.isEmpty()) c = commitBatch(c, batch, writer);
+                if (!batch.isEmpty()) {
+                    try {
+                        c = commitBatch(c, batch, writer);
+                    } catch (RuntimeException | Error e) {
+                        // Whatever escaped, this writer must go on serving the queue: its ops
+                        // fail instead of waiting for ever, and its connection is not trusted again.
+                        LOG.log(Level.WARNING, "a write batch failed unexpectedly: " + e, e);
+                        for (Op<?> op : batch) {
+                            op.future.completeExceptionally(new StoreException("write failed: " + e.getMessage(), e));
+                        }
+                        if (c != null) try { c.close(); } catch (SQLException ignored) { }
+                        c = null;
+                    }
+                }
                 if (stop) return;
             }
         } catch (InterruptedException e) {
@@ -354,7 +367,14 @@ public final class GroupCommitter implements AutoCloseable {
             }
         }
         if (merged == null) return;
-        for (Tx.BeforeCommit w : merged.values()) w.write(c, writer);
+        try {
+            for (Tx.BeforeCommit w : merged.values()) w.write(c, writer);
+        } catch (AssertionError e) {
+            // pgjdbc, run with assertions on, throws this from executeBatch when the backend is
+            // killed mid-batch (its connection is gone, so asking it for autocommit fails). As a
+            // lost connection the batch runs again on a fresh one: nothing of it was committed.
+            throw new SQLException("the connection broke during a before-commit write: " + e.getMessage(), "08006", e);
+        }
     }
 
     /** Answers every op of a committed batch and runs the after-commit actions. */
